@@ -1,0 +1,3 @@
+from chainfix.cli import main
+
+main()

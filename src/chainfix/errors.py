@@ -1,0 +1,73 @@
+"""chainfix's exceptions: one small hierarchy, each with a hint that says what to do next.
+
+Library code raises these; the CLI turns them into a one-line message and a non-zero exit code.
+Per-file read problems are not exceptions: sources report them as ``ReadProblem`` values.
+"""
+
+from __future__ import annotations
+
+
+class ChainfixError(Exception):
+    """Base class. ``hint`` tells the user what to do about it."""
+
+    hint: str = ""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        if hint is not None:
+            self.hint = hint
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else self.__class__.__name__
+
+
+class UsageError(ChainfixError):
+    """The user asked for something that cannot work (bad path, bad option combination)."""
+
+
+class NothingToReadError(ChainfixError):
+    """No source could read anything usable from the given paths."""
+
+    hint = "Point chainfix at a FIT file, a folder of FIT files or a Garmin Connect export zip."
+
+
+class DataFileError(ChainfixError):
+    """A coefficient table, catalogue or other data file is invalid (names file, row and column)."""
+
+    hint = "Fix the named row, or remove your override file to use chainfix's built-in tables."
+
+
+class ProfileError(ChainfixError):
+    """The athlete profile is missing or invalid."""
+
+    hint = "Run `chainfix profile --help` to set it."
+
+
+class DeliveryError(ChainfixError):
+    """Writing or uploading workouts failed."""
+
+
+class GarminAuthError(DeliveryError):
+    """Garmin Connect refused our tokens, or there are none."""
+
+    hint = "Run `chainfix garmin login`."
+
+
+class GarminRateLimitError(DeliveryError):
+    """Garmin Connect answered 429 Too Many Requests."""
+
+    hint = (
+        "Garmin Connect is rate-limiting this account. Wait at least an hour before trying again; "
+        "what was already uploaded is recorded and will not be sent twice."
+    )
+
+
+class GarminUnavailableError(DeliveryError):
+    """The network or Garmin Connect failed; the operation can be resumed."""
+
+    hint = "Check your connection and run the same command again: it resumes where it stopped."
+
+
+class MissingExtraError(ChainfixError):
+    """An optional dependency is not installed."""

@@ -1,0 +1,123 @@
+"""Domain values to and from plain JSON-able dicts (the ``--json`` schemas and the cache)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chainfix.model import Activity, ExerciseSummary, Origin, ReadProblem, StrengthSet
+
+ACTIVITIES_SCHEMA_VERSION = 1
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.isoformat() if dt is not None else None
+
+
+def set_to_dict(s: StrengthSet) -> dict[str, Any]:
+    return {
+        "start": _iso(s.start),
+        "duration_s": s.duration_s,
+        "reps": s.reps,
+        "weight_kg": s.weight_kg,
+        "set_type": s.set_type,
+        "category": s.category,
+        "categories": list(s.categories),
+        "exercise": s.exercise,
+        "workout_step_index": s.workout_step_index,
+    }
+
+
+def set_from_dict(d: dict[str, Any]) -> StrengthSet:
+    return StrengthSet(
+        start=datetime.fromisoformat(d["start"]) if d.get("start") else None,
+        duration_s=d.get("duration_s"),
+        reps=d.get("reps"),
+        weight_kg=d.get("weight_kg"),
+        set_type=d["set_type"],
+        categories=tuple(d.get("categories") or ()),
+        exercise=d.get("exercise"),
+        workout_step_index=d.get("workout_step_index"),
+    )
+
+
+def summary_to_dict(s: ExerciseSummary) -> dict[str, Any]:
+    return {
+        "category": s.category,
+        "exercise": s.exercise,
+        "sets": s.sets,
+        "reps": s.reps,
+        "max_weight_kg": s.max_weight_kg,
+        "duration_s": s.duration_s,
+    }
+
+
+def activity_to_dict(a: Activity) -> dict[str, Any]:
+    """One activity as documented in ``docs/json.md`` (schema ``activities`` v1)."""
+    return {
+        "id": a.id,
+        "source": a.source,
+        "source_file": a.origin.path,
+        "member": a.origin.member,
+        "sport": a.sport,
+        "sub_sport": a.sub_sport,
+        "start_utc": _iso(a.start_utc),
+        "start_local": _iso(a.start_local),
+        "utc_offset_s": a.utc_offset_s,
+        "timer_s": a.timer_s,
+        "elapsed_s": a.elapsed_s,
+        "distance_m": a.distance_m,
+        "ascent_m": a.ascent_m,
+        "descent_m": a.descent_m,
+        "avg_speed_m_s": a.avg_speed_m_s,
+        "avg_hr": a.avg_hr,
+        "max_hr": a.max_hr,
+        "avg_power_w": a.avg_power_w,
+        "avg_cadence": a.avg_cadence,
+        "device": a.device,
+        "leg": a.leg,
+        "from_summary": a.from_summary,
+        "sets": [set_to_dict(s) for s in a.sets],
+        "summary_sets": [summary_to_dict(s) for s in a.summary_sets],
+    }
+
+
+def activity_from_dict(d: dict[str, Any]) -> Activity:
+    return Activity(
+        id=d["id"],
+        source=d["source"],
+        origin=Origin(d["source_file"], d.get("member")),
+        sport=d["sport"],
+        sub_sport=d["sub_sport"],
+        start_utc=datetime.fromisoformat(d["start_utc"]),
+        utc_offset_s=d.get("utc_offset_s"),
+        elapsed_s=d.get("elapsed_s"),
+        timer_s=d.get("timer_s"),
+        distance_m=d.get("distance_m"),
+        ascent_m=d.get("ascent_m"),
+        descent_m=d.get("descent_m"),
+        avg_speed_m_s=d.get("avg_speed_m_s"),
+        avg_hr=d.get("avg_hr"),
+        max_hr=d.get("max_hr"),
+        avg_power_w=d.get("avg_power_w"),
+        avg_cadence=d.get("avg_cadence"),
+        device=d.get("device"),
+        sets=tuple(set_from_dict(s) for s in d.get("sets", ())),
+        leg=d.get("leg", 0),
+        from_summary=d.get("from_summary", False),
+        summary_sets=tuple(ExerciseSummary(**s) for s in d.get("summary_sets", ())),
+    )
+
+
+def problem_to_dict(p: ReadProblem) -> dict[str, Any]:
+    return {
+        "file": p.file,
+        "member": p.member,
+        "kind": p.kind,
+        "severity": p.severity,
+        "message": p.message,
+    }
+
+
+def problem_from_dict(d: dict[str, Any]) -> ReadProblem:
+    return ReadProblem(d["file"], d.get("member"), d["kind"], d["message"], d.get("severity", "error"))

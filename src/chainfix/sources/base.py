@@ -1,0 +1,85 @@
+"""What a source is: a named reader that turns a path into Activities, FIT blobs and ReadProblems."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chainfix.model import Activity, Origin, ProblemKind, ReadProblem
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Safety limits for archives (see ``chainfix analyze --help``)."""
+
+    max_member_bytes: int = 512 * 1024**2
+    """Largest uncompressed archive member."""
+    max_total_bytes: int = 20 * 1024**3
+    """Largest total uncompressed size of one archive, nested archives included."""
+    max_ratio: float = 200.0
+    """Largest compression ratio of a member (zip bombs compress 1000:1 and more)."""
+    max_depth: int = 4
+    """Deepest archive nesting (a Garmin export nests three levels)."""
+    max_members: int = 200_000
+    """Most members in one archive."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """Options every source receives."""
+
+    limits: Limits = field(default_factory=Limits)
+    progress: Callable[[int], None] | None = None
+    """Optional: call with a number of input bytes (on disk) as they are consumed, for the progress
+    bar. A source that never calls it is shown as done when it finishes."""
+
+    def advance(self, nbytes: int) -> None:
+        if self.progress is not None and nbytes > 0:
+            self.progress(nbytes)
+
+
+@dataclass(frozen=True, slots=True)
+class FitBlob:
+    """A FIT file found by a source, to be decoded by chainfix's FIT reader.
+
+    Sources yield these instead of decoding FIT themselves, so that decoding runs in parallel and
+    results are cached. ``load`` is called at most once, in the main process.
+    """
+
+    origin: Origin
+    load: Callable[[], bytes]
+    size: int
+    """Size in bytes (uncompressed), for progress reporting."""
+    key: str | None = None
+    """A content key for the cache (e.g. zip CRC32 + size + name); None when not cacheable."""
+    source: str = "fit"
+
+
+SourceItem = Activity | ReadProblem | FitBlob
+
+
+class BlobLoadError(Exception):
+    """Raised by ``FitBlob.load`` when the bytes cannot be had; becomes a ReadProblem."""
+
+    def __init__(self, kind: ProblemKind, message: str) -> None:
+        super().__init__(message)
+        self.kind: ProblemKind = kind
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A data source: registered through the ``register_sources`` hook.
+
+    ``can_open(path)`` must be cheap (a name or magic-bytes sniff) and never raise.
+    ``read(path, options)`` yields Activities, FitBlobs and ReadProblems; it should report problems
+    rather than raise (an exception is caught and reported as a ``plugin_error`` problem).
+    ``priority`` breaks ties when several sources can open a path (higher wins).
+    """
+
+    name: str
+    description: str
+    can_open: Callable[[Path], bool]
+    read: Callable[[Path, ReadOptions], Iterator[SourceItem]]
+    priority: int = 0

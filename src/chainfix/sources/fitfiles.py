@@ -1,0 +1,120 @@
+"""Built-in sources: a single FIT file, a gzipped FIT file, and a folder walked recursively."""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from chainfix.hookspecs import hookimpl
+from chainfix.model import Origin, ReadProblem
+from chainfix.sources.base import BlobLoadError, FitBlob, ReadOptions, Source, SourceItem
+
+FIT_SUFFIXES = (".fit", ".fit.gz")
+TRACK_SUFFIXES = (".tcx", ".gpx", ".tcx.gz", ".gpx.gz")
+
+
+def has_suffix(name: str, suffixes: tuple[str, ...]) -> bool:
+    """Case-insensitive suffix test (``.FIT.GZ`` counts)."""
+    return name.lower().endswith(suffixes)
+
+
+def looks_like_fit(path: Path) -> bool:
+    """True when the file starts with a FIT header (``.FIT`` at offset 8)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(12)
+    except OSError:
+        return False
+    return len(head) >= 12 and head[8:12] == b".FIT"
+
+
+def gunzip_limited(data: bytes, limit: int) -> bytes:
+    """Decompress gzip data, refusing output larger than ``limit`` bytes."""
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = d.decompress(data, limit + 1)
+    if len(out) > limit or d.unconsumed_tail:
+        raise ValueError(f"it decompresses to more than the {limit:,}-byte limit")
+    if not d.eof:
+        raise EOFError("the gzip stream is truncated")
+    return out
+
+
+def fit_file_item(path: Path, options: ReadOptions, display: str | None = None) -> SourceItem:
+    """A FitBlob for one ``.fit`` or ``.fit.gz`` file on disk, or a ReadProblem."""
+    name = display or str(path)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        return ReadProblem(name, None, "io_error", f"cannot read the file: {exc.strerror}")
+    key = f"file:{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+    if has_suffix(path.name, (".gz",)):
+
+        def load_gz() -> bytes:
+            raw = path.read_bytes()
+            try:
+                return gunzip_limited(raw, options.limits.max_member_bytes)
+            except (OSError, EOFError, ValueError, zlib.error) as exc:
+                raise BlobLoadError("bad_archive", f"not a readable gzip file: {exc}") from exc
+
+        return FitBlob(Origin(name), load_gz, stat.st_size, key)
+    return FitBlob(Origin(name), path.read_bytes, stat.st_size, key)
+
+
+def walk_folder(root: Path) -> Iterator[Path]:
+    """Every file under ``root``, sorted, not following symlinked folders."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for filename in sorted(filenames):
+            yield Path(dirpath) / filename
+
+
+def read_fit_file(path: Path, options: ReadOptions) -> Iterator[SourceItem]:
+    yield fit_file_item(path, options)
+
+
+def read_folder(path: Path, options: ReadOptions) -> Iterator[SourceItem]:
+    """FIT files anywhere under the folder; track files are reported as unsupported."""
+    for file in walk_folder(path):
+        if has_suffix(file.name, FIT_SUFFIXES):
+            yield fit_file_item(file, options)
+        elif has_suffix(file.name, TRACK_SUFFIXES):
+            yield ReadProblem(
+                str(file),
+                None,
+                "unsupported",
+                "GPX/TCX files need a plugin (e.g. chainfix-strava); skipped",
+                severity="info",
+            )
+
+
+def can_open_fit(path: Path) -> bool:
+    return path.is_file() and (has_suffix(path.name, FIT_SUFFIXES) or looks_like_fit(path))
+
+
+def can_open_folder(path: Path) -> bool:
+    return path.is_dir()
+
+
+FIT_FILE = Source(
+    name="fit",
+    description="A single FIT activity file (.fit or .fit.gz).",
+    can_open=can_open_fit,
+    read=read_fit_file,
+)
+FIT_FOLDER = Source(
+    name="folder",
+    description="A folder of FIT files, walked recursively (.fit, .fit.gz, any letter case).",
+    can_open=can_open_folder,
+    read=read_folder,
+    priority=-10,
+)
+
+
+@hookimpl
+def register_sources(register):  # type: ignore[no-untyped-def]
+    register(FIT_FILE)
+    register(FIT_FOLDER)
+
+

@@ -1,0 +1,38 @@
+"""Generated docs are up to date, and the README's commands are the ones CI runs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from chainfix import docgen
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("name", sorted(docgen.FILES))
+def test_generated_docs_are_current(name: str) -> None:
+    path = ROOT / docgen.FILES[name]
+    text = path.read_text()
+    assert docgen.render(text, name) == text, f"run `python -m chainfix.docgen` to update {path.name}"
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```bash\n(.*?)```", text, re.S)
+    return [line for block in blocks[:2] for line in block.splitlines() if line and not line.startswith("#")]
+
+
+def test_readme_first_screen_has_the_two_commands() -> None:
+    first, second = readme_commands()[:2]
+    assert "pip install -e ." in first and "chainfix analyze sample_exports/" in first
+    assert "pip install -e '.[test]'" in second and "pytest" in second
+    sample = re.search(r"chainfix analyze (\S+)", first)
+    assert sample and (ROOT / sample.group(1)).exists()
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert readme_commands()[1] in ci

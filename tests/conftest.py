@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-REAL_DIR = Path(os.environ.get("CHAINFIX_REAL_FIXTURES", REPO.parent / "shared" / "fixtures" / "real"))
+REAL_DIR = Path(
+    os.environ.get("CHAINFIX_REAL_FIXTURES", REPO.parent / "shared" / "fixtures" / "real")
+)
 
 
 def real_fit_files() -> list[Path]:
@@ -27,7 +29,9 @@ def real_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Every test gets its own CHAINFIX_HOME so nothing touches the real user directory."""
     home = tmp_path_factory.mktemp("chainfix-home")
     monkeypatch.setenv("CHAINFIX_HOME", str(home))

@@ -59,7 +59,9 @@ def test_nothing_usable_exits_1_with_one_line(tmp_path: Path) -> None:
 def test_doctor_is_safe_to_paste(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     home = tmp_path / "home"
     (home / "garmin").mkdir(parents=True)
-    (home / "garmin" / "garmin_tokens.json").write_text('{"di_token": "SECRET-TOKEN", "email": "a@b.c"}')
+    (home / "garmin" / "garmin_tokens.json").write_text(
+        '{"di_token": "SECRET-TOKEN", "email": "a@b.c"}'
+    )
     monkeypatch.setenv("CHAINFIX_HOME", str(home))
     result = CliRunner().invoke(cli, ["doctor"])
     assert result.exit_code == 0

@@ -16,13 +16,20 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_generated_docs_are_current(name: str) -> None:
     path = ROOT / docgen.FILES[name]
     text = path.read_text()
-    assert docgen.render(text, name) == text, f"run `python -m chainfix.docgen` to update {path.name}"
+    assert docgen.render(text, name) == text, (
+        f"run `python -m chainfix.docgen` to update {path.name}"
+    )
 
 
 def readme_commands() -> list[str]:
     text = (ROOT / "README.md").read_text()
     blocks = re.findall(r"```bash\n(.*?)```", text, re.S)
-    return [line for block in blocks[:2] for line in block.splitlines() if line and not line.startswith("#")]
+    return [
+        line
+        for block in blocks[:2]
+        for line in block.splitlines()
+        if line and not line.startswith("#")
+    ]
 
 
 def test_readme_first_screen_has_the_two_commands() -> None:

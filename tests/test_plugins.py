@@ -14,7 +14,7 @@ from chainfix.cli import cli
 
 
 def make_plugin(root: Path, name: str, code: str) -> None:
-    """An installed distribution on sys.path: a module plus dist-info with a chainfix entry point."""
+    """An installed distribution on sys.path: a module and dist-info with a chainfix entry point."""
     (root / f"{name}.py").write_text(textwrap.dedent(code))
     info = root / f"{name}-0.1.dist-info"
     info.mkdir()
@@ -41,7 +41,9 @@ WORKING = """
 
     @hookimpl
     def register_sources(register):
-        register(Source(name="csvwatch", description="A watch's CSV", can_open=lambda p: False, read=_read))
+        register(
+            Source(name="csvwatch", description="CSV", can_open=lambda p: False, read=_read)
+        )
 """
 BAD_REGISTER = """
     from chainfix import hookimpl

@@ -1,9 +1,10 @@
 """Read a whole history: pick a source per path, decode FIT blobs in parallel, merge, de-duplicate.
 
-Sources yield Activities, FitBlobs and ReadProblems (see :mod:`chainfix.sources.base`). FIT blobs are
-decoded by :func:`chainfix.fit.read_fit` in a process pool (serially for small jobs). JSON summaries
-(``Activity.from_summary``) are linked to recorded activities that start within ``LINK_SECONDS``;
-only summaries with no recorded twin become activities of their own. Nothing is counted twice.
+Sources yield Activities, FitBlobs and ReadProblems (see :mod:`chainfix.sources.base`). FIT
+blobs are decoded by :func:`chainfix.fit.read_fit` in a process pool (serially for small jobs).
+JSON summaries (``Activity.from_summary``) are linked to recorded activities starting within
+``LINK_SECONDS``; only summaries with no recorded twin become activities of their own. Nothing is
+counted twice.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from chainfix import plugins
+from chainfix.cache import open_cache
 from chainfix.fit import FitRead, read_fit
 from chainfix.model import Activity, History, Origin, ReadProblem
+from chainfix.paths import cache_path
 from chainfix.sources.base import BlobLoadError, FitBlob, Limits, ReadOptions, Source
 
 LINK_SECONDS = 5
@@ -99,12 +102,15 @@ def _decode(data: bytes, origin: Origin, source: str) -> FitRead:
 
 
 class _Decoder:
-    """Decodes FIT blobs serially or in a bounded process pool, preserving order."""
+    """Decodes FIT blobs serially or in a bounded process pool, preserving order.
+
+    Each submitted blob carries its cache key, returned with its result.
+    """
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
-        self.pending: deque[Future[FitRead]] = deque()
+        self.pending: deque[tuple[str | None, Future[FitRead]]] = deque()
 
     def start_pool(self) -> None:
         if self.pool is None and self.workers > 1:
@@ -112,17 +118,21 @@ class _Decoder:
             # Start the workers now, before any progress-bar thread exists.
             self.pool.submit(int).result()
 
-    def submit(self, data: bytes, origin: Origin, source: str) -> Iterator[FitRead]:
+    def submit(
+        self, key: str | None, data: bytes, origin: Origin, source: str
+    ) -> Iterator[tuple[str | None, FitRead]]:
         if self.pool is None:
-            yield _decode(data, origin, source)
+            yield key, _decode(data, origin, source)
             return
-        self.pending.append(self.pool.submit(_decode, data, origin, source))
+        self.pending.append((key, self.pool.submit(_decode, data, origin, source)))
         while len(self.pending) > self.workers * 8:
-            yield self.pending.popleft().result()
+            done_key, future = self.pending.popleft()
+            yield done_key, future.result()
 
-    def drain(self) -> Iterator[FitRead]:
+    def drain(self) -> Iterator[tuple[str | None, FitRead]]:
         while self.pending:
-            yield self.pending.popleft().result()
+            done_key, future = self.pending.popleft()
+            yield done_key, future.result()
 
     def close(self) -> None:
         if self.pool is not None:
@@ -151,8 +161,15 @@ def read_history(
     if workers > 1 and big:
         decoder.start_pool()
 
-    def collect(result: FitRead) -> None:
-        stats.decoded += 1
+    cache = open_cache(cache_path()) if options.use_cache else None
+
+    def collect(key: str | None, result: FitRead, *, fresh: bool = True) -> None:
+        if fresh:
+            stats.decoded += 1
+            if cache is not None and key is not None:
+                cache.put(key, result)
+        else:
+            stats.cached += 1
         recorded.extend(result.activities)
         problems.extend(result.problems)
 
@@ -169,14 +186,18 @@ def read_history(
                 for item in source.read(path, read_options):
                     if isinstance(item, FitBlob):
                         stats.files += 1
+                        if not item.origin.member and source.name in {"fit", "folder"}:
+                            progress.advance(item.size)
+                        hit = cache.get(item.key, item.origin) if cache and item.key else None
+                        if hit is not None:
+                            collect(item.key, hit, fresh=False)
+                            continue
                         data = _load(item, problems)
                         if data is None:
                             continue
                         stats.bytes += len(data)
-                        if not item.origin.member and source.name in {"fit", "folder"}:
-                            progress.advance(item.size)
-                        for result in decoder.submit(data, item.origin, item.source):
-                            collect(result)
+                        for key, result in decoder.submit(item.key, data, item.origin, item.source):
+                            collect(key, result)
                     elif isinstance(item, Activity):
                         (summaries if item.from_summary else recorded).append(item)
                     elif isinstance(item, ReadProblem):
@@ -191,10 +212,12 @@ def read_history(
                     )
                 )
             progress.finish_path(before + size)
-        for result in decoder.drain():
-            collect(result)
+        for key, result in decoder.drain():
+            collect(key, result)
     finally:
         decoder.close()
+        if cache is not None:
+            cache.close()
     activities, merge_problems = merge(recorded, summaries)
     problems.extend(merge_problems)
     stats.seconds = time.perf_counter() - started
@@ -219,7 +242,9 @@ def _load(blob: FitBlob, problems: list[ReadProblem]) -> bytes | None:
 
 def _no_source(path: Path, forced: str | None) -> ReadProblem:
     if forced:
-        return ReadProblem(str(path), None, "unsupported", f"no source named {forced!r} is installed")
+        return ReadProblem(
+            str(path), None, "unsupported", f"no source named {forced!r} is installed"
+        )
     return ReadProblem(
         str(path),
         None,
@@ -228,7 +253,9 @@ def _no_source(path: Path, forced: str | None) -> ReadProblem:
     )
 
 
-def merge(recorded: list[Activity], summaries: list[Activity]) -> tuple[list[Activity], list[ReadProblem]]:
+def merge(
+    recorded: list[Activity], summaries: list[Activity]
+) -> tuple[list[Activity], list[ReadProblem]]:
     """De-duplicate recorded activities, then link JSON summaries to them by start time."""
     problems: list[ReadProblem] = []
     kept: list[Activity] = []

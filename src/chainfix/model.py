@@ -1,4 +1,4 @@
-"""Domain types shared by every layer: sources produce them, analysis, planning and delivery consume them.
+"""Domain types shared by every layer: sources make them; analysis, planning and delivery use them.
 
 All values are frozen dataclasses in SI units (seconds, metres, kilograms, metres per second) with
 timezone-aware UTC datetimes. FIT sport, sub-sport and exercise names are the FIT profile's names.
@@ -26,7 +26,14 @@ MUSCLE_GROUPS: tuple[str, ...] = (
 )
 """The muscle groups of the load model, in report order."""
 
-POSTERIOR_CHAIN: tuple[str, ...] = ("upper_back", "lower_back", "glute_max", "glute_med", "hamstrings", "calves")
+POSTERIOR_CHAIN: tuple[str, ...] = (
+    "upper_back",
+    "lower_back",
+    "glute_max",
+    "glute_med",
+    "hamstrings",
+    "calves",
+)
 """The posterior chain as chainfix defines it."""
 
 ProblemKind = Literal[
@@ -50,7 +57,7 @@ ProblemKind = Literal[
 PROBLEM_KINDS: tuple[str, ...] = ProblemKind.__args__  # type: ignore[attr-defined]
 
 Severity = Literal["error", "warning", "info"]
-"""error: the file's activities are lost; warning: something was kept but not all; info: skipped on purpose."""
+"""error: the file's activities are lost; warning: some was kept; info: skipped on purpose."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +85,7 @@ class StrengthSet:
     weight_kg: float | None
     set_type: Literal["active", "rest"]
     categories: tuple[str, ...] = ()
-    """Exercise-category candidates, most likely first, as FIT profile names; ``"unknown"`` for 65534."""
+    """Exercise-category candidates, most likely first, as profile names; 65534 is ``"unknown"``."""
     exercise: str | None = None
     """FIT exercise name of the first candidate (e.g. ``romanian_deadlift``), when resolvable."""
     workout_step_index: int | None = None
@@ -104,7 +111,7 @@ class Activity:
     sub_sport: str
     start_utc: datetime
     utc_offset_s: int | None = None
-    """Local time offset in seconds, from FIT ``activity.local_timestamp`` or the export's local start."""
+    """Local offset (s), from FIT ``activity.local_timestamp`` or the export's local start."""
     elapsed_s: float | None = None
     timer_s: float | None = None
     distance_m: float | None = None
@@ -251,7 +258,7 @@ class Workout:
     """One planned strength session on a calendar day."""
 
     key: str
-    """Stable identifier, e.g. ``2026-12-01-posterior-chain-a``; used for file names and the upload ledger."""
+    """Stable id, e.g. ``2026-12-01-posterior-chain-a``; names files and keys the upload ledger."""
     title: str
     date: date
     steps: tuple[WorkoutStep, ...]

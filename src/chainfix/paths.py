@@ -17,7 +17,11 @@ ENV_HOME = "CHAINFIX_HOME"
 def user_dir(create: bool = True) -> Path:
     """The user data directory (created with mode 0700 when ``create``)."""
     env = os.environ.get(ENV_HOME)
-    path = Path(env).expanduser() if env else Path(platformdirs.user_data_dir("chainfix", appauthor=False))
+    path = (
+        Path(env).expanduser()
+        if env
+        else Path(platformdirs.user_data_dir("chainfix", appauthor=False))
+    )
     if create:
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path

@@ -154,5 +154,3 @@ def hook_names() -> list[str]:
         for name in dir(hookspecs)
         if callable(getattr(hookspecs, name)) and hasattr(getattr(hookspecs, name), "chainfix_spec")
     )
-
-

@@ -120,4 +120,6 @@ def problem_to_dict(p: ReadProblem) -> dict[str, Any]:
 
 
 def problem_from_dict(d: dict[str, Any]) -> ReadProblem:
-    return ReadProblem(d["file"], d.get("member"), d["kind"], d["message"], d.get("severity", "error"))
+    return ReadProblem(
+        d["file"], d.get("member"), d["kind"], d["message"], d.get("severity", "error")
+    )

@@ -60,13 +60,18 @@ def print_summary(summary: HistorySummary, history: History, console: Console) -
         for month, row in months.iterrows():
             mt.add_row(str(month), *(f"{row[s]:.1f}" if row[s] else "" for s in sports))
         console.print(mt)
-    unknown = f" ({summary.unknown_sets} with an exercise the watch did not know)" if summary.unknown_sets else ""
-    console.print(
-        f"Strength: {summary.strength_sessions} session(s), {summary.strength_sets} set(s){unknown}."
+    unknown = (
+        f" ({summary.unknown_sets} with an exercise the watch did not know)"
+        if summary.unknown_sets
+        else ""
     )
+    sessions, sets = summary.strength_sessions, summary.strength_sets
+    console.print(f"Strength: {sessions} session(s), {sets} set(s){unknown}.")
     skipped = len(history.skipped)
     if skipped:
-        console.print(f"Skipped {skipped} file(s) that hold no activity (monitoring, sleep, duplicates ...).")
+        console.print(
+            f"Skipped {skipped} file(s) that hold no activity (monitoring, sleep, duplicates ...)."
+        )
 
 
 def register(cli: click.Group) -> None:

@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from rich.console import Console
@@ -22,7 +22,6 @@ EXIT_FATAL = 1
 EXIT_USAGE = 2
 EXIT_PARTIAL = 3
 
-F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_LIMITS = Limits()
 
 
@@ -34,7 +33,7 @@ def stdout_console() -> Console:
     return Console(highlight=False, width=100 if not sys.stdout.isatty() else None)
 
 
-def history_options(func: F) -> F:
+def history_options[F: Callable[..., Any]](func: F) -> F:
     """The options every history-reading command takes, plus the PATHS argument."""
     decorators = [
         click.argument(
@@ -43,14 +42,18 @@ def history_options(func: F) -> F:
             required=True,
             type=click.Path(exists=True, path_type=Path),
         ),
-        click.option("--source", "source", help="Read every path with this source (see `chainfix sources`)."),
+        click.option(
+            "--source", "source", help="Read every path with this source (see `chainfix sources`)."
+        ),
         click.option(
             "--workers",
             type=click.IntRange(1, 64),
             default=None,
             help="Decoder processes (default: all cores).",
         ),
-        click.option("--no-cache", is_flag=True, help="Decode every file again, ignoring the cache."),
+        click.option(
+            "--no-cache", is_flag=True, help="Decode every file again, ignoring the cache."
+        ),
         click.option(
             "--max-member-mb",
             type=click.IntRange(1),
@@ -65,9 +68,7 @@ def history_options(func: F) -> F:
             show_default=True,
             help="Largest total uncompressed size of one archive, in GB.",
         ),
-        click.option(
-            "--quiet", "-q", is_flag=True, help="No progress bar."
-        ),
+        click.option("--quiet", "-q", is_flag=True, help="No progress bar."),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)

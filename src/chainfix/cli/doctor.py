@@ -11,7 +11,16 @@ import click
 from chainfix import __version__, paths, plugins
 from chainfix.cli.common import echo_json
 
-PACKAGES = ("click", "rich", "pandas", "pluggy", "platformdirs", "python-fitparse", "fastcrc", "garminconnect")
+PACKAGES = (
+    "click",
+    "rich",
+    "pandas",
+    "pluggy",
+    "platformdirs",
+    "python-fitparse",
+    "fastcrc",
+    "garminconnect",
+)
 
 
 def _version(name: str) -> str:
@@ -36,7 +45,8 @@ def doctor_report() -> dict[str, object]:
         "cache_exists": paths.cache_path().exists() if home.exists() else False,
         "garmin_tokens_present": (home / "garmin" / "garmin_tokens.json").exists(),
         "plugins": {
-            name: ("error: " + info.error) if info.error else "ok" for name, info in host.infos.items()
+            name: ("error: " + info.error) if info.error else "ok"
+            for name, info in host.infos.items()
         },
         "sources": [s.name for s in plugins.sources()],
     }
@@ -46,7 +56,7 @@ def register(cli: click.Group) -> None:
     @cli.command()
     @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
     def doctor(as_json: bool) -> None:
-        """Print versions, paths and plugins (safe to paste: no tokens, no e-mail, no activities)."""
+        """Print versions, paths and plugins (safe to paste: no tokens, e-mail or activities)."""
         report = doctor_report()
         if as_json:
             echo_json(report)

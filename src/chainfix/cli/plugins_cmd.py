@@ -42,7 +42,9 @@ def register(cli: click.Group) -> None:
             table.add_column(col, overflow="fold")
         for i in infos:
             status = f"[red]failed[/red]: {i.error}" if i.error else "ok"
-            table.add_row(i.name, i.version or ("built-in" if i.builtin else ""), ", ".join(i.hooks), status)
+            table.add_row(
+                i.name, i.version or ("built-in" if i.builtin else ""), ", ".join(i.hooks), status
+            )
         console.print(table)
 
     @cli.command(name="sources")
@@ -51,7 +53,12 @@ def register(cli: click.Group) -> None:
         """List the data sources chainfix can read, in the order it tries them."""
         found = plugins.sources()
         if as_json:
-            echo_json([{"name": s.name, "description": s.description, "priority": s.priority} for s in found])
+            echo_json(
+                [
+                    {"name": s.name, "description": s.description, "priority": s.priority}
+                    for s in found
+                ]
+            )
             return
         table = Table(title="Sources (tried in this order)", title_justify="left")
         table.add_column("name")

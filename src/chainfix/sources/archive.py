@@ -134,7 +134,9 @@ def walk_zip(
             yield problem("unsafe_archive", "member is a symbolic link; ignored")
             continue
         if info.filename in seen:
-            yield problem("duplicate", "the archive holds this member name twice; the first is read")
+            yield problem(
+                "duplicate", "the archive holds this member name twice; the first is read"
+            )
             continue
         seen.add(info.filename)
         if info.flag_bits & 0x1:

@@ -1,4 +1,4 @@
-"""What a source is: a named reader that turns a path into Activities, FIT blobs and ReadProblems."""
+"""What a source is: a named reader turning a path into Activities, FIT blobs and ReadProblems."""
 
 from __future__ import annotations
 

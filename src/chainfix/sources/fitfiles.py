@@ -48,7 +48,7 @@ def fit_file_item(path: Path, options: ReadOptions, display: str | None = None) 
         stat = path.stat()
     except OSError as exc:
         return ReadProblem(name, None, "io_error", f"cannot read the file: {exc.strerror}")
-    key = f"file:{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+    key = f"file:{stat.st_size}:{stat.st_mtime_ns}:{_tail(path)}:{path.resolve()}"
     if has_suffix(path.name, (".gz",)):
 
         def load_gz() -> bytes:
@@ -60,6 +60,17 @@ def fit_file_item(path: Path, options: ReadOptions, display: str | None = None) 
 
         return FitBlob(Origin(name), load_gz, stat.st_size, key)
     return FitBlob(Origin(name), path.read_bytes, stat.st_size, key)
+
+
+def _tail(path: Path, nbytes: int = 16) -> str:
+    """The file's last bytes (for FIT: its own CRC) as hex, to verify a size+mtime cache key."""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - nbytes))
+            return fh.read().hex()
+    except OSError:
+        return ""
 
 
 def walk_folder(root: Path) -> Iterator[Path]:
@@ -116,5 +127,3 @@ FIT_FOLDER = Source(
 def register_sources(register):  # type: ignore[no-untyped-def]
     register(FIT_FILE)
     register(FIT_FOLDER)
-
-

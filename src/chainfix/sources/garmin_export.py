@@ -54,8 +54,10 @@ def can_open_export(path: Path) -> bool:
 
 def can_open_zip(path: Path) -> bool:
     try:
-        return path.is_file() and path.suffix.lower() == ".zip" or (
-            path.is_file() and zipfile.is_zipfile(path)
+        return (
+            path.is_file()
+            and path.suffix.lower() == ".zip"
+            or (path.is_file() and zipfile.is_zipfile(path))
         )
     except OSError:
         return False
@@ -112,7 +114,9 @@ def read_zip(path: Path, options: ReadOptions) -> Iterator[SourceItem]:
         return
     with tempfile.TemporaryDirectory(prefix="chainfix-") as tmpdir, zf:
         on_disk = path.stat().st_size
-        yield from _member_items(walk_zip(zf, label, options.limits, tmpdir), label, options, on_disk)
+        yield from _member_items(
+            walk_zip(zf, label, options.limits, tmpdir), label, options, on_disk
+        )
 
 
 def read_export_folder(path: Path, options: ReadOptions) -> Iterator[SourceItem]:
@@ -150,7 +154,7 @@ def read_export(path: Path, options: ReadOptions) -> Iterator[SourceItem]:
 
 GARMIN_EXPORT = Source(
     name="garmin-export",
-    description="Garmin Connect account export: the zip (nested zips, JSON summaries) or its folder.",
+    description="Garmin Connect account export: the zip (nested zips, JSON summaries) or folder.",
     can_open=can_open_export,
     read=read_export,
     priority=20,

@@ -25,7 +25,10 @@ EARLIEST_YEAR = 1989  # FIT's epoch; no GPS sports watch recorded activities bef
 def activity_types() -> dict[str, tuple[str, str]]:
     """Garmin Connect ``activityType`` key → (FIT sport, FIT sub_sport), from the data file."""
     text = resources.files("chainfix.data").joinpath("garmin-activity-types.csv").read_text()
-    return {row["type_key"]: (row["sport"], row["sub_sport"]) for row in csv.DictReader(text.splitlines())}
+    return {
+        row["type_key"]: (row["sport"], row["sub_sport"])
+        for row in csv.DictReader(text.splitlines())
+    }
 
 
 def sport_for(type_key: str | None, sport_type: str | None) -> tuple[str, str]:
@@ -55,7 +58,7 @@ def _scaled(value: Any, divisor: float, *, allow_negative: bool = False) -> floa
 
 
 def _records(doc: Any) -> list[Any] | None:
-    """The list of activity objects, from ``[{"summarizedActivitiesExport": [...]}]`` or a bare list."""
+    """Activity objects from ``[{"summarizedActivitiesExport": [...]}]`` or a bare list."""
     if isinstance(doc, dict):
         doc = [doc]
     if not isinstance(doc, list):
@@ -135,10 +138,15 @@ def _summary_activity(
     try:
         start = datetime.fromtimestamp(start_ms / 1000, UTC)
     except (OverflowError, OSError, ValueError):
-        return ReadProblem(file, member, "bad_value", f"activity {ident} has an impossible start time")
+        return ReadProblem(
+            file, member, "bad_value", f"activity {ident} has an impossible start time"
+        )
     if not EARLIEST_YEAR <= start.year <= now_year + 1:
         return ReadProblem(
-            file, member, "bad_value", f"activity {ident} starts in {start.year}; skipped as impossible"
+            file,
+            member,
+            "bad_value",
+            f"activity {ident} starts in {start.year}; skipped as impossible",
         )
     local_ms = _num(rec.get("startTimeLocal"))
     offset = None
@@ -146,7 +154,9 @@ def _summary_activity(
         raw = (local_ms - start_ms) / 1000
         if abs(raw) <= 14 * 3600:
             offset = int(round(raw / 900) * 900)
-    sport, sub_sport = sport_for(type_key if isinstance(type_key, str) else None, rec.get("sportType"))
+    sport, sub_sport = sport_for(
+        type_key if isinstance(type_key, str) else None, rec.get("sportType")
+    )
     timer = _scaled(rec.get("duration"), 1000)
     elapsed = _scaled(rec.get("elapsedDuration"), 1000)
     moving = _scaled(rec.get("movingDuration"), 1000)

@@ -1,0 +1,97 @@
+"""The read cache: warm results equal cold ones, changed files are re-read, bad caches rebuilt."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from chainfix.ingest import IngestOptions, IngestStats, read_history
+from chainfix.paths import cache_path
+from chainfix.serialize import activity_to_dict, problem_to_dict
+from tests.conftest import real_fit_files
+
+SAMPLE = [
+    "dtcooper__python-fitparse/activity-small-fenix2-run.fit",
+    "dtcooper__python-fitparse/activity-filecrc.fit",
+    "dtcooper__python-fitparse/MonitoringFile.fit",
+    "rgmf__fit_data_whiz/training.fit",
+    "muktihari__fit/activity_multisport.fit",
+]
+
+
+@pytest.fixture
+def folder(real_dir: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "fits"
+    out.mkdir()
+    for rel in SAMPLE:
+        shutil.copy(real_dir / rel, out / rel.replace("/", "__"))
+    return out
+
+
+def snapshot(
+    paths: list[Path], *, cache: bool = True, workers: int = 1
+) -> tuple[list, list, IngestStats]:
+    stats = IngestStats()
+    history = read_history(paths, IngestOptions(workers=workers, use_cache=cache), stats=stats)
+    return (
+        [activity_to_dict(a) for a in history.activities],
+        [problem_to_dict(p) for p in history.problems],
+        stats,
+    )
+
+
+def test_warm_run_equals_cold_run_and_decodes_nothing(folder: Path) -> None:
+    cold_acts, cold_problems, cold = snapshot([folder])
+    warm_acts, warm_problems, warm = snapshot([folder])
+    assert cold.decoded == len(SAMPLE) and cold.cached == 0
+    assert warm.decoded == 0 and warm.cached == len(SAMPLE)
+    assert warm_acts == cold_acts and warm_problems == cold_problems
+
+
+def test_no_cache_decodes_everything(folder: Path) -> None:
+    snapshot([folder])
+    _, _, stats = snapshot([folder], cache=False)
+    assert stats.decoded == len(SAMPLE) and stats.cached == 0
+
+
+def test_changed_file_is_read_again(folder: Path, real_dir: Path) -> None:
+    snapshot([folder])
+    target = folder / "dtcooper__python-fitparse__activity-small-fenix2-run.fit"
+    shutil.copy(real_dir / "dtcooper__python-fitparse/garmin-fenix-5-run.fit", target)
+    acts, _, stats = snapshot([folder])
+    assert stats.decoded == 1 and stats.cached == len(SAMPLE) - 1
+    fresh, _, _ = snapshot([folder], cache=False)
+    assert acts == fresh
+
+
+@pytest.mark.parametrize(
+    "garbage", [b"", b"this is not a database" * 100, b"SQLite format 3\0" + b"\xff" * 5000]
+)
+def test_corrupt_cache_is_rebuilt(folder: Path, garbage: bytes) -> None:
+    cold_acts, _, _ = snapshot([folder])
+    cache_path().write_bytes(garbage)
+    acts, _, stats = snapshot([folder])
+    assert acts == cold_acts and stats.decoded == len(SAMPLE)
+    _, _, again = snapshot([folder])
+    assert again.cached == len(SAMPLE)
+
+
+def test_foreign_sqlite_file_is_not_trusted(folder: Path) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(cache_path())
+    db.execute("CREATE TABLE results (key TEXT, version TEXT, payload TEXT)")
+    db.execute("INSERT INTO results VALUES ('x', 'y', 'z')")
+    db.commit()
+    db.close()
+    acts, _, stats = snapshot([folder])
+    assert stats.decoded == len(SAMPLE)
+
+
+def test_parallel_equals_serial(real_dir: Path) -> None:
+    files = [p for p in real_fit_files() if p.stat().st_size < 300_000][:30]
+    serial, serial_problems, _ = snapshot(files, cache=False, workers=1)
+    parallel, parallel_problems, _ = snapshot(files, cache=False, workers=2)
+    assert parallel == serial and parallel_problems == serial_problems

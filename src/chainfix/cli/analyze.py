@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -18,7 +18,9 @@ from chainfix.cli.common import (
 )
 from chainfix.model import History
 from chainfix.serialize import problem_to_dict
-from chainfix.summary import HistorySummary, summarize
+
+if TYPE_CHECKING:
+    from chainfix.summary import HistorySummary
 
 
 def print_summary(summary: HistorySummary, history: History, console: Console) -> None:
@@ -82,6 +84,8 @@ def register(cli: click.Group) -> None:
     @click.pass_context
     def analyze(ctx: click.Context, as_json: bool, summary: bool, **kwargs: Any) -> None:
         """Analyse the history in PATHS: time by sport, strength work, and files that failed."""
+        from chainfix.summary import summarize
+
         history = load_history(**kwargs)
         result = summarize(history)
         if as_json:

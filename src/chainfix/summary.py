@@ -88,7 +88,7 @@ def summarize(history: History) -> HistorySummary:
         )
         .sort_values("hours", ascending=False)
     )
-    week = df["local_date"] - pd.to_timedelta(df["local_date"].dt.weekday, unit="D")
+    week = df["local_date"] - pd.to_timedelta(df["local_date"].dt.day_of_week, unit="D")
     by_week = df.assign(week=week).pivot_table(
         index="week", columns="sport", values="hours", aggfunc="sum", fill_value=0.0
     )

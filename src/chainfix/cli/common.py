@@ -129,18 +129,13 @@ def echo_json(data: Any) -> None:
 
 
 def print_problems(history: History, console: Console, *, limit: int = 50) -> None:
-    """The problems table: every file that was not fully read, and why."""
-    from rich.table import Table
-
+    """Every file that was not fully read, and why: the path on one line, the reason under it."""
     errors = history.errors
     if not errors:
         return
-    table = Table(title=f"{len(errors)} file(s) not fully read", title_justify="left", expand=False)
-    table.add_column("file", overflow="fold", max_width=48)
-    table.add_column("kind")
-    table.add_column("what happened", overflow="fold", max_width=40)
+    console.print(f"[bold]{len(errors)} file(s) not fully read[/bold]")
     for problem in errors[:limit]:
-        table.add_row(problem.where, problem.kind, problem.message)
-    console.print(table)
+        console.print(f"  {problem.where}", soft_wrap=True, markup=False, highlight=False)
+        console.print(f"    {problem.kind}: {problem.message}", markup=False, highlight=False)
     if len(errors) > limit:
-        console.print(f"... and {len(errors) - limit} more (use --json to see them all)")
+        console.print(f"  ... and {len(errors) - limit} more (use --json to see them all)")

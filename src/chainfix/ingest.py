@@ -9,6 +9,7 @@ counted twice.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from collections import deque
@@ -107,20 +108,24 @@ class _Decoder:
     Each submitted blob carries its cache key, returned with its result.
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, parallel: bool) -> None:
         self.workers = workers
+        self.parallel = parallel and workers > 1
         self.pool: ProcessPoolExecutor | None = None
         self.pending: deque[tuple[str | None, Future[FitRead]]] = deque()
 
     def start_pool(self) -> None:
+        """Start worker processes (forkserver: safe beside the progress-bar thread)."""
         if self.pool is None and self.workers > 1:
-            self.pool = ProcessPoolExecutor(max_workers=self.workers)
-            # Start the workers now, before any progress-bar thread exists.
-            self.pool.submit(int).result()
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["chainfix.fit"])
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
 
     def submit(
         self, key: str | None, data: bytes, origin: Origin, source: str
     ) -> Iterator[tuple[str | None, FitRead]]:
+        if self.pool is None and self.parallel:
+            self.start_pool()
         if self.pool is None:
             yield key, _decode(data, origin, source)
             return
@@ -156,10 +161,8 @@ def read_history(
     sizes = [input_size(p) for p in paths]
     progress = Progress(sum(sizes), on_progress)
     workers = options.workers or os.cpu_count() or 1
-    decoder = _Decoder(workers)
     big = sum(sizes) > 8 * 1024**2 or len(paths) >= PARALLEL_MIN_BLOBS
-    if workers > 1 and big:
-        decoder.start_pool()
+    decoder = _Decoder(workers, parallel=big)
 
     cache = open_cache(cache_path()) if options.use_cache else None
 

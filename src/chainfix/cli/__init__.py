@@ -20,6 +20,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "chainfix.cli.analyze",
     "chainfix.cli.plugins_cmd",
     "chainfix.cli.doctor",
+    "chainfix.cli.garmin",
+    "chainfix.cli.sync",
 )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,20 +28,40 @@ TARGETS = ("garmin",)
 def _planned_workouts(paths: Sequence[Path], **options: Any) -> list[Workout]:
     """The sessions to deliver, planned from the training history in ``paths``.
 
-    The only link between ``chainfix sync`` and the planner: adjust it when the planner's API
-    settles. For now it calls ``chainfix.planning.make_plan(paths, **options)`` and accepts a
-    :class:`~chainfix.model.Plan` or an iterable of :class:`~chainfix.model.Workout`.
+    The only link between ``chainfix sync`` and the planner (the lead adjusts it as the planner
+    settles). Same plan as ``chainfix plan PATHS``: the stored plan brought up to date with the
+    history, or, when there is none, a new 8-week plan from today, stored like ``chainfix plan``
+    does so that both commands keep agreeing.
     """
     try:
+        from chainfix.cli.common import load_history
+        from chainfix.cli.plan import analysis_priorities
+
         planning = importlib.import_module("chainfix.planning")
-        make_plan = planning.make_plan
+        make_plan, reconcile = planning.make_plan, planning.reconcile
+        load_plan, save_plan = planning.load_plan, planning.save_plan
+        load_profile, latest_assessment = planning.load_profile, planning.latest_assessment
     except (ImportError, AttributeError) as exc:
         raise UsageError(
-            "this build of chainfix cannot plan workouts yet (chainfix.planning.make_plan is "
-            "missing)",
-            hint="Update chainfix, or check `chainfix doctor`.",
+            "this build of chainfix cannot plan workouts (chainfix.planning is incomplete)",
+            hint="Run `chainfix doctor` and report its output.",
         ) from exc
-    plan = make_plan(list(paths), **options)
+    history = load_history(list(paths), quiet=bool(options.get("quiet", True)))
+    stored = load_plan()
+    if stored is not None and getattr(stored, "state", None) is not None:
+        plan = reconcile(stored, history)
+    else:
+        profile = load_profile()
+        start = options.get("start") or date.today()
+        plan = make_plan(
+            history,
+            analysis_priorities(history, profile),
+            profile,
+            start,
+            int(options.get("weeks") or 8),
+            latest_assessment(on_or_before=start),
+        )
+    save_plan(plan)
     return list(plan.workouts if isinstance(plan, Plan) else plan)
 
 
@@ -105,7 +126,9 @@ def sync(
 
 
 def _echo_action(action: SyncAction) -> None:
-    click.echo(action.describe())
+    """Progress: every call made, and what was found; sessions already in place stay quiet."""
+    if action.is_write or action.action in ("adopt", "not-in-plan"):
+        click.echo(action.describe())
 
 
 def _print_dry_run(report: SyncReport, ledger: Ledger, as_json: bool) -> None:
@@ -178,12 +201,12 @@ def _print_status(ledger: Ledger, as_json: bool) -> None:
         click.echo(f"Last sync {run.started_at}: {state.get(run.status, run.status)}{message}")
     if entries:
         click.echo(f"{len(entries)} session(s) on Garmin Connect:")
-        click.echo(f"  {'date':<10}  {'workout':>12}  {'calendar':<10}  title <key>")
+        click.echo(f"  {'date':<10}  {'workout':>12}  {'calendar':<13}  title <key>")
         for e in entries:
             workout = str(e.workout_id) if e.workout_id else "-"
             calendar = e.scheduled_date.isoformat() if e.scheduled_date else "not scheduled"
             click.echo(
-                f"  {e.planned_date.isoformat():<10}  {workout:>12}  {calendar:<10}  "
+                f"  {e.planned_date.isoformat():<10}  {workout:>12}  {calendar:<13}  "
                 f"{e.title} <{e.key}>"
             )
     if open_ops:

@@ -1,0 +1,1 @@
+"""Test helpers for chainfix and its plugins (importable without pytest)."""

@@ -1,0 +1,284 @@
+"""Workout → Garmin Connect strength-workout JSON, the exercise catalogue and the marker."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chainfix.delivery.garmin_json import (
+    ExerciseCatalog,
+    Marker,
+    load_catalog,
+    parse_marker,
+    step_description,
+    workout_json,
+)
+from chainfix.errors import DataFileError, DeliveryError
+from chainfix.model import Workout, WorkoutStep
+
+REFERENCE_CATALOG = (
+    Path(__file__).resolve().parents[2] / "shared" / "reference" / "garmin-exercise-catalog.json"
+)
+
+RDL = WorkoutStep(
+    "db_rdl",
+    "Dumbbell Romanian deadlift",
+    "deadlift",
+    "romanian_deadlift",
+    sets=3,
+    reps=10,
+    rest_s=90,
+    load="RPE 7-8 (2-3 reps in reserve)",
+    weight_kg=40.0,
+    garmin_category="DEADLIFT",
+    garmin_exercise_name="ROMANIAN_DEADLIFT",
+)
+NORDIC = WorkoutStep(
+    "nordic",
+    "Nordic hamstring curl",
+    "leg_curl",
+    "leg_curl",
+    sets=2,
+    reps=5,
+    rest_s=120,
+    load="Lower as slowly as possible",
+    watch_title="Nordic hamstring curl",
+    garmin_category="LEG_CURL",
+    garmin_exercise_name="LEG_CURL",
+)
+SIDE_PLANK = WorkoutStep(
+    "side_plank",
+    "Side plank",
+    "plank",
+    "side_plank",
+    sets=2,
+    duration_s=30,
+    rest_s=0,
+    per_side=True,
+)
+
+
+def small_catalog() -> ExerciseCatalog:
+    """A catalogue in the reference JSON shape (a few rows)."""
+    return ExerciseCatalog.from_json(
+        {
+            "categories": {
+                "DEADLIFT": {"exercises": [{"exerciseName": "ROMANIAN_DEADLIFT"}]},
+                "LEG_CURL": {"exercises": [{"exerciseName": "LEG_CURL"}]},
+                "PLANK": {"exercises": [{"exerciseName": "SIDE_PLANK"}]},
+                "SHOULDER_PRESS": {
+                    "exercises": [
+                        {"exerciseName": "SHOULDER_PRESS", "pickerGenericCategoryEntry": True}
+                    ]
+                },
+            },
+            "seenOnlyInNewerCatalogs": {"pairs": ["DEADLIFT/RUCK_DEADLIFT"]},
+        },
+        "test",
+    )
+
+
+def session(*steps: WorkoutStep, key: str = "2026-12-01-posterior-a") -> Workout:
+    return Workout(
+        key=key,
+        title="Posterior chain A",
+        date=date(2026, 12, 1),
+        steps=steps,
+        week=2,
+        notes=("Warm up with 5 minutes of easy cycling.",),
+    )
+
+
+def walk(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for step in steps:
+        out.append(step)
+        out.extend(walk(step.get("workoutSteps", [])))
+    return out
+
+
+def test_strength_workout_shape_matches_the_reference() -> None:
+    doc = workout_json(session(RDL, NORDIC, SIDE_PLANK), small_catalog())
+    body = doc.payload
+    assert body["workoutName"] == "Posterior chain A"
+    assert body["sportType"] == {
+        "sportTypeId": 5,
+        "sportTypeKey": "strength_training",
+        "displayOrder": 5,
+    }
+    [segment] = body["workoutSegments"]
+    assert segment["segmentOrder"] == 1
+    assert segment["sportType"] == {"sportTypeId": 5, "sportTypeKey": "strength_training"}
+    groups = segment["workoutSteps"]
+    assert [g["type"] for g in groups] == ["RepeatGroupDTO"] * 3
+    rdl_group = groups[0]
+    assert rdl_group["numberOfIterations"] == 3
+    assert rdl_group["endConditionValue"] == 3.0
+    assert rdl_group["endCondition"]["conditionTypeId"] == 7
+    assert rdl_group["stepType"]["stepTypeId"] == 6
+    exercise, rest = rdl_group["workoutSteps"]
+    assert exercise["stepType"]["stepTypeId"] == 3
+    assert exercise["endCondition"]["conditionTypeId"] == 10  # reps
+    assert exercise["endConditionValue"] == 10.0
+    assert (exercise["category"], exercise["exerciseName"]) == ("DEADLIFT", "ROMANIAN_DEADLIFT")
+    assert rest["stepType"]["stepTypeId"] == 5
+    assert rest["endCondition"]["conditionTypeId"] == 2  # time, seconds
+    assert rest["endConditionValue"] == 90.0
+    assert "category" not in rest
+    # every step of a group carries the group's childStepId; the group numbers are 1, 2, 3
+    for number, group in enumerate(groups, start=1):
+        assert group["childStepId"] == number
+        assert {s["childStepId"] for s in group["workoutSteps"]} == {number}
+
+
+def test_step_order_is_one_flat_counter_over_the_tree() -> None:
+    doc = workout_json(session(RDL, NORDIC, SIDE_PLANK), small_catalog())
+    orders = [s["stepOrder"] for s in walk(doc.payload["workoutSegments"][0]["workoutSteps"])]
+    assert orders == list(range(1, len(orders) + 1))
+
+
+def test_load_is_guidance_in_the_description_never_a_weight() -> None:
+    doc = workout_json(session(RDL), small_catalog())
+    text = json.dumps(doc.payload)
+    assert "weightValue" not in text and "weightUnit" not in text
+    exercise = doc.payload["workoutSegments"][0]["workoutSteps"][0]["workoutSteps"][0]
+    assert exercise["description"] == "RPE 7-8 (2-3 reps in reserve)"
+
+
+def test_timed_exercise_uses_a_time_end_condition_and_no_rest_when_rest_is_zero() -> None:
+    doc = workout_json(session(SIDE_PLANK), small_catalog())
+    [group] = doc.payload["workoutSegments"][0]["workoutSteps"]
+    [exercise] = group["workoutSteps"]
+    assert exercise["endCondition"]["conditionTypeKey"] == "time"
+    assert exercise["endConditionValue"] == 30.0
+    # derived from the FIT names when the planner gave no Connect pair
+    assert (exercise["category"], exercise["exerciseName"]) == ("PLANK", "SIDE_PLANK")
+    assert exercise["description"] == "each side"
+
+
+def test_approximate_exercise_names_the_real_movement_in_the_description() -> None:
+    text = step_description(NORDIC)
+    assert text.startswith("Nordic hamstring curl")
+    assert "slowly" in text
+
+
+def test_descriptions_are_capped() -> None:
+    long = WorkoutStep("x", "x", "deadlift", "romanian_deadlift", 1, reps=5, notes="word " * 200)
+    assert len(step_description(long)) <= 200
+
+
+def test_marker_is_appended_and_parsed_back() -> None:
+    doc = workout_json(session(RDL), small_catalog())
+    description = doc.payload["description"]
+    assert description.startswith("chainfix · week 2\nWarm up")
+    assert description.endswith(f"[chainfix:2026-12-01-posterior-a:{doc.content_hash}]")
+    assert parse_marker(description) == Marker("2026-12-01-posterior-a", doc.content_hash)
+    assert parse_marker("My own workout, inspired by chainfix") is None
+    assert parse_marker(None) is None
+
+
+def test_content_hash_is_stable_and_changes_with_content() -> None:
+    catalog = small_catalog()
+    first = workout_json(session(RDL), catalog)
+    again = workout_json(session(RDL), catalog)
+    assert first.content_hash == again.content_hash and first.payload == again.payload
+    changed = workout_json(session(replace(RDL, reps=8)), catalog)
+    assert changed.content_hash != first.content_hash
+
+
+def test_the_date_is_not_part_of_the_content() -> None:
+    catalog = small_catalog()
+    a = workout_json(session(RDL), catalog)
+    moved = replace(session(RDL), date=date(2026, 12, 3))
+    assert workout_json(moved, catalog).content_hash == a.content_hash
+
+
+@pytest.mark.parametrize(
+    ("category", "name", "message"),
+    [
+        ("UNASSIGNED", "X", "'UNASSIGNED' is not a Garmin Connect exercise category"),
+        ("LEG_CURL", "NORDIC_HAMSTRING_CURL", "LEG_CURL/NORDIC_HAMSTRING_CURL is not in Garmin"),
+    ],
+)
+def test_invalid_pairs_are_refused_before_anything_is_sent(
+    category: str, name: str, message: str
+) -> None:
+    bad = replace(NORDIC, name="Nordic", garmin_category=category, garmin_exercise_name=name)
+    with pytest.raises(DeliveryError) as info:
+        workout_json(session(RDL, bad), small_catalog())
+    assert message in info.value.message
+    assert "exercise 2 (Nordic)" in info.value.message
+    assert "catalogue" in info.value.hint
+
+
+def test_bad_keys_and_counts_are_refused() -> None:
+    with pytest.raises(DeliveryError, match="workout key"):
+        workout_json(session(RDL, key="a:b"), small_catalog())
+    zero = WorkoutStep("x", "x", "deadlift", "romanian_deadlift", 0, reps=5)
+    with pytest.raises(DeliveryError, match="sets must be at least 1"):
+        workout_json(session(zero), small_catalog())
+
+
+def test_generic_category_entries_are_sent_as_an_empty_name() -> None:
+    press = WorkoutStep("p", "Press", "shoulder_press", "shoulder_press", 2, reps=8)
+    doc = workout_json(session(press), small_catalog())
+    exercise = doc.payload["workoutSegments"][0]["workoutSteps"][0]["workoutSteps"][0]
+    assert (exercise["category"], exercise["exerciseName"]) == ("SHOULDER_PRESS", "")
+
+
+def test_catalog_accepts_garmins_own_exercises_json_shape() -> None:
+    catalog = ExerciseCatalog.from_json(
+        {"categories": {"HIP_RAISE": {"exercises": {"HIP_RAISE": {}, "KETTLEBELL_SWING": {}}}}}
+    )
+    assert ("HIP_RAISE", "KETTLEBELL_SWING") in catalog
+    assert ("HIP_RAISE", "") in catalog
+    assert ("HIP_RAISE", "NOPE") not in catalog
+    assert catalog.problem("ROW", "FACE_PULL") is not None
+
+
+def test_catalog_of_the_wrong_shape_is_a_data_error(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError):
+        ExerciseCatalog.from_json({"exercises": []})
+    broken = tmp_path / "garmin-exercise-catalog.json"
+    broken.write_text("{not json", "utf-8")
+    with pytest.raises(DataFileError):
+        load_catalog(broken)
+
+
+def test_user_catalogue_in_the_user_dir_wins(_isolated_home: Path) -> None:
+    (_isolated_home / "garmin-exercise-catalog.json").write_text(
+        json.dumps({"categories": {"LEG_CURL": {"exercises": {"LEG_CURL": {}}}}}), "utf-8"
+    )
+    catalog = load_catalog()
+    assert catalog.categories == {"LEG_CURL"}
+
+
+def test_newer_catalogue_pairs_are_accepted() -> None:
+    assert ("DEADLIFT", "RUCK_DEADLIFT") in small_catalog()
+
+
+def test_bundled_catalogue_is_used_when_nothing_else_is_there() -> None:
+    catalog = load_catalog()
+    assert len(catalog.categories) == 47
+    assert ("HIP_RAISE", "KETTLEBELL_SWING") in catalog
+    assert ("LEG_CURL", "GOOD_MORNING") in catalog
+
+
+@pytest.mark.skipif(not REFERENCE_CATALOG.is_file(), reason="shared reference not present")
+def test_reference_catalogue_parses_and_holds_every_chainfix_pair() -> None:
+    data = json.loads(REFERENCE_CATALOG.read_text("utf-8"))
+    catalog = ExerciseCatalog.from_json(data, str(REFERENCE_CATALOG))
+    assert len(catalog.categories) == 47
+    pairs = [p for m in data["chainfixPairs"].values() for p in m["best"] + m["alternatives"]]
+    assert pairs
+    for pair in pairs:
+        assert catalog.problem(pair["category"], pair["exerciseName"]) is None, pair
+    # the bundled garminconnect list agrees on every pair chainfix uses
+    bundled = load_catalog()
+    for pair in pairs:
+        assert bundled.problem(pair["category"], pair["exerciseName"]) is None, pair

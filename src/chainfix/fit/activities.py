@@ -1,0 +1,407 @@
+"""From decoded FIT messages to Activities and ReadProblems, shared by both decoders.
+
+The rules, in one place:
+
+* **One Activity per session**, in file order, from every chained segment. ``leg`` is the index
+  among the kept sessions (0 for a single-session file).
+* **Summary sessions are not legs.** A session is dropped as a summary when at least two other
+  sessions exist, its time span contains every one of them, and its timer time is at least 90 %
+  of theirs together. A session's span is ``start_time`` + elapsed time, cut at its ``timestamp``
+  when that falls strictly inside (the Fenix 2 multisport fixture writes a ``generic`` first leg
+  whose ``start_time`` is 45 min late but whose ``timestamp`` ends exactly where the next leg
+  starts: it is a real leg, not a summary, and is kept). Exact duplicate sessions (a chained copy
+  of the same recording) are kept once, with an info ``duplicate`` problem.
+* **Times.** FIT ``date_time`` values below 0x10000000 count seconds from device power-on. They are
+  placed with ``activity.local_timestamp`` when the file has one (local time, stored as UTC, with
+  ``utc_offset_s`` None); a session with no way to place its start is skipped (``bad_value``).
+  ``utc_offset_s`` is ``local_timestamp - timestamp`` of the first ``activity`` message, rounded to
+  15 min, None when absent or beyond ±14 h (Zwift writes a local timestamp of 0).
+* **Sports.** A session without sport or sub-sport takes them from the ``sport`` message of the
+  same index (or the only one), else ``generic``. A number the profile does not know keeps it:
+  ``sport_123``.
+* **Impossible values** (see ``sanity``: a 300 bpm average, 40,000 km) become None, all listed in
+  one ``bad_value`` warning; a heart rate of 0 ("no sensor") becomes None silently. A session that
+  starts before 1989 or in the future is skipped (``bad_value``).
+* **Sets** (every ``set`` message, active and rest) go to the session whose span contains the set's
+  start (the later-starting one at a boundary), else the nearest session. ``weight`` 0 or absent
+  becomes None: watches write 0 for bodyweight and for "not entered" alike, and 0 kg is not a load.
+  ``set_type`` 0 is ``rest``; anything else is ``active``. ``categories`` are the valid candidates
+  as profile names (65534 is ``unknown``); ``exercise`` names the first candidate's
+  ``category_subtype`` in its ``<category>_exercise_name`` type.
+* **Problems.** At most one problem explains where decoding stopped: ``warning`` when sessions were
+  kept (the valid prefix of a truncated or corrupt file; every session of a file whose CRC fails,
+  since its structure decoded cleanly: such values are unverified), ``error`` when nothing was
+  kept. A clean activity file without sessions gives ``no_session``; a non-activity file gives
+  ``not_activity`` (info) and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from chainfix.fit import profile, sanity
+from chainfix.fit.decoded import Decoded, RawFields, Stop
+from chainfix.model import Activity, Origin, ReadProblem, Severity, StrengthSet
+
+FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
+_MIN_ABSOLUTE = 0x10000000
+_QUARTER_HOUR = 900
+_MAX_OFFSET_S = 14 * 3600
+_TOLERANCE = timedelta(seconds=2)
+_SUMMARY_SHARE = 0.9
+_SHOWN = 5
+
+
+def _num(value: Any) -> int | float | None:
+    """A scalar raw value: the first element of an array, None for anything non-numeric."""
+    if isinstance(value, tuple):
+        value = value[0] if value else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value
+
+
+def _items(value: Any) -> tuple[Any, ...]:
+    """An array raw value as a tuple (a one-element array arrives as a scalar)."""
+    if value is None:
+        return ()
+    return value if isinstance(value, tuple) else (value,)
+
+
+def _scaled(mesg: str, fields: RawFields, name: str) -> float | None:
+    raw = _num(fields.get(name))
+    if raw is None:
+        return None
+    scale, offset = profile.field_scales(mesg)[name]
+    value = float(raw) / scale if scale else float(raw)
+    return value - offset if offset else value
+
+
+def _float(fields: RawFields, name: str) -> float | None:
+    raw = _num(fields.get(name))
+    return None if raw is None else float(raw)
+
+
+@dataclass(frozen=True, slots=True)
+class _Clock:
+    """Turns raw FIT times into aware datetimes; ``anchor`` places device-relative times."""
+
+    anchor: int | None = None
+
+    def utc(self, raw: Any) -> datetime | None:
+        value = _num(raw)
+        if value is None or isinstance(value, float):
+            return None
+        if value >= _MIN_ABSOLUTE:
+            return FIT_EPOCH + timedelta(seconds=value)
+        if self.anchor is not None:
+            return FIT_EPOCH + timedelta(seconds=value + self.anchor)
+        return None
+
+
+def _clock_and_offset(activities: list[RawFields]) -> tuple[_Clock, int | None]:
+    for fields in activities:
+        stamp, local = _num(fields.get("timestamp")), _num(fields.get("local_timestamp"))
+        if not isinstance(stamp, int) or not isinstance(local, int) or local < _MIN_ABSOLUTE:
+            continue
+        if stamp < _MIN_ABSOLUTE:
+            return _Clock(anchor=local - stamp), None
+        offset = round((local - stamp) / _QUARTER_HOUR) * _QUARTER_HOUR
+        return _Clock(), offset if abs(offset) <= _MAX_OFFSET_S else None
+    return _Clock(), None
+
+
+@dataclass(slots=True)
+class _Leg:
+    index: int
+    fields: RawFields
+    start: datetime
+    end: datetime
+    sport: str
+    sub_sport: str
+    sets: list[StrengthSet] = field(default_factory=list)
+
+    @property
+    def timer(self) -> float:
+        return (
+            _scaled("session", self.fields, "total_timer_time")
+            or _scaled("session", self.fields, "total_elapsed_time")
+            or 0.0
+        )
+
+
+def _sports(index: int, fields: RawFields, sports: list[RawFields]) -> tuple[str, str]:
+    fallback: RawFields = {}
+    if len(sports) == 1:
+        fallback = sports[0]
+    elif index < len(sports):
+        fallback = sports[index]
+    sport = _num(fields.get("sport"))
+    if sport is None:
+        sport = _num(fallback.get("sport"))
+    sub = _num(fields.get("sub_sport"))
+    if sub is None and _num(fallback.get("sport")) == sport:
+        sub = _num(fallback.get("sub_sport"))
+    return (
+        profile.sport_name(int(sport)) if sport is not None else "generic",
+        profile.sub_sport_name(int(sub)) if sub is not None else "generic",
+    )
+
+
+def _make_leg(index: int, fields: RawFields, sports: list[RawFields], clock: _Clock) -> _Leg | None:
+    elapsed = _scaled("session", fields, "total_elapsed_time")
+    timer = _scaled("session", fields, "total_timer_time")
+    stamp = clock.utc(fields.get("timestamp"))
+    start = clock.utc(fields.get("start_time"))
+    if start is None and stamp is not None and elapsed is not None:
+        start = stamp - timedelta(seconds=elapsed)
+    if start is None or not sanity.plausible_time(start):
+        return None
+    end = start + timedelta(seconds=elapsed or timer or 0.0)
+    if stamp is not None and start < stamp < end:
+        end = stamp
+    sport, sub_sport = _sports(index, fields, sports)
+    return _Leg(index, fields, start, end, sport, sub_sport)
+
+
+def _contains(outer: _Leg, inner: _Leg) -> bool:
+    return outer.start - _TOLERANCE <= inner.start and inner.end <= outer.end + _TOLERANCE
+
+
+def _drop_summaries(legs: list[_Leg]) -> list[_Leg]:
+    kept = []
+    for leg in legs:
+        others = [o for o in legs if o is not leg]
+        is_summary = (
+            len(others) >= 2
+            and all(_contains(leg, o) for o in others)
+            and leg.timer >= _SUMMARY_SHARE * sum(o.timer for o in others)
+        )
+        if not is_summary:
+            kept.append(leg)
+    return kept or legs
+
+
+def _strength_set(fields: RawFields, clock: _Clock, dropped: list[str]) -> StrengthSet:
+    candidates = _items(fields.get("category"))
+    subtypes = _items(fields.get("category_subtype"))
+    exercise = None
+    if candidates and isinstance(candidates[0], int) and subtypes and isinstance(subtypes[0], int):
+        exercise = profile.exercise_name(candidates[0], subtypes[0])
+    start = clock.utc(fields.get("start_time")) or clock.utc(fields.get("timestamp"))
+    reps = _num(fields.get("repetitions"))
+    values: dict[str, float | None] = {
+        "duration_s": _scaled("set", fields, "duration"),
+        "weight_kg": _scaled("set", fields, "weight") or None,  # 0 kg: bodyweight or not entered
+        "reps": reps,
+    }
+    dropped.extend(sanity.check_set(values))
+    step = _num(fields.get("wkt_step_index"))
+    return StrengthSet(
+        start=start if start is not None and sanity.plausible_time(start) else None,
+        duration_s=values["duration_s"],
+        reps=int(values["reps"]) if values["reps"] is not None else None,
+        weight_kg=values["weight_kg"],
+        set_type="rest" if _num(fields.get("set_type")) == 0 else "active",
+        categories=tuple(profile.category_name(c) for c in candidates if isinstance(c, int)),
+        exercise=exercise,
+        workout_step_index=int(step) if step is not None else None,
+    )
+
+
+def _home_leg(item: StrengthSet, legs: list[_Leg]) -> _Leg:
+    t = item.start
+    if t is None:
+        for leg in legs:
+            if leg.sub_sport == "strength_training" or leg.sport == "training":
+                return leg
+        return legs[0]
+    containing = [leg for leg in legs if leg.start - _TOLERANCE <= t <= leg.end + _TOLERANCE]
+    if containing:
+        return max(containing, key=lambda leg: leg.start)
+
+    def distance(leg: _Leg) -> timedelta:
+        return leg.start - t if t < leg.start else t - leg.end
+
+    return min(legs, key=distance)
+
+
+def _device(file_ids: list[RawFields]) -> str | None:
+    for fields in file_ids:
+        maker = _num(fields.get("manufacturer"))
+        if maker is not None:
+            product = _num(fields.get("product"))
+            return profile.device_name(int(maker), int(product) if product is not None else None)
+    return None
+
+
+def _metrics(fields: RawFields) -> dict[str, float | None]:
+    """The session totals and averages in SI units, named like ``Activity`` fields."""
+    speed = _scaled("session", fields, "enhanced_avg_speed")
+    if speed is None:
+        speed = _scaled("session", fields, "avg_speed")
+    cadence = _float(fields, "avg_cadence")
+    fraction = _scaled("session", fields, "avg_fractional_cadence")
+    if cadence is not None and fraction is not None:
+        cadence += fraction
+    return {
+        "elapsed_s": _scaled("session", fields, "total_elapsed_time"),
+        "timer_s": _scaled("session", fields, "total_timer_time"),
+        "distance_m": _scaled("session", fields, "total_distance"),
+        "ascent_m": _float(fields, "total_ascent"),
+        "descent_m": _float(fields, "total_descent"),
+        "avg_speed_m_s": speed,
+        "avg_hr": _float(fields, "avg_heart_rate"),
+        "max_hr": _float(fields, "max_heart_rate"),
+        "avg_power_w": _float(fields, "avg_power"),
+        "avg_cadence": cadence,
+    }
+
+
+def _activity(
+    leg: _Leg, position: int, origin: Origin, source: str, dropped: list[str], **common: Any
+) -> Activity:
+    metrics = _metrics(leg.fields)
+    dropped.extend(f"{leg.sport} {v}" for v in sanity.check_session(leg.sport, metrics))
+    return Activity(
+        id=f"{leg.start:%Y%m%dT%H%M%SZ}-{leg.sport}",
+        source=source,
+        origin=origin,
+        sport=leg.sport,
+        sub_sport=leg.sub_sport,
+        start_utc=leg.start,
+        elapsed_s=metrics["elapsed_s"],
+        timer_s=metrics["timer_s"],
+        distance_m=metrics["distance_m"],
+        ascent_m=metrics["ascent_m"],
+        descent_m=metrics["descent_m"],
+        avg_speed_m_s=metrics["avg_speed_m_s"],
+        avg_hr=metrics["avg_hr"],
+        max_hr=metrics["max_hr"],
+        avg_power_w=metrics["avg_power_w"],
+        avg_cadence=metrics["avg_cadence"],
+        sets=tuple(leg.sets),
+        leg=position,
+        **common,
+    )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _stop_sentence(stop: Stop, kept: int) -> str:
+    reason = stop.reason[:1].upper() + stop.reason[1:]
+    if stop.kind == "not_fit":
+        return f"Not a FIT file: {stop.reason}."
+    if not kept:
+        return f"{reason}; no session could be read."
+    if stop.kind == "bad_crc":
+        return f"{reason}; kept the {_plural(kept, 'session')}, decoded cleanly but unverified."
+    return f"{reason}; kept the {_plural(kept, 'session')} decoded before it."
+
+
+@dataclass(slots=True)
+class Built:
+    """The activities, problems and ``file_id.type`` name of one file."""
+
+    activities: list[Activity] = field(default_factory=list)
+    problems: list[ReadProblem] = field(default_factory=list)
+    file_type: str | None = None
+
+
+def build(decoded: Decoded, origin: Origin, source: str = "fit") -> Built:
+    """Turn one decoded file into Activities and problems (rules: see the module docstring)."""
+    groups: dict[str, list[RawFields]] = {}
+    for name, fields in decoded.messages:
+        groups.setdefault(name, []).append(fields)
+    file_ids = groups.get("file_id", [])
+    types = [_num(f.get("type")) for f in file_ids]
+    type_raw = next((t for t in types if t is not None), None)
+    result = Built()
+    result.file_type = profile.file_type_name(int(type_raw)) if type_raw is not None else None
+
+    def problem(kind: Any, message: str, severity: Severity) -> ReadProblem:
+        return ReadProblem(origin.path, origin.member, kind, message, severity)
+
+    if result.file_type is not None and result.file_type != "activity":
+        result.problems.append(
+            problem("not_activity", f"A FIT {result.file_type} file, not an activity.", "info")
+        )
+        return result
+
+    clock, utc_offset = _clock_and_offset(groups.get("activity", []))
+    sports = groups.get("sport", [])
+    sessions: list[RawFields] = []
+    extra: list[ReadProblem] = []
+    for fields in groups.get("session", []):
+        if fields in sessions:
+            extra.append(
+                problem(
+                    "duplicate",
+                    "The file holds the same session twice; the copy was ignored.",
+                    "info",
+                )
+            )
+        else:
+            sessions.append(fields)
+    legs: list[_Leg] = []
+    unplaced = 0
+    for index, fields in enumerate(sessions):
+        leg = _make_leg(index, fields, sports, clock)
+        if leg is None:
+            unplaced += 1
+        else:
+            legs.append(leg)
+    legs = _drop_summaries(legs) if legs else legs
+    dropped: list[str] = []
+    if legs:
+        for fields in groups.get("set", []):
+            item = _strength_set(fields, clock, dropped)
+            _home_leg(item, legs).sets.append(item)
+
+    device = _device(file_ids)
+    activities = [
+        _activity(leg, i, origin, source, dropped, utc_offset_s=utc_offset, device=device)
+        for i, leg in enumerate(legs)
+    ]
+    collisions = Counter(a.id for a in activities)
+    result.activities = [
+        a if collisions[a.id] == 1 else replace(a, id=f"{a.id}-{a.leg}") for a in activities
+    ]
+
+    kept = len(result.activities)
+    severity: Severity = "warning" if kept else "error"
+    if decoded.stop is not None:
+        result.problems.append(
+            problem(decoded.stop.kind, _stop_sentence(decoded.stop, kept), severity)
+        )
+    elif not sessions:
+        result.problems.append(
+            problem(
+                "no_session",
+                "The activity holds no session message, so it has no sport or totals.",
+                "error",
+            )
+        )
+    if unplaced:
+        result.problems.append(
+            problem(
+                "bad_value",
+                f"Skipped {_plural(unplaced, 'session')} without a possible start time "
+                "(device clock not set, or a date before 1989 or in the future).",
+                severity,
+            )
+        )
+    if dropped:
+        shown = ", ".join(dropped[:_SHOWN]) + (
+            f" and {len(dropped) - _SHOWN} more" if len(dropped) > _SHOWN else ""
+        )
+        result.problems.append(
+            problem("bad_value", f"Ignored impossible values: {shown}.", "warning")
+        )
+    result.problems.extend(extra)
+    return result

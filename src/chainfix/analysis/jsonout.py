@@ -1,0 +1,123 @@
+"""The analysis as JSON (schema: ``docs/analysis-json.md``; bump ``SCHEMA_VERSION`` on changes)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from chainfix import __version__
+from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN
+
+if TYPE_CHECKING:
+    from chainfix.analysis.engine import Analysis
+
+SCHEMA_VERSION = 1
+"""Version of the JSON layout (``docs/analysis-json.md``): bump it when a key goes or changes."""
+
+FRAMING = "A record of the work you logged, not a recovery score and not an injury prediction."
+
+
+def _r(x: float | None, digits: int = 4) -> float | None:
+    if x is None or x != x:
+        return None
+    return round(float(x), digits)
+
+
+def to_json(a: Analysis) -> dict[str, Any]:
+    """Every number of ``a`` as plain JSON types."""
+    muscles = {}
+    for g in MUSCLE_GROUPS:
+        s, d = a.muscles[g], a.details[g]
+        muscles[g] = {
+            "exposure": _r(s.exposure),
+            "strength": _r(s.strength),
+            "target": _r(s.target),
+            "priority": _r(s.priority),
+            "posterior_chain": g in POSTERIOR_CHAIN,
+            "demand": _r(d.demand),
+            "gap": _r(d.gap),
+            "minimum": _r(d.minimum),
+            "target_source": d.target_source,
+            "score_if_targeted": _r(d.score_if_targeted),
+            "factor": _r(d.factor),
+            "exposure_window": _r(d.exposure_window),
+            "strength_window": _r(d.strength_window),
+            "reasons": list(s.reasons),
+        }
+    t = a.totals
+    lift = a.lifting
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generator": f"chainfix {__version__}",
+        "framing": FRAMING,
+        "window": {
+            "start": a.window_start.isoformat(),
+            "end": a.window_end.isoformat(),
+            "weeks": len(a.weekly),
+            "score_start": a.score_start.isoformat(),
+            "score_days": a.score_days,
+            "activities": a.activity_count,
+        },
+        "level": {"name": a.level, "source": a.level_source, "reason": a.level_reason},
+        "phase": a.options.phase,
+        "flags": sorted(a.options.flags),
+        "muscles": muscles,
+        "glutes": {k: _r(v) for k, v in a.glutes().items()},
+        "ranking": [m.group for m in a.ranked],
+        "balance": _r(a.balance),
+        "running_share": _r(a.running_share),
+        "time": {
+            "minutes": _r(t["minutes"]),
+            "running_minutes": _r(t["running_minutes"]),
+            "other_endurance_minutes": _r(t["endurance_minutes"]),
+            "strength_minutes": _r(t["strength_minutes"]),
+            "unmodelled_minutes": _r(t["unmodelled_minutes"]),
+            "unmodelled_by_sport": {k: _r(v) for k, v in t["unmodelled_by_sport"].items()},
+            "exposure_by_sport": {k: _r(v) for k, v in t["exposure_by_sport"].items()},
+            "forward_posture_minutes": _r(t["forward_posture_minutes"]),
+            "running_km": _r(t["run_km"]),
+            "running_descent_m": _r(t["run_descent_m"]),
+            "running_activities": t["running_activities"],
+        },
+        "lifting": {
+            "workouts": lift.workouts,
+            "hard_sets": _r(lift.hard_sets),
+            "modelled_sets": _r(lift.modelled_sets),
+            "unknown_sets": _r(lift.unknown_sets),
+            "estimated_sets": _r(lift.estimated_sets),
+            "estimated_workouts": lift.estimated_workouts,
+            "anterior_credits": _r(lift.anterior),
+            "posterior_credits": _r(lift.posterior),
+            "ap_ratio": _r(lift.ap_ratio),
+        },
+        "patterns": {
+            name: {
+                "sets_per_week": _r(p.sets_per_week),
+                "minimum": _r(p.minimum),
+                "target": _r(p.target),
+            }
+            for name, p in a.patterns.items()
+        },
+        "equ": {
+            "window": _r(t["equ"]),
+            "flags": [
+                {
+                    "kind": f.kind,
+                    "date": f.date.isoformat(),
+                    "equ": _r(f.equ),
+                    "descent_m": _r(f.descent_m),
+                    "sport": f.sport or None,
+                    "activity_id": f.activity_id or None,
+                    "baseline": _r(f.baseline),
+                }
+                for f in a.equ_flags
+            ],
+        },
+        "data_gaps": {k: (_r(v) if isinstance(v, float) else v) for k, v in a.data_gaps.items()},
+        "weeks": a.weeks,
+        "explanations": list(a.explanations),
+        "model": {
+            "files": [asdict(f) for f in a.model.files],
+            "ignored": list(a.model.ignored),
+        },
+    }

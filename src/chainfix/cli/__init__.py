@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "chainfix.cli.doctor",
     "chainfix.cli.garmin",
     "chainfix.cli.sync",
+    "chainfix.cli.plugin_new",
 )
 
 

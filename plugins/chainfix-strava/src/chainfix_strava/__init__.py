@@ -1,0 +1,34 @@
+"""chainfix-strava: read a Strava bulk export ("Download or Delete Your Account") into chainfix.
+
+Registers one source, ``strava``, through chainfix's ``register_sources`` hook. It outranks
+chainfix's generic ``zip`` and ``folder`` sources, and recognises an export by ``activities.csv``
+beside an ``activities/`` folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from chainfix import Source, hookimpl
+
+from chainfix_strava.export import can_open, read
+
+__version__ = "0.1.0"
+
+PRIORITY = 30
+"""Above chainfix's ``zip`` (-5), ``folder`` (-10) and ``garmin-export`` (20) sources: a Strava
+export is recognised by its own layout, so when ``can_open`` says yes it is the better reader."""
+
+STRAVA = Source(
+    name="strava",
+    description="Strava bulk export, zip or folder: activities.csv and its FIT, GPX, TCX files.",
+    can_open=can_open,
+    read=read,
+    priority=PRIORITY,
+)
+
+
+@hookimpl
+def register_sources(register: Callable[[Source], None]) -> None:
+    """Register the ``strava`` source."""
+    register(STRAVA)

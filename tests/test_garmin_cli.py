@@ -33,7 +33,7 @@ PASSWORD = "s3cret-Pa55word-that-must-not-leak"
 
 @pytest.fixture
 def cli() -> click.Group:
-    @click.group()
+    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
     def root() -> None:
         """chainfix (test root)"""
 

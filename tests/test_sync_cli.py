@@ -59,7 +59,7 @@ def plan(sessions: int = 6, start: date = date(2026, 12, 7)) -> list[Workout]:
 
 @pytest.fixture
 def cli() -> click.Group:
-    @click.group()
+    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
     def root() -> None:
         """chainfix (test root)"""
 

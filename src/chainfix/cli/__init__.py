@@ -23,6 +23,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "chainfix.cli.garmin",
     "chainfix.cli.sync",
     "chainfix.cli.plugin_new",
+    "chainfix.cli.profile",
+    "chainfix.cli.assess",
+    "chainfix.cli.plan",
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,11 @@ from rich.table import Table
 from chainfix.cli.common import echo_json, exit_code, history_options, load_history, stdout_console
 from chainfix.model import History, Plan, WorkoutStep
 from chainfix.planning.assessment import latest_assessment
-from chainfix.planning.generator import make_plan
+from chainfix.planning.generator import make_plan, profile_digest
 from chainfix.planning.ics import plan_to_ics
 from chainfix.planning.profile import AthleteProfile, load_profile, write_atomic
 from chainfix.planning.reconcile import reconcile
-from chainfix.planning.rules import LEVELS, load_dosing
+from chainfix.planning.rules import LEVELS
 from chainfix.planning.state import TrackedPlan, load_plan, plan_to_dict, save_plan
 
 
@@ -32,12 +33,10 @@ def analysis_priorities(history: History, profile: AthleteProfile) -> dict[str, 
     """Muscle group -> priority 0..1 from the analysis (science section 1)."""
     from chainfix.analysis import AnalysisOptions, analyze
 
-    dosing = load_dosing()
-    flags = frozenset("hip_abduction" for p in profile.pain if p in dosing.pain_flag_hip_abduction)
     options = AnalysisOptions(
         level=profile.level,
         phase="race" if profile.phase == "race" else "base",
-        flags=flags,
+        flags=profile.flags,
         sitting_hours=profile.sitting_hours,
     )
     result = analyze(history, options)
@@ -155,6 +154,12 @@ def register(cli: click.Group) -> None:
         result: TrackedPlan
         if stored is not None and not options_given and stored.state is not None:
             result = reconcile(stored, history)
+            if stored.state.context.get("profile_digest") != profile_digest(profile):
+                changed = (
+                    "Your profile changed since this plan was made: run with --new to plan "
+                    "with the new profile."
+                )
+                result = replace(result, notes=(*result.notes, changed))
         else:
             first = start.date() if start else date.today()
             result = make_plan(

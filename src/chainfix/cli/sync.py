@@ -1,8 +1,11 @@
-"""``chainfix sync PATH... --to garmin``: put the planned sessions on Garmin Connect, exactly once.
+"""``chainfix sync PATH... --to garmin|fit DIR|watch``: deliver the planned sessions.
 
-``--dry-run`` prints exactly what would be sent (method, path, JSON body) and contacts nothing;
-``--status`` prints the upload ledger. The sessions come from :func:`_planned_workouts`, the one
-place that connects this command to the planner.
+``--to garmin`` puts them on Garmin Connect, exactly once; ``--dry-run`` prints exactly what would
+be sent (method, path, JSON body) and contacts nothing; ``--status`` prints the upload ledger.
+``--to fit DIR`` writes one FIT workout file per session into DIR; ``--to watch`` writes them into
+``GARMIN/NewFiles`` on a watch mounted over USB (or ``--watch-dir``); there ``--dry-run`` lists the
+files. The sessions come from :func:`_planned_workouts`, the one place that connects this command
+to the planner.
 """
 
 from __future__ import annotations
@@ -17,12 +20,18 @@ from typing import Any
 import click
 
 from chainfix.cli.garmin import reported_errors
+from chainfix.delivery.fit_workout import (
+    FitWorkoutFile,
+    planned_files,
+    resolve_watch_dir,
+    write_files,
+)
 from chainfix.delivery.ledger import Ledger
 from chainfix.delivery.sync import SyncAction, SyncReport, sync_to_garmin
 from chainfix.errors import UsageError
 from chainfix.model import Plan, Workout
 
-TARGETS = ("garmin",)
+TARGETS = ("garmin", "fit", "watch")
 
 
 def _planned_workouts(paths: Sequence[Path], **options: Any) -> list[Workout]:
@@ -65,13 +74,65 @@ def _planned_workouts(paths: Sequence[Path], **options: Any) -> list[Workout]:
     return list(plan.workouts if isinstance(plan, Plan) else plan)
 
 
-@click.command("sync")
+def _split_fit_dir(args: Sequence[str]) -> list[str]:
+    """Rewrite ``--to fit DIR`` (the folder follows the target) as ``--to fit --fit-dir DIR``.
+
+    Click options take a fixed number of values and ``--to garmin`` takes one, so the folder is
+    moved into the hidden ``--fit-dir`` option before click parses. Arguments after ``--`` are
+    left alone; a folder starting with ``-`` needs ``--fit-dir``.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            out.extend(args[i:])
+            break
+        if arg == "--to" and i + 1 < len(args) and args[i + 1] == "fit":
+            out += ["--to", "fit"]
+            i += 2
+        elif arg == "--to=fit":
+            out.append(arg)
+            i += 1
+        else:
+            out.append(arg)
+            i += 1
+            continue
+        if i < len(args) and not args[i].startswith("-"):
+            out += ["--fit-dir", args[i]]
+            i += 1
+    return out
+
+
+class SyncCommand(click.Command):
+    """``chainfix sync``, accepting ``--to fit DIR``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _split_fit_dir(args))
+
+
+@click.command("sync", cls=SyncCommand)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--to",
     "target",
     type=click.Choice(TARGETS),
-    help="Where to deliver the planned sessions (garmin: Garmin Connect, then your watch).",
+    metavar="[garmin|fit DIR|watch]",
+    help="Where to deliver the planned sessions. garmin: Garmin Connect, then your watch; "
+    "fit DIR: one FIT workout file per session into DIR; watch: those files straight onto a "
+    "watch connected by USB (its GARMIN/NewFiles folder).",
+)
+@click.option(
+    "--fit-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    hidden=True,
+    help="The DIR of --to fit DIR.",
+)
+@click.option(
+    "--watch-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="With --to watch: the watch's drive or its GARMIN/NewFiles folder, when it is not "
+    "found under /media, /run/media, /Volumes or /mnt.",
 )
 @click.option(
     "--prune",
@@ -81,32 +142,53 @@ def _planned_workouts(paths: Sequence[Path], **options: Any) -> list[Workout]:
 @click.option(
     "--dry-run",
     is_flag=True,
-    help="Show exactly what would be sent (JSON included) and send nothing.",
+    help="Show exactly what would be sent (JSON included) or which files would be written, "
+    "and send or write nothing.",
 )
 @click.option("--status", "show_status", is_flag=True, help="Show the upload ledger and stop.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def sync(
     paths: tuple[Path, ...],
     target: str | None,
+    fit_dir: Path | None,
+    watch_dir: Path | None,
     prune: bool,
     dry_run: bool,
     show_status: bool,
     as_json: bool,
 ) -> None:
-    """Plan from PATHS and put each session on Garmin Connect, scheduled on its day.
+    """Plan from PATHS and deliver each session: to Garmin Connect (scheduled on its day), as
+    FIT workout files into a folder, or straight onto a watch connected by USB.
 
-    Safe to run again at any time: sessions already on Garmin are left alone, changed ones are
-    updated in place, and after an error (network, rate limit, expired login) the next run
-    resumes without uploading anything twice. Your own workouts are never changed.
+    --to garmin is safe to run again at any time: sessions already on Garmin are left alone,
+    changed ones are updated in place, and after an error (network, rate limit, expired login)
+    the next run resumes without uploading anything twice. Your own workouts are never changed.
+
+    --to fit DIR and --to watch write one file per session, named after it
+    (2026-12-01-posterior-chain-a.fit); running again rewrites the same files. A watch imports
+    the files in GARMIN/NewFiles when it is disconnected; eject it first.
     """
     if show_status:
         with reported_errors(), Ledger() as ledger:
             _print_status(ledger, as_json)
         return
     if target is None:
-        raise click.UsageError("choose where to deliver the sessions: --to garmin")
+        raise click.UsageError(
+            "choose where to deliver the sessions: --to garmin, --to fit DIR or --to watch"
+        )
+    if target == "fit" and fit_dir is None:
+        raise click.UsageError("--to fit needs the folder to write to: --to fit DIR")
+    if fit_dir is not None and target != "fit":
+        raise click.UsageError("a folder after --to is only for --to fit DIR")
+    if watch_dir is not None and target != "watch":
+        raise click.UsageError("--watch-dir goes with --to watch")
+    if prune and target != "garmin":
+        raise click.UsageError("--prune goes with --to garmin")
     if not paths:
         raise click.UsageError("give the activity files or folders to plan from")
+    if target in ("fit", "watch"):
+        _deliver_files(paths, target, fit_dir, watch_dir, dry_run, as_json)
+        return
     with reported_errors():
         workouts = _planned_workouts(paths)
         with Ledger() as ledger:
@@ -123,6 +205,66 @@ def sync(
             click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         else:
             click.echo(report.summary())
+
+
+def _deliver_files(
+    paths: Sequence[Path],
+    target: str,
+    fit_dir: Path | None,
+    watch_dir: Path | None,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """``--to fit DIR`` / ``--to watch``: validate every session, then write (or list) files."""
+    with reported_errors():
+        if target == "fit" and fit_dir is not None:
+            folder = fit_dir
+        else:
+            folder = resolve_watch_dir(watch_dir)
+        files = planned_files(_planned_workouts(paths))
+        written = [folder / f.filename for f in files] if dry_run else write_files(files, folder)
+    if as_json:
+        data = {
+            "target": target,
+            "directory": str(folder),
+            "dry_run": dry_run,
+            "files": [_file_dict(f, path) for f, path in zip(files, written, strict=True)],
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if not files:
+        click.echo("No planned sessions: nothing to write.")
+        return
+    if dry_run:
+        click.echo(
+            f"Dry run: nothing is written. These {len(files)} FIT workout file(s) would be "
+            f"written to {folder}:"
+        )
+    else:
+        click.echo(f"Wrote {len(files)} FIT workout file(s) to {folder}:")
+    for item in files:
+        w = item.workout
+        click.echo(
+            f"  {item.filename}  {w.title}  [{len(w.steps)} exercise(s), {len(item.data)} bytes]"
+        )
+    if target == "watch" and not dry_run:
+        click.echo(
+            "Eject the watch before unplugging it: it imports the workouts when disconnected."
+        )
+    elif target == "fit" and not dry_run:
+        click.echo("Copy them into GARMIN/NewFiles on the watch (or use --to watch).")
+
+
+def _file_dict(item: FitWorkoutFile, path: Path) -> dict[str, Any]:
+    w = item.workout
+    return {
+        "path": str(path),
+        "key": w.key,
+        "title": w.title,
+        "date": w.date.isoformat(),
+        "exercises": len(w.steps),
+        "bytes": len(item.data),
+    }
 
 
 def _echo_action(action: SyncAction) -> None:

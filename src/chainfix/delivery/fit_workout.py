@@ -1,0 +1,643 @@
+"""Planned sessions as FIT workout files, for copying onto a Garmin watch over USB.
+
+One file per :class:`~chainfix.model.Workout`, laid out like the strength workouts Garmin Connect
+itself exports (``shared/fixtures/real/…/D55A5738.fit``, see ``reference/garmin-connect.md`` §4)::
+
+    file_id        type workout, manufacturer development, product 0, serial, time_created
+    file_creator   software_version (chainfix's version: major * 100 + minor)
+    workout        wkt_name, sport training, sub_sport strength_training, num_valid_steps,
+                   capabilities tcx, wkt_description
+    per exercise, a repeat group of (up to) three workout_step messages:
+      exercise     duration reps (duration_reps) or time (duration_time, for timed holds),
+                   target open, intensity active, exercise_category + exercise_name,
+                   exercise_weight + weight_display_unit kilogram (only with a weight), notes
+      rest         duration time (rest_s), target open, intensity rest (left out when rest_s is 0)
+      repeat       duration repeat_until_steps_cmplt: duration_step = index of the group's first
+                   step, repeat_steps = sets
+    exercise_title one per exercise pair that has a ``watch_title`` (the name the watch shows)
+
+Decisions (see the constants below for the numbers):
+
+* **Identity.** ``manufacturer = development`` and ``product = 0``, as in Garmin's own FIT SDK
+  example for encoding workout files. Connect's exports say ``garmin``/``connect``; imitating them
+  would put chainfix's files in Connect's namespace, where a serial number collision would replace
+  a workout the athlete made in Connect. Devices tell workouts apart by type, manufacturer,
+  product and serial number, so the **serial number** comes from the workout key alone
+  (:func:`workout_serial`): a rewritten session replaces its older version on the watch.
+  ``time_created`` is the planned day (00:00 UTC) plus a number of seconds taken from a hash of
+  the key and the file's content, so it differs between the sessions of one day and changes when
+  the prescription changes, and reruns still write identical bytes. It may lie in the future.
+* **Lengths.** Names are cut to the string sizes Connect's own export allocates (32 bytes for
+  the workout name, 200 for notes, 160 for the description, all with the terminating NUL), never
+  inside a UTF-8 character, preferably at a word boundary, without dangling punctuation (a cut
+  ``"(light, taper"`` becomes ``"(light)"``). Exercise titles are cut at 47 bytes: long enough
+  for Connect's longer built-in names, short enough for two lines on a watch. Some watches may
+  show fewer characters of a workout name (the FIT C SDK's default configuration allocates 16
+  bytes); that is not verified on a device.
+* **Validation** happens before a single byte is written: every step value in a sensible range,
+  every ``exercise_category`` / ``exercise_name`` pair in the FIT profile
+  (``fitparse.profile``), non-empty names, and no two catalogue exercises sharing a pair in one
+  workout (``exercise_title`` is keyed by the pair, so the watch could not tell them apart).
+  Problems raise :class:`~chainfix.errors.DeliveryError` listing all of them.
+
+Files are written atomically (a hidden ``.tmp`` file in the same folder, then a rename), named
+``<workout key>.fit``, and never outside the target folder. A watch in USB mass-storage mode
+imports ``.fit`` files from ``GARMIN/NewFiles`` when it is disconnected: :func:`find_watch_dirs`
+looks for that folder under the usual mount points.
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import hashlib
+import math
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from fitparse.profile import FIELD_TYPES
+
+from chainfix import __version__
+from chainfix.errors import DeliveryError
+from chainfix.fit.encode import FitEncodeError, FitWriter
+from chainfix.model import Workout, WorkoutStep
+
+__all__ = [
+    "DESCRIPTION_MAX_BYTES",
+    "EXERCISE_TITLE_MAX_BYTES",
+    "FitWorkoutFile",
+    "MAX_STEPS",
+    "NOTES_MAX_BYTES",
+    "WORKOUT_NAME_MAX_BYTES",
+    "clip_name",
+    "exercise_pair_problem",
+    "find_watch_dirs",
+    "fit_filename",
+    "mount_roots",
+    "planned_files",
+    "resolve_watch_dir",
+    "validate_workout",
+    "workout_fit",
+    "workout_serial",
+    "write_files",
+    "write_workouts",
+]
+
+MANUFACTURER = "development"
+"""``file_id.manufacturer``: FIT's id for non-Garmin software (255), as in Garmin's SDK example."""
+PRODUCT = 0
+"""``file_id.product``, as in Garmin's SDK example for workout files."""
+
+WORKOUT_NAME_MAX_BYTES = 31
+"""``workout.wkt_name``: Connect's export allocates 32 bytes (31 + NUL)."""
+EXERCISE_TITLE_MAX_BYTES = 47
+"""``exercise_title.wkt_step_name``: Connect allocates 200; 47 bytes fit two watch lines."""
+NOTES_MAX_BYTES = 199
+"""``workout_step.notes``: Connect allocates 200 bytes (199 + NUL)."""
+DESCRIPTION_MAX_BYTES = 159
+"""``workout.wkt_description``: Connect allocates 160 bytes (159 + NUL)."""
+
+MAX_SETS = 20
+MAX_REPS = 500
+MAX_DURATION_S = 3600
+MAX_REST_S = 3600
+MAX_WEIGHT_KG = 500.0
+"""Sanity limits. ``exercise_weight`` itself holds at most 655.34 kg (uint16, scale 100)."""
+MAX_STEPS = 50
+"""At most this many ``workout_step`` messages (up to 3 per exercise), a conservative cap: Connect's
+own strength workout in the fixtures has 43; larger ones are not known to load on watches."""
+
+KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
+"""Workout keys name files: letters, digits, ``.``, ``_``, ``-``; no leading dot, max 120."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DANGLING = " ,;:-/&+(["
+
+MOUNT_PARENTS: tuple[str, ...] = (
+    "/media/{user}",
+    "/run/media/{user}",
+    "/Volumes",
+    "/mnt",
+    "/media",
+)
+"""Folders whose sub-folders are mounted USB drives (udisks on Debian/Ubuntu and on
+Fedora/Arch, macOS, by hand, older udisks); ``{user}`` is the login name."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Text
+
+
+def _cut_utf8(text: str, max_bytes: int) -> str:
+    """The longest prefix of ``text`` that is at most ``max_bytes`` of UTF-8."""
+    return text.encode("utf-8")[:max_bytes].decode("utf-8", "ignore")
+
+
+def _one_line(text: str) -> str:
+    """``text`` without control characters or lone surrogates, whitespace collapsed."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def watch_name(workout: Workout) -> str:
+    """The name on the watch: the title plus the planned day, so sessions can be told apart in
+    the watch's flat workout list (e.g. ``Posterior chain A 01 Dec``)."""
+    suffix = f" {workout.date:%d %b}"
+    title = clip_name(workout.title, WORKOUT_NAME_MAX_BYTES - len(suffix.encode()))
+    return f"{title}{suffix}"
+
+
+def clip_name(text: str, max_bytes: int) -> str:
+    """``text`` on one line, cut to at most ``max_bytes`` of UTF-8 for a watch display.
+
+    The cut never splits a character, prefers a word boundary (when that keeps at least half),
+    drops trailing separators, and closes a parenthesis it cut open when there is room.
+    """
+    clean = _one_line(text)
+    if len(clean.encode("utf-8")) <= max_bytes:
+        return clean
+    hard = _cut_utf8(clean, max_bytes)
+    cut = hard
+    if not clean[len(cut)].isspace():
+        space = cut.rfind(" ")
+        if space >= len(cut) // 2:
+            cut = cut[:space]
+    cut = cut.rstrip(_DANGLING)
+    if cut.count("(") > cut.count(")"):
+        if len(cut.encode("utf-8")) < max_bytes:
+            cut += ")"
+        else:
+            cut = cut[: cut.rfind("(")].rstrip(_DANGLING)
+    return cut or hard.strip()
+
+
+def _clip_text(text: str, max_bytes: int) -> str:
+    """Free text cut to ``max_bytes`` of UTF-8, ending in ``...`` when cut."""
+    clean = _one_line(text)
+    if len(clean.encode("utf-8")) <= max_bytes:
+        return clean
+    return _cut_utf8(clean, max_bytes - 3).rstrip() + "..."
+
+
+def step_notes(step: WorkoutStep) -> str:
+    """The notes the watch shows for an exercise: load guidance, side, the planner's notes."""
+    parts: list[str] = []
+    if step.load.strip():
+        parts.append(step.load)
+    elif step.weight_kg:
+        parts.append(f"{step.weight_kg:g} kg")
+    if step.per_side:
+        parts.append("each side")
+    if step.notes.strip():
+        parts.append(step.notes)
+    return _clip_text("; ".join(_one_line(p) for p in parts), NOTES_MAX_BYTES)
+
+
+def workout_description(workout: Workout) -> str:
+    """``wkt_description``: the planned day (the watch has no calendar entry), then the notes."""
+    text = f"Planned for {workout.date.isoformat()}."
+    notes = " ".join(_one_line(n) for n in workout.notes if n.strip())
+    return _clip_text(f"{text} {notes}" if notes else text, DESCRIPTION_MAX_BYTES)
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+
+
+@functools.cache
+def _profile_names(type_name: str) -> frozenset[str] | None:
+    """The value names of a FIT profile type (``None`` when the profile has no such type)."""
+    field_type = FIELD_TYPES.get(type_name)
+    return None if field_type is None else frozenset(map(str, field_type.values.values()))
+
+
+def exercise_pair_problem(category: object, name: object) -> str | None:
+    """Why ``category``/``name`` is not an exercise of the FIT profile, or ``None`` when it is."""
+    if not isinstance(category, str) or not category:
+        return f"exercise category {category!r} is not a FIT profile name"
+    if category not in (_profile_names("exercise_category") or ()) or category == "unknown":
+        return f"{category!r} is not an exercise category of the FIT profile"
+    names = _profile_names(f"{category}_exercise_name")
+    if names is None:
+        return f"the FIT profile has no exercise names for category {category!r}"
+    if not isinstance(name, str) or name not in names:
+        return f"{name!r} is not a {category} exercise in the FIT profile"
+    return None
+
+
+def _range_problem(label: str, value: object, lo: float, hi: float) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{label} {value!r} is not a number"
+    if not math.isfinite(value) or not lo <= value <= hi:
+        return f"{label} {value!r} is out of range {lo:g}..{hi:g}"
+    return None
+
+
+def _step_problems(step: WorkoutStep) -> list[str]:
+    problems: list[str] = []
+    if not _one_line(step.name or ""):
+        problems.append("empty exercise name")
+    pair = exercise_pair_problem(step.fit_exercise_category, step.fit_exercise_name)
+    if pair:
+        problems.append(pair)
+    if (step.reps is None) == (step.duration_s is None):
+        problems.append("needs either reps or duration_s (exactly one)")
+    checks: list[tuple[str, object, float, float, bool]] = [
+        ("sets", step.sets, 1, MAX_SETS, True),
+        ("reps", step.reps, 1, MAX_REPS, True),
+        ("duration_s", step.duration_s, 1, MAX_DURATION_S, True),
+        ("rest_s", step.rest_s, 0, MAX_REST_S, True),
+        ("weight_kg", step.weight_kg, 0, MAX_WEIGHT_KG, False),
+    ]
+    for label, value, lo, hi, whole in checks:
+        if value is None and label in ("reps", "duration_s", "weight_kg"):
+            continue
+        problem = _range_problem(label, value, lo, hi)
+        if problem is None and whole and not isinstance(value, int):
+            problem = f"{label} {value!r} is not a whole number"
+        if problem:
+            problems.append(problem)
+    if step.watch_title is not None and not isinstance(step.watch_title, str):
+        problems.append(f"watch_title {step.watch_title!r} is not text")
+    return problems
+
+
+def _title(step: WorkoutStep) -> str | None:
+    if not isinstance(step.watch_title, str):
+        return None
+    title = clip_name(step.watch_title, EXERCISE_TITLE_MAX_BYTES)
+    return title or None
+
+
+def validate_workout(workout: Workout) -> list[str]:
+    """Every reason ``workout`` cannot be written as a FIT workout (empty when it can)."""
+    problems: list[str] = []
+    where = f"workout {workout.key!r}"
+    if not isinstance(workout.key, str) or not KEY_RE.match(workout.key):
+        problems.append(
+            f"{where}: the key must be letters, digits, '.', '_' or '-' (max 120, no leading dot)"
+        )
+    if not _one_line(workout.title or ""):
+        problems.append(f"{where}: empty title")
+    if not workout.steps:
+        problems.append(f"{where}: no exercises")
+    owners: dict[tuple[str, str], WorkoutStep] = {}
+    count = 0
+    for number, step in enumerate(workout.steps, start=1):
+        label = f"{where}, exercise {number} ({step.name})"
+        problems.extend(f"{label}: {p}" for p in _step_problems(step))
+        count += 3 if step.rest_s else 2
+        pair = (step.fit_exercise_category, step.fit_exercise_name)
+        first = owners.setdefault(pair, step)
+        if first is step:
+            continue
+        if first.exercise_id != step.exercise_id:
+            problems.append(
+                f"{label}: shares the FIT exercise {pair[0]}/{pair[1]} with "
+                f"{first.name!r}; the watch could not tell them apart (exercise_title is keyed "
+                "by the pair)"
+            )
+        elif _title(first) != _title(step):
+            problems.append(f"{label}: two different watch titles for {pair[0]}/{pair[1]}")
+    if count > MAX_STEPS:
+        problems.append(
+            f"{where}: {count} workout steps, more than the {MAX_STEPS} a watch is known to take"
+        )
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Encoding
+
+
+def workout_serial(key: str) -> int:
+    """``file_id.serial_number`` for a workout key: 32 bits of SHA-256, never 0 (uint32z)."""
+    digest = hashlib.sha256(f"chainfix-workout:{key}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") or 1
+
+
+def _software_version() -> int:
+    """chainfix's version as a FIT software version: major * 100 + minor (``0.1.0`` -> 1)."""
+    parts = re.findall(r"\d+", __version__)
+    major, minor = (int(p) for p in (parts + ["0", "0"])[:2])
+    return min(major * 100 + minor, 65534)
+
+
+def _messages(workout: Workout) -> list[tuple[str, dict[str, Any]]]:
+    """Everything after file_id and file_creator, as (message, fields); values are valid."""
+    steps: list[tuple[str, dict[str, Any]]] = []
+    titles: dict[tuple[str, str], str] = {}
+    for step in workout.steps:
+        first = len(steps)
+        weight = step.weight_kg or None
+        exercise: dict[str, Any] = {"message_index": first}
+        if step.duration_s is not None:
+            exercise.update(duration_type="time", duration_time=step.duration_s)
+        else:
+            exercise.update(duration_type="reps", duration_reps=step.reps)
+        exercise.update(
+            target_type="open",
+            target_value=0,
+            intensity="active",
+            notes=step_notes(step) or None,
+            exercise_category=step.fit_exercise_category,
+            exercise_name=step.fit_exercise_name,
+            exercise_weight=weight,
+            weight_display_unit="kilogram" if weight else None,
+        )
+        steps.append(("workout_step", exercise))
+        if step.rest_s:
+            rest = {
+                "message_index": len(steps),
+                "duration_type": "time",
+                "duration_time": step.rest_s,
+                "target_type": "open",
+                "target_value": 0,
+                "intensity": "rest",
+            }
+            steps.append(("workout_step", rest))
+        repeat = {
+            "message_index": len(steps),
+            "duration_type": "repeat_until_steps_cmplt",
+            "duration_step": first,
+            "repeat_steps": step.sets,
+        }
+        steps.append(("workout_step", repeat))
+        title = _title(step)
+        if title:
+            titles.setdefault((step.fit_exercise_category, step.fit_exercise_name), title)
+    header = {
+        "wkt_name": watch_name(workout),
+        "sport": "training",
+        "sub_sport": "strength_training",
+        "num_valid_steps": len(steps),
+        "capabilities": "tcx",
+        "wkt_description": workout_description(workout) or None,
+    }
+    exercise_titles = [
+        (
+            "exercise_title",
+            {
+                "message_index": index,
+                "exercise_category": category,
+                "exercise_name": name,
+                "wkt_step_name": title,
+            },
+        )
+        for index, ((category, name), title) in enumerate(titles.items())
+    ]
+    return [("workout", header), *steps, *exercise_titles]
+
+
+def workout_fit(workout: Workout, serial: int | None = None) -> bytes:
+    """The FIT workout file for one planned session (see the module docstring for its layout).
+
+    ``serial`` overrides :func:`workout_serial`. The same workout always gives the same bytes.
+    Raises :class:`DeliveryError` listing every problem before anything is encoded.
+    """
+    problems = validate_workout(workout)
+    if serial is not None and (
+        isinstance(serial, bool) or not isinstance(serial, int) or not 1 <= serial <= 0xFFFFFFFF
+    ):
+        problems.append(f"workout {workout.key!r}: serial number {serial!r} is not 1..2**32-1")
+    if problems:
+        raise DeliveryError(
+            "cannot write the FIT workout: " + "; ".join(problems),
+            hint="This is a planning bug or a bad catalogue override; nothing was written.",
+        )
+    body = _messages(workout)
+    digest = hashlib.sha256(repr((workout.key, body)).encode("utf-8")).digest()
+    created = datetime.combine(workout.date, time(0), UTC) + timedelta(
+        seconds=int.from_bytes(digest[:4], "big") % 86400
+    )
+    writer = FitWriter()
+    try:
+        writer.add(
+            "file_id",
+            type="workout",
+            manufacturer=MANUFACTURER,
+            product=PRODUCT,
+            serial_number=serial if serial is not None else workout_serial(workout.key),
+            time_created=created,
+        )
+        writer.add("file_creator", software_version=_software_version())
+        for message, fields in body:
+            writer.add(message, **fields)
+        return writer.to_bytes()
+    except FitEncodeError as exc:  # validation above should make this unreachable
+        raise DeliveryError(f"cannot encode workout {workout.key!r}: {exc}") from exc
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+
+
+@dataclass(frozen=True, slots=True)
+class FitWorkoutFile:
+    """One encoded workout and the file name it is written under."""
+
+    workout: Workout
+    filename: str
+    data: bytes
+
+
+def fit_filename(workout: Workout) -> str:
+    """``<key>.fit``, e.g. ``2026-12-01-posterior-chain-a.fit``; only for valid keys."""
+    if not isinstance(workout.key, str) or not KEY_RE.match(workout.key):
+        raise DeliveryError(f"workout key {workout.key!r} cannot name a file")
+    return f"{workout.key}.fit"
+
+
+def planned_files(workouts: Iterable[Workout]) -> list[FitWorkoutFile]:
+    """Encode every workout (all validated before any file is written), in the given order.
+
+    Raises :class:`DeliveryError` for an invalid workout, two workouts with the same key, or
+    two keys whose serial numbers collide.
+    """
+    out: list[FitWorkoutFile] = []
+    problems: list[str] = []
+    keys: set[str] = set()
+    serials: dict[int, str] = {}
+    for workout in workouts:
+        if workout.key in keys:
+            problems.append(f"two planned sessions have the key {workout.key!r}")
+            continue
+        keys.add(workout.key)
+        try:
+            data = workout_fit(workout)  # validates the key as well
+            out.append(FitWorkoutFile(workout, fit_filename(workout), data))
+        except DeliveryError as exc:
+            problems.append(exc.message)
+            continue
+        serial = workout_serial(workout.key)
+        other = serials.setdefault(serial, workout.key)
+        if other != workout.key:
+            problems.append(f"workouts {other!r} and {workout.key!r} share serial {serial}")
+    if problems:
+        raise DeliveryError(
+            "; ".join(problems), hint="Nothing was written. This is a bug in chainfix's plan."
+        )
+    return out
+
+
+def write_workouts(workouts: Iterable[Workout], directory: str | Path) -> list[Path]:
+    """Write one ``<key>.fit`` per workout into ``directory`` (created if missing).
+
+    Every workout is encoded and validated before the first file is written. Each file is
+    written to a hidden temporary file in ``directory`` and renamed over the target, so a
+    reader (or a watch being unplugged) never sees half a file. Returns the paths, in order.
+    """
+    return write_files(planned_files(workouts), directory)
+
+
+def write_files(files: Sequence[FitWorkoutFile], directory: str | Path) -> list[Path]:
+    """Write files made by :func:`planned_files` into ``directory``, as :func:`write_workouts`."""
+    folder = Path(directory)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DeliveryError(f"cannot create the folder {folder}: {exc}") from exc
+    if not folder.is_dir():
+        raise DeliveryError(f"{folder} is not a folder")
+    written: list[Path] = []
+    for item in files:
+        target = folder / item.filename
+        if target.parent != folder or target.name != item.filename:  # KEY_RE makes this hold
+            raise DeliveryError(f"refusing to write {item.filename!r} outside {folder}")
+        _write_atomic(target, item.data)
+        written.append(target)
+    _fsync_dir(folder)
+    return written
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            tmp.chmod(0o644)
+        except OSError:  # FAT and MTP file systems have no modes
+            pass
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise DeliveryError(f"cannot write {target}: {exc}") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the renames durable where the platform allows it (not on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding the watch
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no USER/LOGNAME and no passwd entry (containers)
+        return os.environ.get("USER", "")
+
+
+def mount_roots(parents: Sequence[str] | None = None) -> list[Path]:
+    """Mounted volumes: the sub-folders of :data:`MOUNT_PARENTS` (or ``parents``)."""
+    user = _user()
+    roots: list[Path] = []
+    for template in MOUNT_PARENTS if parents is None else parents:
+        if "{user}" in template and not user:
+            continue
+        try:
+            children = sorted(p for p in Path(template.format(user=user)).iterdir() if p.is_dir())
+        except OSError:
+            continue
+        roots.extend(children)
+    return roots
+
+
+def _child(folder: Path, name: str) -> Path | None:
+    """The sub-folder ``name`` of ``folder``, matched case-insensitively (FAT volumes)."""
+    exact = folder / name
+    try:
+        if exact.is_dir():
+            return exact
+        for entry in folder.iterdir():
+            if entry.name.lower() == name.lower() and entry.is_dir():
+                return entry
+    except OSError:
+        return None
+    return None
+
+
+def _new_files(volume: Path) -> Path | None:
+    garmin = _child(volume, "GARMIN")
+    return _child(garmin, "NewFiles") if garmin is not None else None
+
+
+def find_watch_dirs(roots: Iterable[Path] | None = None) -> list[Path]:
+    """Every ``GARMIN/NewFiles`` folder on a mounted volume (``roots``: the volumes to look at)."""
+    found: list[Path] = []
+    for volume in mount_roots() if roots is None else roots:
+        folder = _new_files(Path(volume))
+        if folder is not None and folder not in found:
+            found.append(folder)
+    return found
+
+
+def resolve_watch_dir(watch_dir: Path | None = None, roots: Iterable[Path] | None = None) -> Path:
+    """The ``GARMIN/NewFiles`` folder to write to.
+
+    ``watch_dir`` may be the watch's volume, its ``GARMIN`` folder or ``NewFiles`` itself.
+    Without it, exactly one mounted watch must be found.
+    """
+    if watch_dir is not None:
+        path = Path(watch_dir)
+        if not path.is_dir():
+            raise DeliveryError(f"--watch-dir {path} is not a folder")
+        if path.name.lower() == "newfiles":
+            return path
+        found = _new_files(path) or _child(path, "NewFiles")
+        if found is None:
+            raise DeliveryError(
+                f"{path} has no GARMIN/NewFiles folder, so the watch would not import the files",
+                hint="Point --watch-dir at the watch's drive, or use --to fit DIR to write "
+                "the files anywhere.",
+            )
+        return found
+    searched = ", ".join(p.replace("{user}", _user() or "$USER") + "/*" for p in MOUNT_PARENTS)
+    found_dirs = find_watch_dirs(roots)
+    if not found_dirs:
+        raise DeliveryError(
+            f"no Garmin watch found: no GARMIN/NewFiles folder under {searched}",
+            hint="Connect the watch by USB and wait until its drive is mounted, or give the "
+            "folder with --watch-dir. Watches that connect over MTP have no drive: write the "
+            "files with --to fit DIR and copy them into GARMIN/NewFiles with an MTP file manager.",
+        )
+    if len(found_dirs) > 1:
+        listed = ", ".join(str(p) for p in found_dirs)
+        raise DeliveryError(
+            f"{len(found_dirs)} Garmin devices found ({listed})",
+            hint="Choose one with --watch-dir.",
+        )
+    return found_dirs[0]

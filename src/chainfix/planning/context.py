@@ -1,0 +1,411 @@
+"""The planning context: every decision about the athlete that the weeks of a plan share.
+
+Built once from the history, profile, priorities and self-tests (:func:`build_context`), stored with
+the plan as plain data, and read back by :func:`~chainfix.planning.reconcile`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from chainfix.model import History
+from chainfix.planning.assessment import Assessment
+from chainfix.planning.catalogue import Catalogue, Exercise
+from chainfix.planning.history import (
+    LoadEvidence,
+    TrainingPattern,
+    eccentric_block_until,
+    forward_posture,
+    infer_level,
+    read_loads,
+    read_pattern,
+    rungs_logged,
+)
+from chainfix.planning.profile import AthleteProfile, Race, normalise_equipment
+from chainfix.planning.rules import LEVELS, Dosing
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What every week of a plan shares. JSON-able through :meth:`to_dict`."""
+
+    level: str
+    level_reason: str
+    phase: str
+    focus: bool
+    """R16 strength focus: the whole series with weights 3-4 times a week."""
+    sessions: int
+    """Target sessions a week (after the beginner ramp)."""
+    equipment: tuple[str, ...]
+    """Usable equipment: the athlete's plus what everyone has (beginners: no barbell)."""
+    pain: tuple[str, ...]
+    flags: tuple[str, ...]
+    """Pattern flags: ``hip_abduction`` (R3), ``trunk`` (failed Sørensen hold)."""
+    long_run_weekday: int | None
+    hard_weekdays: tuple[int, ...]
+    days: tuple[int, ...]
+    races: tuple[tuple[str, str], ...]
+    """(ISO date, priority) pairs."""
+    targets: Mapping[str, int]
+    """Weekly hard sets per pattern after the ramp."""
+    minimums: Mapping[str, int]
+    pattern_priority: Mapping[str, float]
+    start_rungs: Mapping[str, str]
+    """Ladder -> starting exercise id."""
+    loaded: tuple[str, ...]
+    """Bodyweight-or-loaded exercises prescribed with weight from the start (strength focus)."""
+    loads_by_pair: Mapping[str, float]
+    loads_by_family: Mapping[str, float]
+    side_extra: Mapping[str, str]
+    """Ladder -> weaker side that gets an extra set."""
+    extra_sets: int = 1
+    eccentric_blocked_until: str | None = None
+    """ISO date: no eccentric work up to and including it (R13)."""
+    catalogue_files: tuple[str, ...] = ()
+    retest_on: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def in_season(self) -> bool:
+        return self.phase == "race"
+
+    def race_list(self) -> list[Race]:
+        return [Race(date=date.fromisoformat(d), priority=p) for d, p in self.races]
+
+    def pattern(self) -> TrainingPattern:
+        return TrainingPattern(
+            long_run_weekday=self.long_run_weekday, hard_weekdays=frozenset(self.hard_weekdays)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key, value in data.items():
+            if isinstance(value, tuple):
+                data[key] = [list(v) if isinstance(v, tuple) else v for v in value]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PlanContext:
+        values = dict(data)
+        for key in ("equipment", "pain", "flags", "hard_weekdays", "days", "loaded"):
+            values[key] = tuple(values.get(key, ()))
+        for key in ("catalogue_files", "notes"):
+            values[key] = tuple(values.get(key, ()))
+        values["races"] = tuple((str(d), str(p)) for d, p in values.get("races", ()))
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+
+# ---------------------------------------------------------------------------------------------
+# Feasibility
+# ---------------------------------------------------------------------------------------------
+
+
+def barbell_only(exercise: Exercise, barbell: Sequence[str]) -> bool:
+    """True when some equipment item can only be met by a barbell or trap bar."""
+    return any(all(o in barbell for o in item) for item in exercise.equipment)
+
+
+def feasible(ex: Exercise, ctx: PlanContext, dosing: Dosing) -> bool:
+    """Can this athlete do this exercise: equipment, pain flags, level (never power moves)."""
+    if ex.role == "power":
+        return False
+    if not ex.needs(ctx.equipment):
+        return False
+    if set(ex.remove_if_pain) & set(ctx.pain):
+        return False
+    if ctx.level == "beginner":
+        if ex.difficulty > dosing.beginner_max_difficulty:
+            return False
+        if barbell_only(ex, dosing.equipment_barbell):
+            return False
+    return True
+
+
+def is_bodyweight(ex: Exercise) -> bool:
+    """A move for the beginner ramp: bodyweight (or light band work), no external load."""
+    return ex.load_type in ("bodyweight", "bodyweight_or_loaded", "band")
+
+
+def loadable(ex: Exercise, ctx: PlanContext, dosing: Dosing) -> bool:
+    """A bodyweight-or-loaded exercise the athlete can load with what they have."""
+    if ex.load_type != "bodyweight_or_loaded":
+        return False
+    loading = set(dosing.equipment_loading)
+    if ctx.level == "beginner":
+        loading -= set(dosing.equipment_barbell)
+    return bool(loading & set(ctx.equipment))
+
+
+def start_rung(
+    ladder: list[Exercise], step: int, ctx: PlanContext, dosing: Dosing
+) -> Exercise | None:
+    """The main rung at or below ``step`` (highest), else the lowest above, else a side option."""
+    mains = [e for e in ladder if e.role == "main" and feasible(e, ctx, dosing)]
+    at_or_below = [e for e in mains if e.step <= step]
+    if at_or_below:
+        return max(at_or_below, key=lambda e: e.step)
+    if mains:
+        return min(mains, key=lambda e: e.step)
+    others = [
+        e for e in ladder if e.role in ("alternative", "parallel") and feasible(e, ctx, dosing)
+    ]
+    return min(others, key=lambda e: e.step) if others else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Building
+# ---------------------------------------------------------------------------------------------
+
+
+def _weekly_targets(
+    level: str, phase: str, flags: Sequence[str], model: Any, patterns: Sequence[str]
+) -> dict[str, tuple[int, int]]:
+    """(minimum, weekly target) per pattern from weekly-targets.csv (the analysis tables)."""
+    out: dict[str, tuple[int, int]] = {}
+    for name in patterns:
+        found = model.target("pattern", name, level, phase=phase, flags=flags)
+        if found is not None:
+            minimum, weekly = found
+            out[name] = (math.ceil(minimum), math.ceil(weekly))
+    return out
+
+
+def build_context(
+    history: History,
+    priorities: Mapping[str, float],
+    profile: AthleteProfile,
+    start: date,
+    assessment: Assessment | None,
+    catalogue: Catalogue,
+    dosing: Dosing,
+    model: Any,
+    catalogue_files: Sequence[Path] = (),
+) -> PlanContext:
+    """Decide level, phase, sessions, calendar, targets, starting rungs and loads."""
+    notes: list[str] = []
+    screen_failed: bool | None = None
+    if assessment is not None and (
+        assessment.results.bridge_left is not None or assessment.results.bridge_right is not None
+    ):
+        screen_failed = assessment.level == "beginner"
+    if profile.level:
+        level = profile.level
+        reason = f"Level {level}, as you set it (profile or --level)."
+        if assessment is not None and assessment.level == "beginner" and level != "beginner":
+            notes.append(
+                "The single-leg glute bridge screen failed: bridges and knee-flexion work start "
+                "at step 1 although your profile level is higher (science section 5)."
+            )
+    else:
+        level, reason = infer_level(history, start, dosing, screen_failed)
+    phase = profile.phase
+    pattern = read_pattern(history, start, dosing)
+
+    # Equipment and pain.
+    equipment = list(
+        normalise_equipment(
+            profile.equipment, dosing.equipment_aliases, dosing.equipment_gym, known=None
+        )
+    )
+    for item in dosing.equipment_always:
+        if item not in equipment:
+            equipment.append(item)
+    if level == "beginner":
+        equipment = [e for e in equipment if e not in dosing.equipment_barbell]
+    pain = tuple(p for p in profile.pain if p in dosing.pain_flags)
+    flags: list[str] = []
+    if set(pain) & set(dosing.pain_flag_hip_abduction):
+        flags.append("hip_abduction")
+    if assessment is not None:
+        for flag in assessment.flags:
+            if flag not in flags:
+                flags.append(flag)
+        if "back_extension" in assessment.low_ladders:
+            flags.append("trunk")
+    for flag in pain:
+        notes.append(dosing.pain_notes[flag])
+    if forward_posture(history, start, dosing):
+        flags.append("forward_posture")
+        notes.append(
+            "Boxing-type sports make up much of your training: an upper-back pull stays in every "
+            "week, even the first ones (section 8)."
+        )
+    blocked, blocked_why = eccentric_block_until(history, start, dosing)
+    if blocked_why:
+        notes.append(blocked_why)
+
+    # Sessions (R2, R16).
+    experienced = level != "beginner"
+    requested = profile.sessions_per_week
+    focus = False
+    if level == "beginner":
+        lo, hi = dosing.beginner_sessions
+        sessions = min(hi, max(lo, requested or dosing.beginner_default_sessions))
+        if phase == "race":
+            sessions = lo
+    elif phase == "race":
+        sessions = dosing.in_season_sessions
+    else:
+        sessions = dosing.experienced_sessions
+        wants_more = requested is not None and requested >= dosing.focus_sessions[0]
+        low_running = pattern.running_hours_per_week <= dosing.focus_max_running_hours
+        if experienced and wants_more and (low_running or phase in dosing.focus_phases):
+            focus = True
+            sessions = min(requested or 0, dosing.focus_sessions[1])
+            notes.append(dosing.focus_warning.format(n=sessions))
+        elif requested is not None and requested < sessions:
+            sessions = requested
+    if requested is not None and requested > sessions and not focus:
+        notes.append(dosing.snack_note.format(cap=sessions))
+
+    # Priorities per pattern, raised by low self-test scores.
+    group_priority = {k: max(0.0, min(1.0, float(v))) for k, v in priorities.items()}
+    if assessment is not None:
+        low_groups = {
+            group
+            for ladder in assessment.low_ladders
+            for rule in dosing.patterns.values()
+            if ladder in rule.ladders
+            for group in rule.groups
+        }
+        for group in low_groups & set(group_priority):
+            group_priority[group] = min(1.0, group_priority[group] * assessment.priority_factor)
+    pattern_priority = {
+        name: max((group_priority.get(g, 0.0) for g in rule.groups), default=0.0)
+        for name, rule in dosing.patterns.items()
+    }
+
+    # Weekly targets (R6) from weekly-targets.csv, raised toward development by priority.
+    target_phase = "race" if phase == "race" else "base"
+    wanted = ["hinge_hip_extension", "knee_flexion", "calves", "upper_back_pull"]
+    if "hip_abduction" in flags:
+        wanted.append("hip_abduction")
+    found = _weekly_targets(level, target_phase, flags, model, wanted)
+    targets: dict[str, int] = {}
+    minimums: dict[str, int] = {}
+    for name, (minimum, weekly) in found.items():
+        minimums[name] = minimum
+        share = 1.0 if focus else pattern_priority.get(name, 0.0)
+        targets[name] = max(minimum, round(minimum + (weekly - minimum) * share))
+    if focus:
+        for name, sets in dosing.full_series_extra.items():
+            targets[name] = max(targets.get(name, 0), sets)
+            minimums.setdefault(name, 0)
+    if "trunk" in flags:
+        targets.setdefault("trunk", dosing.dose[level].sets[0])
+        minimums.setdefault("trunk", 0)
+
+    # Starting rungs: level default, then the self-test, then what the history shows.
+    steps = dict(dosing.start_steps[level])
+    logged = rungs_logged(history, start, dosing.start_history_weeks, catalogue)
+    if level != "beginner":  # a beginner's odd logged set is no reason to skip rungs
+        for ladder, step in logged.items():
+            if step > steps.get(ladder, 0):
+                steps[ladder] = step
+    if assessment is not None:
+        for ladder, step in assessment.start_steps.items():
+            steps[ladder] = step
+            if ladder in logged and logged[ladder] > step:
+                notes.append(
+                    f"Your self-test puts {ladder.replace('_', ' ')} at step {step}, below what "
+                    f"you logged: the self-test wins."
+                )
+    ctx_probe = PlanContext(
+        level=level,
+        level_reason=reason,
+        phase=phase,
+        focus=focus,
+        sessions=sessions,
+        equipment=tuple(equipment),
+        pain=pain,
+        flags=tuple(flags),
+        long_run_weekday=pattern.long_run_weekday,
+        hard_weekdays=tuple(sorted(pattern.hard_weekdays)),
+        days=tuple(sorted(profile.weekday_numbers())),
+        races=tuple((r.date.isoformat(), r.priority) for r in profile.races),
+        targets=targets,
+        minimums=minimums,
+        pattern_priority=pattern_priority,
+        start_rungs={},
+        loaded=(),
+        loads_by_pair={},
+        loads_by_family={},
+        side_extra={},
+    )
+    rungs: dict[str, str] = {}
+    for ladder in catalogue.ladders():
+        chosen = start_rung(catalogue.ladder(ladder), steps.get(ladder, 1), ctx_probe, dosing)
+        if chosen is not None:
+            rungs[ladder] = chosen.id
+    loaded: tuple[str, ...] = ()
+    if focus:
+        loaded = tuple(
+            e.id
+            for e in catalogue
+            if loadable(e, ctx_probe, dosing) and feasible(e, ctx_probe, dosing)
+        )
+
+    family_of: dict[tuple[str, str], str] = {}
+    for e in catalogue:
+        family_of.setdefault(e.fit_pair, e.family)
+        for pair in e.fit_alternatives:
+            family_of.setdefault(pair, e.family)
+    evidence: LoadEvidence = read_loads(history, start, dosing, family_of)
+    side_extra: dict[str, str] = {}
+    if assessment is not None:
+        for side_flag in assessment.side_flags:
+            side_extra[side_flag.ladder] = side_flag.weaker
+    retest = None
+    if assessment is not None:
+        retest = assessment.retest_on.isoformat()
+        if assessment.retest_on < start:
+            notes.append(
+                f"Your last self-tests are from {assessment.date.isoformat()}: time to retest "
+                f"(`chainfix assess`)."
+            )
+    notes = [*pattern.explanations, *notes]
+    return PlanContext(
+        level=level,
+        level_reason=reason,
+        phase=phase,
+        focus=focus,
+        sessions=sessions,
+        equipment=tuple(equipment),
+        pain=pain,
+        flags=tuple(flags),
+        long_run_weekday=pattern.long_run_weekday,
+        hard_weekdays=tuple(sorted(pattern.hard_weekdays)),
+        days=tuple(sorted(profile.weekday_numbers())),
+        races=tuple((r.date.isoformat(), r.priority) for r in profile.races),
+        targets=targets,
+        minimums=minimums,
+        pattern_priority=pattern_priority,
+        start_rungs=rungs,
+        loaded=loaded,
+        loads_by_pair=dict(evidence.by_pair),
+        loads_by_family=dict(evidence.by_family),
+        side_extra=side_extra,
+        extra_sets=assessment.extra_sets if assessment is not None else 1,
+        eccentric_blocked_until=blocked.isoformat() if blocked else None,
+        catalogue_files=tuple(str(p) for p in catalogue_files),
+        retest_on=retest,
+        notes=tuple(notes),
+    )
+
+
+__all__ = [
+    "LEVELS",
+    "PlanContext",
+    "barbell_only",
+    "build_context",
+    "feasible",
+    "is_bodyweight",
+    "loadable",
+    "start_rung",
+]

@@ -1,0 +1,689 @@
+"""Plan generation: weeks of posterior-chain strength sessions around the athlete's running.
+
+:func:`make_plan` decides the context once (:mod:`chainfix.planning.context`), lays out the weeks
+(:func:`build_sessions`: days by :mod:`~chainfix.planning.schedule`, patterns and sets per
+session by R2, R3, R6 and the beginner ramp) and then prescribes every session from the
+progression state (:func:`prescribe`), moving the state on at the end of each week. Reconciling a
+plan with newer history (:mod:`~chainfix.planning.reconcile`) runs :func:`prescribe` again with
+the recorded outcomes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from chainfix.errors import UsageError
+from chainfix.model import History, Workout
+from chainfix.planning.assessment import Assessment
+from chainfix.planning.catalogue import Catalogue, Exercise, load_catalogue
+from chainfix.planning.context import PlanContext, build_context, is_bodyweight
+from chainfix.planning.profile import AthleteProfile, profile_to_dict
+from chainfix.planning.progression import Progression
+from chainfix.planning.rules import Dosing, RampWeek, load_dosing
+from chainfix.planning.schedule import Calendar
+from chainfix.planning.state import (
+    PlannedStep,
+    PlanState,
+    StepOutcome,
+    TrackedPlan,
+    WorkoutRecord,
+)
+
+LETTERS = "abcdefg"
+UPPER_PATTERNS = frozenset({"upper_back_pull", "trunk"})
+"""Patterns that are not lower-body work (R9: may go on an easy day)."""
+_AUTO_NOTES = ("After your hard run", "Deload week", "Light taper session", "Race in ")
+"""Workout notes the builder writes itself (dropped and rewritten when a plan is re-prescribed)."""
+
+
+@dataclass
+class SlotPlan:
+    """One exercise slot of a session before an exercise is chosen."""
+
+    pattern: str
+    ladder: str
+    variant: str = "main"
+    sets: int = 3
+
+
+@dataclass
+class SessionPlan:
+    """A dated session: kind and slots; exercises come from the progression state."""
+
+    key: str
+    day: date
+    week: int
+    letter: str
+    kind: str
+    slots: list[SlotPlan]
+    eccentric_ok: bool = True
+    ramp: RampWeek | None = None
+    upper_only: bool = False
+    after_hard_run: bool = False
+    days_to_race: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def workout_key(day: date, letter: str) -> str:
+    return f"{day.isoformat()}-posterior-chain-{letter}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Allocation: which patterns and sets go into each session of a week
+# ---------------------------------------------------------------------------------------------
+
+
+def _ladders(pattern: str, ctx: PlanContext, cat: Catalogue, dosing: Dosing) -> list[str]:
+    rule = dosing.patterns.get(pattern)
+    if rule is None:
+        return []
+    names = rule.beginner_ladders if ctx.level == "beginner" else rule.ladders
+    out = []
+    for ladder in names:
+        rung = ctx.start_rungs.get(ladder)
+        if rung and rung in cat and cat.pattern(cat[rung]) == pattern:
+            out.append(ladder)
+    if not out and pattern == "trunk":
+        out = [ladder for ladder in names if ctx.start_rungs.get(ladder)]
+    return out
+
+
+def _priority_order(patterns: Sequence[str], ctx: PlanContext) -> list[str]:
+    return sorted(
+        patterns, key=lambda p: (-ctx.pattern_priority.get(p, 0.0), list(patterns).index(p))
+    )
+
+
+def allocate(
+    n_sessions: int,
+    ctx: PlanContext,
+    cat: Catalogue,
+    dosing: Dosing,
+    ramp: RampWeek | None = None,
+) -> list[list[SlotPlan]]:
+    """Slots per session for a week with ``n_sessions`` lower-body sessions."""
+    if n_sessions <= 0:
+        return []
+    if ramp is not None:
+        usable = [p for p in dosing.ramp_patterns if _ladders(p, ctx, cat, dosing)]
+        chosen = _priority_order(usable, ctx)[: ramp.moves]
+        pull = "upper_back_pull"
+        if "forward_posture" in ctx.flags and pull in usable and pull not in chosen:
+            chosen = [*chosen[: max(1, ramp.moves - 1)], pull]
+        return [
+            [SlotPlan(p, _ladders(p, ctx, cat, dosing)[0], "main", ramp.sets) for p in chosen]
+            for _ in range(n_sessions)
+        ]
+    smin, smax = dosing.dose[ctx.level].sets
+    targets = {p: t for p, t in ctx.targets.items() if t > 0 and _ladders(p, ctx, cat, dosing)}
+    every = set(dosing.every_workout) if ctx.level != "beginner" else set()
+    cap = dosing.exercises[ctx.level][1]
+    order = _priority_order(list(targets), ctx)
+    sessions: list[list[SlotPlan]] = []
+    while True:
+        sessions = [[] for _ in range(n_sessions)]
+        for p in order:
+            total = targets[p]
+            n = max(1, math.ceil(total / smax))
+            if p in every:
+                n = max(n, n_sessions)
+            n = min(n, 2 * n_sessions)
+            base, rem = divmod(total, n)
+            sets = [min(smax, max(smin, base + (1 if i < rem else 0))) for i in range(n)]
+            ladders = _ladders(p, ctx, cat, dosing)
+            for j, s_sets in enumerate(sets):
+                idx = min(
+                    range(n_sessions),
+                    key=lambda s: (
+                        sum(1 for x in sessions[s] if x.pattern == p),
+                        len(sessions[s]),
+                        s,
+                    ),
+                )
+                ladder = ladders[j % len(ladders)]
+                used = {x.ladder for x in sessions[idx] if x.pattern == p}
+                variant = "alt" if ladder in used else "main"
+                sessions[idx].append(SlotPlan(p, ladder, variant, s_sets))
+        biggest = max(len(s) for s in sessions)
+        if biggest <= cap:
+            break
+        reducible = [p for p in reversed(order) if targets[p] > ctx.minimums.get(p, 0)]
+        if reducible:
+            targets[reducible[0]] = ctx.minimums.get(reducible[0], 0) or 0
+            if targets[reducible[0]] <= 0:
+                del targets[reducible[0]]
+                order.remove(reducible[0])
+            continue
+        if cap < dosing.exercises_hard_cap:
+            cap = dosing.exercises_hard_cap
+            continue
+        for s in sessions:  # merge same-pattern slots beyond the hard cap
+            while len(s) > cap:
+                dup = next((x for x in s if x.variant == "alt"), None)
+                if dup is None:
+                    break
+                s.remove(dup)
+                first = next(x for x in s if x.pattern == dup.pattern)
+                first.sets += dup.sets  # never lose sets below the minimum
+        break
+    rank = {name: i for i, name in enumerate(dosing.ladder_order)}
+    for s in sessions:
+        s.sort(key=lambda x: (rank.get(x.ladder, 99), x.variant != "main"))
+    return sessions
+
+
+def _upper_slots(ctx: PlanContext, cat: Catalogue, dosing: Dosing) -> list[SlotPlan]:
+    smin, _ = dosing.dose[ctx.level].sets
+    slots = []
+    if _ladders("upper_back_pull", ctx, cat, dosing):
+        sets = max(smin, ctx.minimums.get("upper_back_pull", smin))
+        slots.append(SlotPlan("upper_back_pull", "upper_back_pull", "main", sets))
+    if ctx.start_rungs.get("anti_rotation_core"):
+        slots.append(SlotPlan("trunk", "anti_rotation_core", "main", smin))
+    return slots
+
+
+# ---------------------------------------------------------------------------------------------
+# Sessions
+# ---------------------------------------------------------------------------------------------
+
+
+def build_sessions(
+    ctx: PlanContext, cat: Catalogue, dosing: Dosing, start: date, weeks: int
+) -> tuple[list[SessionPlan], list[str]]:
+    """Dated sessions with their slots for ``weeks`` weeks from ``start``; plus notes."""
+    cal = Calendar(ctx, dosing)
+    sessions: list[SessionPlan] = []
+    notes: list[str] = []
+    previous: list[date] = []
+    short_weeks: list[int] = []
+    for week in range(1, weeks + 1):
+        days = [start + timedelta(days=7 * (week - 1) + i) for i in range(7)]
+        ramp = None
+        if ctx.level == "beginner" and week <= len(dosing.ramp):
+            ramp = dosing.ramp[week - 1]
+        chosen = cal.pick_days(days, ctx.sessions, previous[-4:])
+        deload = week % dosing.deload_every == 0
+        if len(chosen) < ctx.sessions and not any(
+            cal.info(d).reason.startswith(("taper", "rest after", "race")) for d in days
+        ):
+            short_weeks.append(week)
+        if not chosen:
+            upper = cal.upper_day(days)
+            if upper is not None and not any(
+                cal.info(d).reason.startswith("rest after") for d in days
+            ):
+                slots = _upper_slots(ctx, cat, dosing)
+                if slots:
+                    sessions.append(
+                        SessionPlan(
+                            key=workout_key(upper.day, "a"),
+                            day=upper.day,
+                            week=week,
+                            letter="a",
+                            kind="deload" if deload else "strength",
+                            slots=slots,
+                            eccentric_ok=False,
+                            ramp=ramp,
+                            upper_only=True,
+                            notes=[
+                                "No day this week keeps the buffers around your runs and races "
+                                "(R10): upper back and core only."
+                            ],
+                        )
+                    )
+                    previous.append(upper.day)
+            continue
+        per_session = allocate(len(chosen), ctx, cat, dosing, ramp)
+        for i, (info, slots) in enumerate(zip(chosen, per_session, strict=True)):
+            letter = LETTERS[i]
+            kind = "taper" if info.taper else ("deload" if deload else "strength")
+            to_race = None
+            for race in cal.races:
+                gap = (race.date - info.day).days
+                if gap > 0 and (to_race is None or gap < to_race):
+                    to_race = gap
+            sessions.append(
+                SessionPlan(
+                    key=workout_key(info.day, letter),
+                    day=info.day,
+                    week=week,
+                    letter=letter,
+                    kind=kind,
+                    slots=slots,
+                    eccentric_ok=info.eccentric_ok,
+                    ramp=ramp,
+                    after_hard_run=info.hard,
+                    days_to_race=to_race,
+                )
+            )
+            previous.append(info.day)
+    if short_weeks:
+        listed = ", ".join(str(w) for w in short_weeks)
+        notes.append(
+            f"Week(s) {listed}: fewer than {ctx.sessions} session(s) fit around your runs and "
+            f"available days; the weekly sets are packed into the sessions that fit."
+        )
+    return sessions, notes
+
+
+# ---------------------------------------------------------------------------------------------
+# Prescription
+# ---------------------------------------------------------------------------------------------
+
+
+def _half_up(value: float) -> int:
+    return int(math.floor(value + 0.5))
+
+
+def _title(s: SessionPlan, ctx: PlanContext) -> str:
+    if s.upper_only:
+        base = "Upper back and core"
+    elif ctx.focus:
+        base = f"Strength focus {s.letter.upper()}"
+    else:
+        base = f"Posterior chain {s.letter.upper()}"
+    if s.kind == "deload":
+        return f"{base} (deload)"
+    if s.kind == "taper":
+        return f"{base} (light, taper)"
+    return base
+
+
+class _Builder:
+    """Prescribes sessions from a :class:`Progression`."""
+
+    def __init__(self, ctx: PlanContext, cat: Catalogue, dosing: Dosing, prog: Progression) -> None:
+        self.ctx = ctx
+        self.cat = cat
+        self.dosing = dosing
+        self.prog = prog
+        self.nordic_this_week = 0
+
+    def _choose(
+        self, s: SessionPlan, slot: SlotPlan, used: set[tuple[str, str]]
+    ) -> Exercise | None:
+        prog = self.prog
+        if slot.variant == "alt":
+            ex = prog.alternative(slot.ladder, tuple(used))
+        else:
+            ex = prog.current(slot.ladder)
+        if ex is None:
+            return None
+        if s.ramp is not None and (not is_bodyweight(ex) or prog.is_loaded(ex)):
+            options = [
+                e
+                for e in self.cat.ladder(ex.ladder)
+                if e.step <= ex.step
+                and is_bodyweight(e)
+                and e.id not in prog.loaded
+                and e.role in ("main", "alternative")
+                and self.cat.pattern(e) == self.cat.pattern(ex)
+                and e.fit_pair not in used
+                and not prog.is_nordic(e)
+                and e.needs(self.ctx.equipment)
+                and not set(e.remove_if_pain) & set(self.ctx.pain)
+            ]
+            ex = max(options, key=lambda e: e.step) if options else None
+            if ex is None:
+                return None
+        if prog.is_nordic(ex):
+            cap = (
+                self.dosing.nordic_intro_per_week
+                if prog.nordic_weeks < self.dosing.nordic_intro_weeks
+                else self.dosing.nordic_per_week
+            )
+            if not s.eccentric_ok or self.nordic_this_week >= cap or s.kind == "taper":
+                ex = prog.below(ex, tuple(used), nordic_ok=False)
+        if ex is not None and ex.fit_pair in used:
+            ex = prog.below(ex, tuple(used), nordic_ok=not prog.is_nordic(ex))
+        return ex
+
+    def _rpe(self, s: SessionPlan) -> tuple[int, int]:
+        d = self.dosing
+        lo, hi = d.dose[self.ctx.level].rpe
+        if s.kind == "deload":
+            return min(lo, d.deload_max_rpe), d.deload_max_rpe
+        if s.kind == "taper":
+            return min(lo, d.taper_max_rpe), d.taper_max_rpe
+        if s.days_to_race is not None:
+            hours = d.hours_between(s.days_to_race)
+            if hours < d.pre_race_hours:
+                hi = min(hi, d.pre_race_max_rpe)
+                lo = min(lo, hi)
+        return lo, hi
+
+    def step(self, s: SessionPlan, slot: SlotPlan, ex: Exercise) -> PlannedStep:
+        prog, d = self.prog, self.dosing
+        dose = prog.dose(ex)
+        lo, hi = prog.rep_range(ex)
+        target = min(max(dose.reps, lo), hi)
+        weight = dose.weight_kg if prog.is_loaded(ex) else None
+        load_step = dose.load_step
+        if s.kind in ("deload", "taper") and dose.last is not None:
+            target, weight, load_step = dose.last
+        elif s.kind == "strength":
+            dose.last = (target, weight, load_step)
+        sets = slot.sets
+        if prog.is_nordic(ex):
+            a, b = (
+                d.nordic_intro_sets if prog.nordic_weeks < d.nordic_intro_weeks else d.nordic_sets
+            )
+            sets = min(max(sets, a), b)
+        base_sets = sets
+        if s.kind == "deload":
+            sets = max(1, _half_up(sets * d.deload_set_factor))
+        elif s.kind == "taper":
+            sets = max(1, _half_up(sets * d.taper_light_set_factor))
+        rpe_lo, rpe_hi = self._rpe(s)
+        rpe = f"{rpe_lo}-{rpe_hi}" if rpe_lo != rpe_hi else f"{rpe_hi}"
+        rir = f"{10 - rpe_hi}-{10 - rpe_lo}" if rpe_lo != rpe_hi else f"{10 - rpe_hi}"
+        loaded = prog.is_loaded(ex)
+        if s.kind in ("deload", "taper"):
+            easy = "deload" if s.kind == "deload" else "light taper session"
+            if weight:
+                load = f"{weight:g} kg, RPE {rpe_hi} or less ({easy}), far from failure"
+            elif loaded:
+                load = f"Same load as last week, RPE {rpe_hi} or less ({easy}), far from failure"
+            else:
+                load = f"RPE {rpe_hi} or less ({easy}), far from failure"
+        elif loaded and weight:
+            load = f"{weight:g} kg, RPE {rpe} ({rir} reps in reserve)"
+        elif loaded:
+            load = f"RPE {rpe}: a load you could lift {rir} more times"
+            if load_step:
+                load += f"; heavier than at the start (+{load_step} load step)"
+        elif ex.load_type == "band":
+            load = f"Band: tension for RPE {rpe} ({rir} reps in reserve)"
+        elif ex.load_type == "eccentric" or prog.is_nordic(ex):
+            load = "Bodyweight: lower as slowly as possible, stop before form breaks"
+        elif ex.timed:
+            load = f"Hold with good form, RPE {rpe}"
+        else:
+            load = f"Bodyweight, RPE {rpe} ({rir} reps in reserve)"
+        if ex.timed:
+            rest = d.rest["isometric"]
+        elif prog.is_nordic(ex) or ex.load_type == "eccentric":
+            rest = d.rest["eccentric"]
+        elif ex.load_type == "ballistic":
+            rest = d.rest["ballistic"]
+        elif loaded and self.cat.pattern(ex) != "calves":
+            rest = d.rest["loaded_heavy"] if target <= d.heavy_max_reps else d.rest["loaded"]
+        elif self.cat.pattern(ex) == "calves":
+            rest = d.rest["calves"]
+        elif ex.load_type == "band":
+            rest = d.rest["band"]
+        else:
+            rest = d.rest["bodyweight"]
+        notes = []
+        side = self.ctx.side_extra.get(ex.ladder) if ex.unilateral else None
+        if side and s.kind == "strength":
+            notes.append(
+                f"{side.capitalize()} side: +{self.ctx.extra_sets} set (weaker in the self-test)"
+            )
+        else:
+            side = None
+        if "achilles" in self.ctx.pain and self.cat.pattern(ex) == "calves":
+            notes.append("Achilles: pain-monitored range")
+        if "knee" in self.ctx.pain and self.cat.pattern(ex) == "knee_dominant":
+            notes.append("Knee: pain-free range")
+        return PlannedStep(
+            exercise_id=ex.id,
+            name=ex.name,
+            fit_exercise_category=ex.fit_category,
+            fit_exercise_name=ex.fit_name,
+            sets=sets,
+            reps=None if ex.timed else target,
+            duration_s=target if ex.timed else None,
+            rest_s=rest,
+            load=load,
+            weight_kg=weight,
+            watch_title=ex.watch_title if ex.fit_match == "approximate" else None,
+            garmin_category=ex.garmin_category,
+            garmin_exercise_name=ex.garmin_exercise_name,
+            per_side=ex.per_side,
+            notes="; ".join(notes),
+            ladder=ex.ladder,
+            ladder_step=ex.step,
+            pattern=self.cat.pattern(ex),
+            family=ex.family,
+            slot=slot.variant,
+            base_sets=base_sets,
+            load_step=load_step if loaded else 0,
+            rpe=rpe,
+            rep_range=(lo, hi),
+            extra_set_side=side,
+            cue=ex.tempo_notes,
+        )
+
+    def workout(self, s: SessionPlan) -> Workout:
+        used: set[tuple[str, str]] = set()
+        steps: list[PlannedStep] = []
+        for slot in s.slots:
+            ex = self._choose(s, slot, used)
+            if ex is None:
+                continue
+            if ex.fit_pair in used:
+                continue
+            used.add(ex.fit_pair)
+            if self.prog.is_nordic(ex):
+                self.nordic_this_week += 1
+            steps.append(self.step(s, slot, ex))
+        notes = [n for n in s.notes if not n.startswith(_AUTO_NOTES)]
+        if s.after_hard_run and not s.upper_only:
+            notes.append("After your hard run, ideally 3-6 h later (R9).")
+        if s.kind == "deload":
+            notes.append("Deload week: about half the sets, same load, RPE 6 or less (R12).")
+        if s.kind == "taper":
+            notes.append("Light taper session: half the sets, normal load, far from failure (R11).")
+        if s.days_to_race is not None and s.kind == "strength":
+            if self.dosing.hours_between(s.days_to_race) < self.dosing.pre_race_hours:
+                notes.append(f"Race in {s.days_to_race} days: no set to failure (R5).")
+        return Workout(
+            key=s.key,
+            title=_title(s, self.ctx),
+            date=s.day,
+            steps=tuple(steps),
+            week=s.week,
+            kind=s.kind,
+            notes=tuple(notes),
+        )
+
+
+def prescribe(
+    ctx: PlanContext,
+    cat: Catalogue,
+    dosing: Dosing,
+    sessions: Sequence[SessionPlan],
+    records: Mapping[str, WorkoutRecord] | None = None,
+    frozen: Mapping[str, Workout] | None = None,
+) -> tuple[list[Workout], Progression]:
+    """Prescribe every session in date order, moving the progression on week by week.
+
+    ``frozen`` workouts (already done or missed) keep their prescription; ``records`` say what
+    was done. Sessions without a record are assumed done as prescribed.
+    """
+    records = records or {}
+    frozen = frozen or {}
+    prog = Progression(ctx, cat, dosing)
+    builder = _Builder(ctx, cat, dosing, prog)
+    by_week: dict[int, list[SessionPlan]] = defaultdict(list)
+    for s in sessions:
+        by_week[s.week].append(s)
+    out: list[Workout] = []
+    for week in sorted(by_week):
+        builder.nordic_this_week = 0
+        outcomes: dict[str, list[StepOutcome]] = defaultdict(list)
+        main_of: dict[str, str] = {}
+        nordic_done = False
+        for s in sorted(by_week[week], key=lambda x: x.day):
+            if s.key in frozen:
+                w = frozen[s.key]
+                for st in w.steps:
+                    if st.exercise_id in cat and prog.is_nordic(cat[st.exercise_id]):
+                        builder.nordic_this_week += 1
+            else:
+                w = builder.workout(s)
+            out.append(w)
+            if s.kind in ("deload", "taper"):
+                continue
+            record = records.get(s.key)
+            for index, st in enumerate(w.steps):
+                if st.exercise_id not in cat:
+                    continue
+                if record is not None and record.status == "done":
+                    outcome = (
+                        record.steps[index] if index < len(record.steps) else StepOutcome("skipped")
+                    )
+                elif record is not None:
+                    outcome = StepOutcome("missed")
+                else:
+                    outcome = StepOutcome("met")
+                outcomes[st.exercise_id].append(outcome)
+                ladder = getattr(st, "ladder", "") or cat[st.exercise_id].ladder
+                if (
+                    getattr(st, "slot", "main") == "main"
+                    and prog.rung.get(ladder) == st.exercise_id
+                ):
+                    main_of[st.exercise_id] = ladder
+                if prog.is_nordic(cat[st.exercise_id]) and outcome.status != "missed":
+                    nordic_done = True
+        prog.week = week
+        prog.end_week(outcomes, main_of, nordic_done)
+    return out, prog
+
+
+# ---------------------------------------------------------------------------------------------
+# Public entry point
+# ---------------------------------------------------------------------------------------------
+
+
+def _plan_notes(ctx: PlanContext, sessions: Sequence[SessionPlan], dosing: Dosing) -> list[str]:
+    notes = [ctx.level_reason, *ctx.notes]
+    if ctx.retest_on:
+        retest = date.fromisoformat(ctx.retest_on)
+        deload_starts = sorted(
+            {s.day - timedelta(days=s.day.weekday()) for s in sessions if s.kind == "deload"}
+        )
+        near = [d for d in deload_starts if abs((d - retest).days) <= 7]
+        if near:
+            retest = near[0] - timedelta(days=1)
+            notes.append(
+                f"Retest your self-tests around {retest.isoformat()}, just before a deload week "
+                f"(`chainfix assess`)."
+            )
+        else:
+            notes.append(f"Retest your self-tests around {retest.isoformat()} (`chainfix assess`).")
+    else:
+        notes.append("Run `chainfix assess` so the self-tests can set your starting rungs.")
+    return notes
+
+
+def profile_digest(profile: AthleteProfile) -> str:
+    """A short fingerprint of the profile a plan was made from (to notice later changes)."""
+    text = json.dumps(profile_to_dict(profile), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def make_plan(
+    history: History,
+    priorities: Mapping[str, float],
+    profile: AthleteProfile,
+    start: date,
+    weeks: int = 8,
+    assessment: Assessment | None = None,
+    *,
+    catalogue: Catalogue | None = None,
+    catalogue_files: Sequence[Path] = (),
+    dosing: Dosing | None = None,
+    model: Any = None,
+) -> TrackedPlan:
+    """A plan of posterior-chain strength sessions for ``weeks`` weeks from ``start``.
+
+    ``priorities`` is the analysis output: muscle group -> 0..1 (higher needs more work); missing
+    groups count as 0, which keeps their patterns at the weekly minimum. ``profile`` gives
+    level, equipment, days, sessions, races, phase and pain flags; ``assessment`` the latest
+    self-tests. ``catalogue``/``dosing``/``model`` override the built-in data (``model`` is the
+    analysis tables' :class:`~chainfix.analysis.tables.Model`, for the weekly targets).
+    """
+    if weeks < 1 or weeks > 52:
+        raise UsageError(f"a plan needs 1-52 weeks, not {weeks}")
+    dosing = dosing or load_dosing()
+    if model is None:
+        from chainfix.analysis.tables import load_model
+
+        model = load_model()
+    if catalogue is None:
+        families = {f.family: f.pattern for f in model.families.values()}
+        catalogue = load_catalogue(catalogue_files, families=families)
+    ctx = build_context(
+        history, priorities, profile, start, assessment, catalogue, dosing, model, catalogue_files
+    )
+    sessions, notes = build_sessions(ctx, catalogue, dosing, start, weeks)
+    workouts, _ = prescribe(ctx, catalogue, dosing, sessions)
+    plan_notes = _plan_notes(ctx, sessions, dosing) + notes
+    return TrackedPlan(
+        start=start,
+        weeks=weeks,
+        level=ctx.level,
+        workouts=tuple(workouts),
+        notes=tuple(plan_notes),
+        state=PlanState(
+            context={
+                **ctx.to_dict(),
+                "start": start.isoformat(),
+                "weeks": weeks,
+                "profile_digest": profile_digest(profile),
+            }
+        ),
+    )
+
+
+def sessions_from_workouts(
+    workouts: Sequence[Workout], ctx: PlanContext, dosing: Dosing
+) -> list[SessionPlan]:
+    """Rebuild session plans (for :func:`prescribe`) from planned workouts."""
+    cal = Calendar(ctx, dosing)
+    out = []
+    for w in workouts:
+        info = cal.info(w.date)
+        slots = []
+        for st in w.steps:
+            pattern = getattr(st, "pattern", "")
+            ladder = getattr(st, "ladder", "")
+            base = getattr(st, "base_sets", 0) or st.sets
+            slots.append(SlotPlan(pattern, ladder, getattr(st, "slot", "main"), base))
+        ramp = None
+        if ctx.level == "beginner" and w.week <= len(dosing.ramp):
+            ramp = dosing.ramp[w.week - 1]
+        to_race = None
+        for race in cal.races:
+            gap = (race.date - w.date).days
+            if gap > 0 and (to_race is None or gap < to_race):
+                to_race = gap
+        letter = w.key.rsplit("-", 1)[-1] if w.key.rsplit("-", 1)[-1] in LETTERS else "a"
+        out.append(
+            SessionPlan(
+                key=w.key,
+                day=w.date,
+                week=w.week,
+                letter=letter,
+                kind=w.kind,
+                slots=slots,
+                eccentric_ok=info.eccentric_ok,
+                ramp=ramp,
+                upper_only=all(s.pattern in UPPER_PATTERNS for s in slots) and bool(slots),
+                after_hard_run=info.hard,
+                days_to_race=to_race,
+                notes=list(w.notes),
+            )
+        )
+    return out

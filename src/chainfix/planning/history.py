@@ -1,0 +1,303 @@
+"""What the planner reads from the history: the week's rhythm, the level, loads and rungs.
+
+* **Training pattern** (science section 4): the usual long-run weekday (the weekday the week's
+  longest run falls on most often) and the hard-run weekdays (quality runs: clearly faster than
+  the athlete's median run speed, or a clearly higher heart rate, or longer than 2 h).
+* **Level** (R1) from the number of logged strength workouts.
+* **Loads**: the best estimated 1RM per FIT exercise pair and per stimulus family, from logged
+  sets with a weight, so loaded exercises can be prescribed in kilograms.
+* **Rungs**: the highest ladder step the athlete logged recently (exact FIT pairs only).
+
+Only activities that start before the plan's first day are used.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from chainfix.model import Activity, History
+from chainfix.planning.catalogue import Catalogue
+from chainfix.planning.rules import Dosing
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def is_strength(activity: Activity) -> bool:
+    """A strength workout: FIT sub-sport strength_training, or logged sets."""
+    return (
+        activity.sub_sport == "strength_training"
+        or activity.sport == "strength_training"
+        or bool(activity.active_sets)
+        or bool(activity.summary_sets)
+    )
+
+
+def _before(history: History | Iterable[Activity], until: date) -> list[Activity]:
+    return [a for a in history if a.local_date < until]
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingPattern:
+    """The athlete's usual week, as the planner projects it forward."""
+
+    long_run_weekday: int | None = None
+    """``date.weekday()`` of the usual long run, None without a clear one."""
+    hard_weekdays: frozenset[int] = frozenset()
+    """Weekdays with a quality run (intervals, tempo, races, runs over 2 h) most weeks."""
+    running_hours_per_week: float = 0.0
+    """Average running hours a week over the R16 window."""
+    running_weeks: int = 0
+    explanations: tuple[str, ...] = field(default=())
+
+    def is_hard(self, day: date) -> bool:
+        return day.weekday() in self.hard_weekdays or day.weekday() == self.long_run_weekday
+
+    def is_long_run(self, day: date) -> bool:
+        return self.long_run_weekday is not None and day.weekday() == self.long_run_weekday
+
+
+def _is_run(a: Activity, sports: Iterable[str]) -> bool:
+    return a.sport in set(sports) and a.duration_s > 0
+
+
+def read_pattern(
+    history: History | Iterable[Activity], until: date, dosing: Dosing
+) -> TrainingPattern:
+    """The usual long-run and hard-run weekdays in the ``window_weeks`` before ``until``."""
+    window_start = until - timedelta(weeks=dosing.calendar_window_weeks)
+    runs = [
+        a
+        for a in _before(history, until)
+        if a.local_date >= window_start and _is_run(a, dosing.calendar_running_sports)
+    ]
+    focus_start = until - timedelta(days=dosing.focus_window_days)
+    focus_runs = [
+        a
+        for a in _before(history, until)
+        if a.local_date >= focus_start and _is_run(a, dosing.focus_running_sports)
+    ]
+    hours = sum(a.duration_s for a in focus_runs) / 3600 / (dosing.focus_window_days / 7)
+    if not runs:
+        return TrainingPattern(
+            running_hours_per_week=hours,
+            explanations=("No runs in the history: strength days are not tied to running.",),
+        )
+    speeds = [a.avg_speed_m_s for a in runs if a.avg_speed_m_s]
+    hrs = [a.avg_hr for a in runs if a.avg_hr]
+    median_speed = statistics.median(speeds) if speeds else None
+    median_hr = statistics.median(hrs) if hrs else None
+
+    def quality(a: Activity) -> bool:
+        if a.duration_s > dosing.long_run_hard_hours * 3600:
+            return True
+        if median_speed and a.avg_speed_m_s:
+            if a.avg_speed_m_s >= median_speed * dosing.quality_speed_ratio:
+                return True
+        if median_hr and a.avg_hr and a.avg_hr >= median_hr * dosing.quality_hr_ratio:
+            return True
+        return False
+
+    weeks: dict[date, list[Activity]] = defaultdict(list)
+    for a in runs:
+        monday = a.local_date - timedelta(days=a.local_date.weekday())
+        weeks[monday].append(a)
+    longest: Counter[int] = Counter()
+    hard_days: Counter[int] = Counter()
+    for items in weeks.values():
+        long_run = max(items, key=lambda a: (a.duration_s, a.distance_m or 0.0))
+        longest[long_run.local_date.weekday()] += 1
+        for day in {a.local_date.weekday() for a in items if quality(a)}:
+            hard_days[day] += 1
+    long_day: int | None = None
+    if longest:
+        day, count = longest.most_common(1)[0]
+        if count >= dosing.long_run_min_weeks:
+            long_day = day
+    n_weeks = len(weeks)
+    hard = frozenset(d for d, c in hard_days.items() if c / n_weeks >= dosing.hard_day_share)
+    why = []
+    if long_day is not None:
+        why.append(
+            f"Your long run is usually on {WEEKDAY_NAMES[long_day]} "
+            f"({longest[long_day]} of {n_weeks} weeks): that day and the day before stay free."
+        )
+    quality_days = sorted(hard - {long_day} if long_day is not None else hard)
+    if quality_days:
+        names = ", ".join(WEEKDAY_NAMES[d] for d in quality_days)
+        why.append(
+            f"Hard runs usually on {names}: lower-body strength goes on those evenings, "
+            f"after the run."
+        )
+    return TrainingPattern(
+        long_run_weekday=long_day,
+        hard_weekdays=hard,
+        running_hours_per_week=hours,
+        running_weeks=n_weeks,
+        explanations=tuple(why),
+    )
+
+
+def strength_workouts_per_week(
+    history: History | Iterable[Activity], until: date, weeks: int
+) -> float:
+    """Average logged strength workouts a week in the ``weeks`` before ``until``."""
+    start = until - timedelta(weeks=weeks)
+    days = {
+        a.local_date for a in _before(history, until) if a.local_date >= start and is_strength(a)
+    }
+    return len(days) / weeks
+
+
+def infer_level(
+    history: History | Iterable[Activity],
+    until: date,
+    dosing: Dosing,
+    screen_failed: bool | None,
+) -> tuple[str, str]:
+    """R1 from the history and the screens: ``(level, one-sentence reason)``.
+
+    ``screen_failed`` is None when no self-test was done (advanced then needs one).
+    """
+    activities = _before(history, until)
+    if screen_failed:
+        return (
+            "beginner",
+            "The single-leg glute bridge screen failed, so you start as a beginner (R1).",
+        )
+    recent = strength_workouts_per_week(activities, until, dosing.intermediate_weeks)
+    if recent == 0:
+        return (
+            "beginner",
+            f"No strength workout in the last {dosing.intermediate_weeks} weeks, so you start as "
+            f"a beginner (R1).",
+        )
+    first = min((a.local_date for a in activities), default=until)
+    span_weeks = (until - first).days / 7
+    long_rate = strength_workouts_per_week(activities, until, dosing.advanced_weeks)
+    if span_weeks >= dosing.advanced_weeks and long_rate >= dosing.advanced_per_week:
+        if screen_failed is False:
+            return (
+                "advanced",
+                f"{long_rate:.1f} strength workouts a week for {dosing.advanced_weeks // 52} years "
+                f"and the screens passed: advanced (R1).",
+            )
+        return (
+            "intermediate",
+            f"{long_rate:.1f} strength workouts a week for 2 years; advanced also needs the "
+            f"self-tests (run `chainfix assess`), so you start as intermediate (R1).",
+        )
+    if recent >= dosing.intermediate_per_week:
+        return (
+            "intermediate",
+            f"{recent:.1f} strength workouts a week over the last {dosing.intermediate_weeks} "
+            f"weeks: intermediate (R1).",
+        )
+    return (
+        "beginner",
+        f"Only {recent:.1f} strength workouts a week over the last {dosing.intermediate_weeks} "
+        f"weeks, fewer than {dosing.intermediate_per_week:g}: you start as a beginner (R1).",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LoadEvidence:
+    """Best estimated 1RM from logged sets, per FIT pair and per stimulus family."""
+
+    by_pair: Mapping[str, float] = field(default_factory=dict)
+    """``"category/name"`` -> kg."""
+    by_family: Mapping[str, float] = field(default_factory=dict)
+
+
+def read_loads(
+    history: History | Iterable[Activity],
+    until: date,
+    dosing: Dosing,
+    family_of: Mapping[tuple[str, str], str] | None = None,
+) -> LoadEvidence:
+    """Estimated 1RM (Epley) from weighted sets logged within the lookback window.
+
+    ``family_of`` maps a FIT pair to its stimulus family; pairs it does not know only count
+    under their own pair.
+    """
+    start = until - timedelta(days=dosing.load_lookback_days)
+    by_pair: dict[str, float] = {}
+    by_family: dict[str, float] = {}
+    for a in _before(history, until):
+        if a.local_date < start:
+            continue
+        for s in a.active_sets:
+            if not s.weight_kg or s.weight_kg <= 0 or not s.reps or s.reps <= 0:
+                continue
+            e1rm = s.weight_kg * (1 + s.reps / dosing.epley_divisor)
+            pair = (s.category, s.exercise or "")
+            key = f"{pair[0]}/{pair[1]}"
+            by_pair[key] = max(by_pair.get(key, 0.0), e1rm)
+            family = (family_of or {}).get(pair)
+            if family:
+                by_family[family] = max(by_family.get(family, 0.0), e1rm)
+    return LoadEvidence(by_pair=by_pair, by_family=by_family)
+
+
+def rungs_logged(
+    history: History | Iterable[Activity], until: date, weeks: int, catalogue: Catalogue
+) -> dict[str, int]:
+    """Ladder -> highest step logged in the ``weeks`` before ``until``.
+
+    Only a set whose FIT pair is the exact main pair of exactly one catalogue exercise counts
+    (``leg_curl/leg_curl`` could be a machine curl or a Nordic, so it does not).
+    """
+    owners: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for e in catalogue:
+        if e.fit_match == "exact" and e.role in ("main", "alternative"):
+            owners[e.fit_pair].append(e.id)
+    start = until - timedelta(weeks=weeks)
+    out: dict[str, int] = {}
+    for a in _before(history, until):
+        if a.local_date < start:
+            continue
+        for s in a.active_sets:
+            ids = owners.get((s.category, s.exercise or ""), [])
+            if len(ids) != 1:
+                continue
+            e = catalogue[ids[0]]
+            out[e.ladder] = max(out.get(e.ladder, 0), e.step)
+    return out
+
+
+def eccentric_block_until(
+    history: History | Iterable[Activity], until: date, dosing: Dosing
+) -> tuple[date | None, str]:
+    """R13: the last day eccentric work is off after a descent-heavy activity, and why."""
+    blocked: date | None = None
+    why = ""
+    days = -(-dosing.descent_block_hours // 24)
+    for a in _before(history, until):
+        if (until - a.local_date).days > days + 1:
+            continue
+        divisor = dosing.descent_divisors.get(a.sport)
+        if not divisor or not a.descent_m:
+            continue
+        equ = a.descent_m / divisor
+        if equ >= dosing.descent_flag_equ:
+            end = a.local_date + timedelta(days=days)
+            if blocked is None or end > blocked:
+                blocked = end
+                why = (
+                    f"{a.local_date.isoformat()}: {a.descent_m:.0f} m of descent "
+                    f"({equ:.0f} eccentric quad units): no Nordic work until "
+                    f"{(end + timedelta(days=1)).isoformat()} (R13)."
+                )
+    return blocked, why
+
+
+def forward_posture(history: History | Iterable[Activity], until: date, dosing: Dosing) -> bool:
+    """Section 8: forward-moving sports make up a large share of recent endurance minutes."""
+    start = until - timedelta(days=dosing.forward_window_days)
+    recent = [a for a in _before(history, until) if a.local_date >= start and not is_strength(a)]
+    total = sum(a.duration_s for a in recent)
+    forward = sum(a.duration_s for a in recent if a.sport in dosing.forward_sports)
+    return total > 0 and forward / total >= dosing.forward_min_share

@@ -1,0 +1,646 @@
+"""The dosing rules (``data/dosing.toml``) and self-test rules (``data/assessment.toml``).
+
+Every number the planner uses is read here, checked once, and handed out as typed values. A bad or
+missing value raises :class:`chainfix.errors.DataFileError` naming the file, the table and the key.
+A user overrides the built-in files with ``<user dir>/dosing.toml`` / ``<user dir>/assessment.toml``
+or an explicit path; an override must hold every key (copy the built-in file and edit it).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from chainfix.errors import DataFileError
+from chainfix.paths import user_dir
+
+LEVELS: tuple[str, ...] = ("beginner", "intermediate", "advanced")
+"""Athlete levels of rule R1, easiest first."""
+
+PHASES: tuple[str, ...] = ("base", "build", "race", "off")
+"""Training phases: ``race`` is in season; ``off`` is an off-season block (R16)."""
+
+DOSING_FILE = "dosing.toml"
+ASSESSMENT_FILE = "assessment.toml"
+
+
+class _Table:
+    """A TOML table with typed getters that name the file, table and key on error."""
+
+    def __init__(self, data: Mapping[str, Any], file: str, name: str) -> None:
+        self._data = data
+        self.file = file
+        self.name = name
+
+    def _fail(self, key: str, why: str) -> DataFileError:
+        if not self.name:
+            return DataFileError(f"{self.file}: [{key}] {why}")
+        return DataFileError(f"{self.file}: [{self.name}] {key}: {why}")
+
+    def raw(self, key: str) -> Any:
+        if key not in self._data:
+            raise self._fail(key, "missing")
+        return self._data[key]
+
+    def has(self, key: str) -> bool:
+        return key in self._data
+
+    def table(self, key: str) -> _Table:
+        value = self.raw(key)
+        if not isinstance(value, Mapping):
+            raise self._fail(key, "must be a table")
+        return _Table(value, self.file, f"{self.name}.{key}" if self.name else key)
+
+    def number(self, key: str, lo: float = float("-inf"), hi: float = float("inf")) -> float:
+        value = self.raw(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self._fail(key, f"must be a number, not {value!r}")
+        if not lo <= value <= hi:
+            raise self._fail(key, f"{value} is outside {lo:g}..{hi:g}")
+        return float(value)
+
+    def integer(self, key: str, lo: int = -(2**31), hi: int = 2**31) -> int:
+        value = self.raw(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._fail(key, f"must be a whole number, not {value!r}")
+        if not lo <= value <= hi:
+            raise self._fail(key, f"{value} is outside {lo}..{hi}")
+        return value
+
+    def text(self, key: str) -> str:
+        value = self.raw(key)
+        if not isinstance(value, str):
+            raise self._fail(key, f"must be text, not {value!r}")
+        return value
+
+    def words(self, key: str) -> tuple[str, ...]:
+        value = self.raw(key)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self._fail(key, "must be a list of words")
+        return tuple(value)
+
+    def int_range(self, key: str, lo: int = 0, hi: int = 10_000) -> tuple[int, int]:
+        value = self.raw(key)
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        ):
+            raise self._fail(key, f"must be [low, high] whole numbers, not {value!r}")
+        a, b = value
+        if not lo <= a <= b <= hi:
+            raise self._fail(key, f"[{a}, {b}] must satisfy {lo} <= low <= high <= {hi}")
+        return a, b
+
+    def steps(self, key: str) -> dict[str, int]:
+        """A ``{ladder = step}`` table."""
+        value = self.table(key)
+        return {k: value.integer(k, 1, 50) for k in value._data}
+
+    def keys(self) -> list[str]:
+        return list(self._data)
+
+
+def _load(name: str, path: Path | None) -> tuple[dict[str, Any], str]:
+    """Read ``path``, else ``<user dir>/<name>``, else the built-in file."""
+    candidates = [path] if path is not None else [user_dir(create=False) / name]
+    for candidate in candidates:
+        if candidate is not None and candidate.is_file():
+            try:
+                return tomllib.loads(candidate.read_text("utf-8")), str(candidate)
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                raise DataFileError(f"{candidate}: cannot read: {exc}") from exc
+    if path is not None:
+        raise DataFileError(f"{path}: file not found")
+    built_in = resources.files("chainfix").joinpath("data", name)
+    return tomllib.loads(built_in.read_text("utf-8")), f"chainfix/data/{name}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Dosing
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LevelDose:
+    """R4/R5 numbers for one level."""
+
+    sets: tuple[int, int]
+    loaded_reps: tuple[int, int]
+    rpe: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class PatternRule:
+    """Which ladders serve a pattern and which muscle groups' priorities raise it."""
+
+    ladders: tuple[str, ...]
+    beginner_ladders: tuple[str, ...]
+    groups: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RampWeek:
+    """One week of the beginner ramp: distinct moves and sets per move per session."""
+
+    moves: int
+    sets: int
+
+
+@dataclass(frozen=True)
+class Dosing:
+    """Every planning number, from ``dosing.toml``. Attribute names follow the file's tables."""
+
+    file: str
+    # R1
+    intermediate_weeks: int
+    intermediate_per_week: float
+    advanced_weeks: int
+    advanced_per_week: float
+    # R2
+    beginner_sessions: tuple[int, int]
+    beginner_default_sessions: int
+    experienced_sessions: int
+    in_season_sessions: int
+    snack_note: str
+    # R16
+    focus_max_running_hours: float
+    focus_window_days: int
+    focus_sessions: tuple[int, int]
+    focus_phases: tuple[str, ...]
+    focus_running_sports: tuple[str, ...]
+    focus_warning: str
+    full_series_extra: Mapping[str, int]
+    # R3
+    exercises: Mapping[str, tuple[int, int]]
+    exercises_hard_cap: int
+    every_workout: tuple[str, ...]
+    weekly_at_least_once: tuple[str, ...]
+    ladder_order: tuple[str, ...]
+    patterns: Mapping[str, PatternRule]
+    # ramp
+    ramp: tuple[RampWeek, ...]
+    ramp_patterns: tuple[str, ...]
+    # R4/R5
+    dose: Mapping[str, LevelDose]
+    isometric_seconds: tuple[int, int]
+    deload_max_rpe: int
+    taper_max_rpe: int
+    pre_race_hours: int
+    pre_race_max_rpe: int
+    rest: Mapping[str, int]
+    heavy_max_reps: int
+    # R7/R8
+    rep_increment: int
+    hold_increment_s: int
+    top_workouts: int
+    exceed_reps: int
+    exceed_workouts: int
+    fail_workouts: int
+    barbell_percent: float
+    barbell_min_kg: float
+    barbell_families: tuple[str, ...]
+    row_percent: float
+    row_min_kg: float
+    row_families: tuple[str, ...]
+    dumbbell_step_kg: float
+    kettlebell_step_kg: float
+    machine_percent: float
+    machine_min_kg: float
+    other_step_kg: float
+    # loads
+    load_lookback_days: int
+    epley_divisor: float
+    rounding: Mapping[str, float]
+    # R12
+    deload_every: int
+    deload_set_factor: float
+    # R11
+    taper_last_heavy_min_days: int
+    taper_light_days: tuple[int, int]
+    taper_light_set_factor: float
+    taper_stop_days: int
+    rest_after_race_days: Mapping[str, int]
+    # R9/R10
+    strength_hour: int
+    run_hour: int
+    hours_before_long_run: int
+    hours_before_race: int
+    hours_before_hard: int
+    eccentric_hours_before_hard: int
+    min_days_between_sessions: int
+    # section 4
+    calendar_window_weeks: int
+    calendar_running_sports: tuple[str, ...]
+    quality_speed_ratio: float
+    quality_hr_ratio: float
+    long_run_hard_hours: float
+    hard_day_share: float
+    long_run_min_weeks: int
+    # R13
+    descent_flag_equ: float
+    descent_block_hours: int
+    descent_divisors: Mapping[str, float]
+    # section 8
+    forward_sports: tuple[str, ...]
+    forward_min_share: float
+    forward_window_days: int
+    # R14
+    nordic_families: tuple[str, ...]
+    nordic_intro_weeks: int
+    nordic_intro_per_week: int
+    nordic_intro_sets: tuple[int, int]
+    nordic_intro_reps: tuple[int, int]
+    nordic_per_week: int
+    nordic_sets: tuple[int, int]
+    nordic_reps: tuple[int, int]
+    # reconcile
+    match_days: int
+    # R15
+    pain_flags: tuple[str, ...]
+    pain_flag_hip_abduction: tuple[str, ...]
+    pain_notes: Mapping[str, str]
+    # equipment
+    equipment_always: tuple[str, ...]
+    equipment_loading: tuple[str, ...]
+    equipment_barbell: tuple[str, ...]
+    beginner_max_difficulty: int
+    equipment_aliases: Mapping[str, str]
+    equipment_gym: tuple[str, ...]
+    # start steps
+    start_history_weeks: int
+    start_steps: Mapping[str, Mapping[str, int]]
+
+    def hours_between(self, strength_day_offset: int) -> int:
+        """Hours from a strength session to a run ``strength_day_offset`` days later."""
+        return strength_day_offset * 24 + self.run_hour - self.strength_hour
+
+    def min_days_before(self, hours: int) -> int:
+        """The fewest whole days between a strength day and a run day that give ``hours``."""
+        days = 0
+        while self.hours_between(days) < hours:
+            days += 1
+        return days
+
+
+def load_dosing(path: Path | None = None) -> Dosing:
+    """The dosing rules: ``path``, else ``<user dir>/dosing.toml``, else the built-in file."""
+    data, file = _load(DOSING_FILE, path)
+    top = _Table(data, file, "")
+    if top.integer("schema", 1, 1) != 1:  # pragma: no cover - guarded by the range
+        raise DataFileError(f"{file}: unknown schema")
+    lv = top.table("levels")
+    se = top.table("sessions")
+    sf = top.table("strength_focus")
+    ex = top.table("exercises")
+    pa = top.table("patterns")
+    fs = top.table("full_series")
+    ra = top.table("ramp")
+    do = top.table("dose")
+    ef = top.table("effort")
+    re_ = top.table("rest")
+    pr = top.table("progression")
+    lo = top.table("loads")
+    de = top.table("deload")
+    ta = top.table("taper")
+    bu = top.table("buffers")
+    ca = top.table("calendar")
+    no = top.table("nordic")
+    ds = top.table("descent")
+    fp = top.table("forward_posture")
+    divisors_t = ds.table("divisors")
+    rc = top.table("reconcile")
+    pn = top.table("pain")
+    eq = top.table("equipment")
+    st = top.table("start")
+
+    patterns: dict[str, PatternRule] = {}
+    for name in pa.keys():
+        if name in ("rule", "basis", "sources", "notes"):
+            continue
+        t = pa.table(name)
+        patterns[name] = PatternRule(
+            ladders=t.words("ladders"),
+            beginner_ladders=t.words("beginner_ladders"),
+            groups=t.words("groups"),
+        )
+    ramp_raw = ra.raw("weeks")
+    if not isinstance(ramp_raw, list):
+        raise DataFileError(f"{file}: [ramp] weeks: must be a list of {{moves, sets}} tables")
+    ramp = []
+    for i, item in enumerate(ramp_raw, start=1):
+        if not isinstance(item, Mapping):
+            raise DataFileError(f"{file}: [ramp] weeks[{i}]: must be a table")
+        t = _Table(item, file, f"ramp.weeks[{i}]")
+        ramp.append(RampWeek(moves=t.integer("moves", 1, 6), sets=t.integer("sets", 1, 6)))
+    dose = {}
+    for level in LEVELS:
+        t = do.table(level)
+        dose[level] = LevelDose(
+            sets=t.int_range("sets", 1, 10),
+            loaded_reps=t.int_range("loaded_reps", 1, 50),
+            rpe=t.int_range("rpe", 1, 10),
+        )
+    exercises = {level: ex.int_range(level, 1, 12) for level in LEVELS}
+    rest_keys = ("loaded_heavy", "loaded", "bodyweight", "band", "isometric", "eccentric")
+    rest = {k: re_.integer(k, 0, 600) for k in (*rest_keys, "ballistic", "calves")}
+    aliases_t = eq.table("aliases")
+    aliases = {k: aliases_t.text(k) for k in aliases_t.keys()}
+    pain_flags = pn.words("flags")
+    pain_notes = {flag: pn.text(flag) for flag in pain_flags}
+    start_steps = {level: st.steps(level) for level in LEVELS}
+    full_series = {k: fs.integer(k, 0, 20) for k in fs.keys() if k not in _META}
+
+    dosing = Dosing(
+        file=file,
+        intermediate_weeks=lv.integer("intermediate_weeks", 1, 520),
+        intermediate_per_week=lv.number("intermediate_per_week", 0, 14),
+        advanced_weeks=lv.integer("advanced_weeks", 1, 1040),
+        advanced_per_week=lv.number("advanced_per_week", 0, 14),
+        beginner_sessions=(se.integer("beginner_min", 1, 7), se.integer("beginner_max", 1, 7)),
+        beginner_default_sessions=se.integer("beginner_default", 1, 7),
+        experienced_sessions=se.integer("experienced_base_build", 1, 7),
+        in_season_sessions=se.integer("experienced_in_season", 1, 7),
+        snack_note=se.text("snack_note"),
+        focus_max_running_hours=sf.number("max_running_hours_per_week", 0, 100),
+        focus_window_days=sf.integer("window_days", 1, 365),
+        focus_sessions=(sf.integer("min_sessions", 1, 7), sf.integer("max_sessions", 1, 7)),
+        focus_phases=sf.words("phases"),
+        focus_running_sports=sf.words("running_sports"),
+        focus_warning=sf.text("warning"),
+        full_series_extra=full_series,
+        exercises=exercises,
+        exercises_hard_cap=ex.integer("hard_cap", 1, 12),
+        every_workout=ex.words("every_workout"),
+        weekly_at_least_once=ex.words("weekly_at_least_once"),
+        ladder_order=ex.words("order"),
+        patterns=patterns,
+        ramp=tuple(ramp),
+        ramp_patterns=ra.words("patterns"),
+        dose=dose,
+        isometric_seconds=do.int_range("isometric_seconds", 1, 600),
+        deload_max_rpe=ef.integer("deload_max_rpe", 1, 10),
+        taper_max_rpe=ef.integer("taper_max_rpe", 1, 10),
+        pre_race_hours=ef.integer("pre_race_hours", 0, 500),
+        pre_race_max_rpe=ef.integer("pre_race_max_rpe", 1, 10),
+        rest=rest,
+        heavy_max_reps=re_.integer("heavy_max_reps", 1, 50),
+        rep_increment=pr.integer("rep_increment", 0, 20),
+        hold_increment_s=pr.integer("hold_increment_s", 0, 120),
+        top_workouts=pr.integer("top_workouts", 1, 10),
+        exceed_reps=pr.integer("exceed_reps", 1, 20),
+        exceed_workouts=pr.integer("exceed_workouts", 1, 10),
+        fail_workouts=pr.integer("fail_workouts", 1, 10),
+        barbell_percent=pr.number("barbell_percent", 0, 50),
+        barbell_min_kg=pr.number("barbell_min_kg", 0, 50),
+        barbell_families=pr.words("barbell_families"),
+        row_percent=pr.number("row_percent", 0, 50),
+        row_min_kg=pr.number("row_min_kg", 0, 50),
+        row_families=pr.words("row_families"),
+        dumbbell_step_kg=pr.number("dumbbell_step_kg", 0, 50),
+        kettlebell_step_kg=pr.number("kettlebell_step_kg", 0, 50),
+        machine_percent=pr.number("machine_percent", 0, 50),
+        machine_min_kg=pr.number("machine_min_kg", 0, 50),
+        other_step_kg=pr.number("other_step_kg", 0, 50),
+        load_lookback_days=lo.integer("lookback_days", 1, 3650),
+        epley_divisor=lo.number("epley_divisor", 1, 1000),
+        rounding={
+            "barbell": lo.number("round_barbell_kg", 0.1, 50),
+            "dumbbell": lo.number("round_dumbbell_kg", 0.1, 50),
+            "kettlebell": lo.number("round_kettlebell_kg", 0.1, 50),
+            "other": lo.number("round_other_kg", 0.1, 50),
+        },
+        deload_every=de.integer("every_weeks", 2, 52),
+        deload_set_factor=de.number("set_factor", 0.05, 1),
+        taper_last_heavy_min_days=ta.integer("last_heavy_min_days", 0, 60),
+        taper_light_days=(ta.integer("light_min_days", 0, 60), ta.integer("light_max_days", 0, 60)),
+        taper_light_set_factor=ta.number("light_set_factor", 0.05, 1),
+        taper_stop_days=ta.integer("stop_days", 0, 60),
+        rest_after_race_days={
+            "A": ta.integer("rest_after_a_race_days", 0, 60),
+            "B": ta.integer("rest_after_b_race_days", 0, 60),
+        },
+        strength_hour=bu.integer("strength_hour", 0, 23),
+        run_hour=bu.integer("run_hour", 0, 23),
+        hours_before_long_run=bu.integer("min_hours_before_long_run", 0, 240),
+        hours_before_race=bu.integer("min_hours_before_race", 0, 240),
+        hours_before_hard=bu.integer("min_hours_before_hard", 0, 240),
+        eccentric_hours_before_hard=bu.integer("eccentric_min_hours_before_hard", 0, 240),
+        min_days_between_sessions=bu.integer("min_days_between_sessions", 1, 7),
+        calendar_window_weeks=ca.integer("window_weeks", 1, 104),
+        calendar_running_sports=ca.words("running_sports"),
+        quality_speed_ratio=ca.number("quality_speed_ratio", 1, 3),
+        quality_hr_ratio=ca.number("quality_hr_ratio", 1, 3),
+        long_run_hard_hours=ca.number("long_run_hard_hours", 0, 24),
+        hard_day_share=ca.number("hard_day_share", 0, 1),
+        long_run_min_weeks=ca.integer("long_run_min_weeks", 1, 52),
+        descent_flag_equ=ds.number("flag_equ", 0, 1000),
+        descent_block_hours=ds.integer("block_hours", 0, 500),
+        descent_divisors={k: divisors_t.number(k, 1, 10_000) for k in divisors_t.keys()},
+        forward_sports=fp.words("sports"),
+        forward_min_share=fp.number("min_share", 0, 1),
+        forward_window_days=fp.integer("window_days", 1, 365),
+        nordic_families=no.words("families"),
+        nordic_intro_weeks=no.integer("intro_weeks", 0, 52),
+        nordic_intro_per_week=no.integer("intro_per_week", 1, 7),
+        nordic_intro_sets=no.int_range("intro_sets", 1, 10),
+        nordic_intro_reps=no.int_range("intro_reps", 1, 50),
+        nordic_per_week=no.integer("per_week", 1, 7),
+        nordic_sets=no.int_range("sets", 1, 10),
+        nordic_reps=no.int_range("reps", 1, 50),
+        match_days=rc.integer("match_days", 0, 14),
+        pain_flags=pain_flags,
+        pain_flag_hip_abduction=pn.words("flag_hip_abduction"),
+        pain_notes=pain_notes,
+        equipment_always=eq.words("always"),
+        equipment_loading=eq.words("loading"),
+        equipment_barbell=eq.words("barbell"),
+        beginner_max_difficulty=eq.integer("beginner_max_difficulty", 1, 10),
+        equipment_aliases=aliases,
+        equipment_gym=eq.words("gym"),
+        start_history_weeks=st.integer("history_weeks", 0, 520),
+        start_steps=start_steps,
+    )
+    _check_dosing(dosing)
+    return dosing
+
+
+_META = ("rule", "basis", "sources", "notes")
+
+
+def _check_dosing(d: Dosing) -> None:
+    """Cross-checks that single values cannot express."""
+    lo, hi = d.beginner_sessions
+    if not lo <= d.beginner_default_sessions <= hi:
+        raise DataFileError(f"{d.file}: [sessions] beginner_default must lie in beginner_min..max")
+    if d.focus_sessions[0] > d.focus_sessions[1]:
+        raise DataFileError(f"{d.file}: [strength_focus] min_sessions > max_sessions")
+    for pattern in (*d.every_workout, *d.weekly_at_least_once, *d.ramp_patterns):
+        if pattern not in d.patterns:
+            raise DataFileError(f"{d.file}: pattern {pattern!r} has no entry in [patterns]")
+    for pattern in d.full_series_extra:
+        if pattern not in d.patterns:
+            raise DataFileError(f"{d.file}: [full_series] {pattern}: not a pattern of [patterns]")
+    if not d.ramp:
+        raise DataFileError(f"{d.file}: [ramp] weeks: needs at least one week")
+    a, b = d.taper_light_days
+    if a > b:
+        raise DataFileError(f"{d.file}: [taper] light_min_days > light_max_days")
+    if d.taper_stop_days >= a:
+        raise DataFileError(f"{d.file}: [taper] stop_days must be below light_min_days")
+    if b >= d.taper_last_heavy_min_days:
+        raise DataFileError(f"{d.file}: [taper] light_max_days must be below last_heavy_min_days")
+    for flag in d.pain_flag_hip_abduction:
+        if flag not in d.pain_flags:
+            raise DataFileError(f"{d.file}: [pain] flag_hip_abduction: {flag!r} is not in flags")
+
+
+# ---------------------------------------------------------------------------------------------
+# Self-tests
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one test result does: starting steps, maybe a level, and whether it is a low score."""
+
+    start: Mapping[str, int]
+    low: bool = False
+    level: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """A count band of a test: results below ``below`` (and above the previous band)."""
+
+    below: float
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class TestRule:
+    """Protocol text and result mapping of one self-test."""
+
+    name: str
+    protocol: str
+    ladder: str
+    sources: str
+    bands: tuple[Band, ...] = ()
+
+    def outcome_for(self, value: float) -> Outcome:
+        for band in self.bands:
+            if value < band.below:
+                return band.outcome
+        return self.bands[-1].outcome
+
+
+@dataclass(frozen=True)
+class AssessmentRules:
+    """Self-test rules from ``assessment.toml``."""
+
+    file: str
+    retest_weeks: tuple[int, int]
+    retest_default_weeks: int
+    asymmetry_threshold: float
+    asymmetry_extra_sets: int
+    priority_factor: float
+    glute_bridge: TestRule
+    bridge_fail_signs: str
+    bridge_outcomes: Mapping[str, Outcome]
+    pelvis_drop_flags: tuple[str, ...]
+    heel_raise: TestRule
+    hamstring_bridge: TestRule
+    sorensen: TestRule
+    sorensen_fail_below_s: float
+    sorensen_fail: Outcome
+
+
+def _outcome(t: _Table) -> Outcome:
+    level = t.text("level") if t.has("level") else None
+    if level is not None and level not in LEVELS:
+        raise DataFileError(f"{t.file}: [{t.name}] level: {level!r} is not one of {LEVELS}")
+    low = t.raw("low") if t.has("low") else False
+    if not isinstance(low, bool):
+        raise DataFileError(f"{t.file}: [{t.name}] low: must be true or false")
+    return Outcome(start=t.steps("start"), low=low, level=level)
+
+
+def _bands(t: _Table) -> tuple[Band, ...]:
+    raw = t.raw("bands")
+    if not isinstance(raw, list) or not raw:
+        raise DataFileError(f"{t.file}: [{t.name}] bands: must be a non-empty list of tables")
+    bands = []
+    last = float("-inf")
+    for i, item in enumerate(raw, start=1):
+        if not isinstance(item, Mapping):
+            raise DataFileError(f"{t.file}: [{t.name}] bands[{i}]: must be a table")
+        bt = _Table(item, t.file, f"{t.name}.bands[{i}]")
+        below = bt.number("below", 0)
+        if below <= last:
+            raise DataFileError(f"{t.file}: [{bt.name}] below: bands must increase")
+        last = below
+        bands.append(Band(below=below, outcome=_outcome(bt)))
+    return tuple(bands)
+
+
+def _test(t: _Table, with_bands: bool) -> TestRule:
+    return TestRule(
+        name=t.name,
+        protocol=t.text("protocol"),
+        ladder=t.text("ladder"),
+        sources=t.text("sources"),
+        bands=_bands(t) if with_bands else (),
+    )
+
+
+def load_assessment_rules(path: Path | None = None) -> AssessmentRules:
+    """The self-test rules: ``path``, else ``<user dir>/assessment.toml``, else built in."""
+    data, file = _load(ASSESSMENT_FILE, path)
+    top = _Table(data, file, "")
+    top.integer("schema", 1, 1)
+    rt = top.table("retest")
+    asym = top.table("asymmetry")
+    gb = top.table("glute_bridge")
+    so = top.table("sorensen")
+    retest = (rt.integer("min_weeks", 1, 52), rt.integer("max_weeks", 1, 52))
+    default = rt.integer("default_weeks", 1, 52)
+    if not retest[0] <= default <= retest[1]:
+        raise DataFileError(f"{file}: [retest] default_weeks must lie in min_weeks..max_weeks")
+    return AssessmentRules(
+        file=file,
+        retest_weeks=retest,
+        retest_default_weeks=default,
+        asymmetry_threshold=asym.number("threshold", 0, 1),
+        asymmetry_extra_sets=asym.integer("extra_sets", 0, 5),
+        priority_factor=asym.number("priority_factor", 1, 5),
+        glute_bridge=_test(gb, with_bands=False),
+        bridge_fail_signs=gb.text("fail_signs"),
+        bridge_outcomes={
+            "fail": _outcome(gb.table("fail")),
+            "10": _outcome(gb.table("hold_10")),
+            "30": _outcome(gb.table("hold_30")),
+        },
+        pelvis_drop_flags=gb.words("pelvis_drop_flags"),
+        heel_raise=_test(top.table("heel_raise"), with_bands=True),
+        hamstring_bridge=_test(top.table("hamstring_bridge"), with_bands=True),
+        sorensen=_test(so, with_bands=False),
+        sorensen_fail_below_s=so.number("fail_below_s", 0, 10_000),
+        sorensen_fail=_outcome(so.table("fail")),
+    )
+
+
+def words_of(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Split ``"a, b;c"`` or a list into clean lower-case words (empty parts dropped)."""
+    if value is None:
+        return ()
+    parts = value.replace(";", ",").split(",") if isinstance(value, str) else list(value)
+    out = []
+    for part in parts:
+        word = str(part).strip().lower().replace("-", "_").replace(" ", "_")
+        if word:
+            out.append(word)
+    return tuple(out)

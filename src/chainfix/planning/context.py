@@ -7,13 +7,13 @@ the plan as plain data, and read back by :func:`~chainfix.planning.reconcile`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from chainfix.model import History
+from chainfix.model import Activity, History
 from chainfix.planning.assessment import Assessment
 from chainfix.planning.catalogue import Catalogue, Exercise
 from chainfix.planning.history import (
@@ -176,6 +176,17 @@ def _weekly_targets(
     return out
 
 
+def history_as_of(history: History | Iterable[Activity], start: date) -> date:
+    """The day after the last activity, or ``start`` when the history reaches it.
+
+    An old export still gives its athlete's level and weekly pattern, read as of its end.
+    """
+    last = max((a.local_date for a in history), default=None)
+    if last is None:
+        return start
+    return min(start, last + timedelta(days=1))
+
+
 def build_context(
     history: History,
     priorities: Mapping[str, float],
@@ -190,6 +201,12 @@ def build_context(
     """Decide level, phase, sessions, calendar, targets, starting rungs and loads."""
     notes: list[str] = []
     screen_failed: bool | None = None
+    as_of = history_as_of(history, start)
+    if as_of < start - timedelta(weeks=4):
+        notes.append(
+            f"Your history ends on {as_of - timedelta(days=1):%d %b %Y}: your level and your "
+            "weekly running pattern are read from the weeks before that date."
+        )
     if assessment is not None and (
         assessment.results.bridge_left is not None or assessment.results.bridge_right is not None
     ):
@@ -203,9 +220,9 @@ def build_context(
                 "at step 1 although your profile level is higher (science section 5)."
             )
     else:
-        level, reason = infer_level(history, start, dosing, screen_failed)
+        level, reason = infer_level(history, as_of, dosing, screen_failed)
     phase = profile.phase
-    pattern = read_pattern(history, start, dosing)
+    pattern = read_pattern(history, as_of, dosing)
 
     # Equipment and pain.
     equipment = list(
@@ -230,7 +247,7 @@ def build_context(
             flags.append("trunk")
     for flag in pain:
         notes.append(dosing.pain_notes[flag])
-    if forward_posture(history, start, dosing):
+    if forward_posture(history, as_of, dosing):
         flags.append("forward_posture")
         notes.append(
             "Boxing-type sports make up much of your training: an upper-back pull stays in every "

@@ -246,7 +246,7 @@ def register(cli: click.Group) -> None:
 def _current_plan() -> Any:
     """The athlete's stored plan for the HTML report, when the planner has saved one."""
     try:
-        from chainfix.planning.store import load_plan
+        from chainfix.planning import load_plan
     except ImportError:
         return None
     try:

@@ -29,8 +29,8 @@ from chainfix.planning.rules import LEVELS
 from chainfix.planning.state import TrackedPlan, load_plan, plan_to_dict, save_plan
 
 
-def analysis_priorities(history: History, profile: AthleteProfile) -> dict[str, float]:
-    """Muscle group -> priority 0..1 from the analysis (science section 1)."""
+def run_analysis(history: History, profile: AthleteProfile) -> Any:
+    """The analysis of ``history`` with the athlete profile's level, phase and flags."""
     from chainfix.analysis import AnalysisOptions, analyze
 
     options = AnalysisOptions(
@@ -39,7 +39,12 @@ def analysis_priorities(history: History, profile: AthleteProfile) -> dict[str, 
         flags=profile.flags,
         sitting_hours=profile.sitting_hours,
     )
-    result = analyze(history, options)
+    return analyze(history, options)
+
+
+def analysis_priorities(history: History, profile: AthleteProfile) -> dict[str, float]:
+    """Muscle group -> priority 0..1 from the analysis (science section 1)."""
+    result = run_analysis(history, profile)
     return {group: float(score.priority) for group, score in result.muscles.items()}
 
 
@@ -124,6 +129,12 @@ def register(cli: click.Group) -> None:
         type=click.Path(dir_okay=False, writable=True, path_type=Path),
         help="Also write the plan as an iCalendar file.",
     )
+    @click.option(
+        "--html",
+        "html_file",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        help="Also write the HTML report (analysis and this plan) to FILE.",
+    )
     @click.pass_context
     def plan(
         ctx: click.Context,
@@ -135,6 +146,7 @@ def register(cli: click.Group) -> None:
         fresh: bool,
         as_json: bool,
         ics: Path | None,
+        html_file: Path | None,
         **kwargs: Any,
     ) -> None:
         """Plan posterior-chain strength sessions around the runs in PATHS.
@@ -174,6 +186,11 @@ def register(cli: click.Group) -> None:
         save_plan(result)
         if ics is not None:
             write_atomic(ics, plan_to_ics(result))
+        if html_file is not None:
+            from chainfix.report.html import render_html
+
+            page = render_html(run_analysis(history, profile), history, result)
+            write_atomic(html_file, page)
         if as_json:
             echo_json(plan_to_dict(result))
         else:
@@ -181,4 +198,6 @@ def register(cli: click.Group) -> None:
             print_calendar(result, console)
             if ics is not None:
                 console.print(f"Calendar written to {ics}")
+            if html_file is not None:
+                console.print(f"HTML report with the plan written to {html_file}")
         ctx.exit(exit_code(history))

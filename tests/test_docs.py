@@ -43,3 +43,33 @@ def test_readme_first_screen_has_the_two_commands() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     assert readme_commands()[1] in ci
+
+
+def documented_keys(section: str) -> set[str]:
+    text = (ROOT / "docs" / "json.md").read_text()
+    part = text.split(section, 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+    return set(re.findall(r"^\| `(\w+)` \|", part, re.M))
+
+
+def test_every_activities_json_key_is_documented() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from chainfix.cli import cli
+
+    folder = ROOT / "sample_exports" / "fit-folder"
+    result = CliRunner().invoke(cli, ["activities", str(folder), "--json", "-q"])
+    doc = json.loads(result.stdout)
+    assert set(doc) == {"schema_version", "activities", "problems"}
+    acts = doc["activities"]
+    assert set(acts[0]) == documented_keys("## `activities[]`")
+    sets = [s for a in acts for s in a["sets"]]
+    assert sets and set(sets[0]) == documented_keys("### `sets[]`")
+    from chainfix.model import ExerciseSummary, ReadProblem
+    from chainfix.serialize import problem_to_dict, summary_to_dict
+
+    summary = summary_to_dict(ExerciseSummary("squat", None, 3, 24, None, None))
+    assert documented_keys("### `summary_sets[]`") == set(summary)
+    problem = problem_to_dict(ReadProblem("f.fit", None, "empty", "The file is empty."))
+    assert documented_keys("## `problems[]`") == set(problem)

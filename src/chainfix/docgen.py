@@ -52,8 +52,15 @@ def cli_markdown(group: click.Group | None = None) -> str:
     return "\n".join(lines)
 
 
-GENERATORS = {"hooks": hooks_markdown, "cli": cli_markdown}
-FILES = {"hooks": "docs/plugins.md", "cli": "docs/cli.md"}
+def problem_kinds_markdown() -> str:
+    """The ReadProblem kinds, as a list."""
+    from chainfix.model import PROBLEM_KINDS
+
+    return ", ".join(f"`{kind}`" for kind in PROBLEM_KINDS) + "."
+
+
+GENERATORS = {"hooks": hooks_markdown, "cli": cli_markdown, "problem-kinds": problem_kinds_markdown}
+FILES = {"hooks": "docs/plugins.md", "cli": "docs/cli.md", "problem-kinds": "docs/json.md"}
 
 
 def render(text: str, name: str) -> str:

@@ -78,6 +78,7 @@ _REQUIRED_METHODS = (
     "unschedule_workout",
     "get_scheduled_workouts",
     "get_activities_by_date",
+    "get_activities",
     "download_activity",
 )
 
@@ -512,6 +513,12 @@ class GarminConnect:
             result = self._garmin.get_activities_by_date(
                 start.isoformat(), end.isoformat() if end else None
             )
+        return [a for a in result if isinstance(a, dict)] if isinstance(result, list) else []
+
+    def list_activity_page(self, start: int, limit: int = 100) -> list[dict[str, Any]]:
+        """One page of activity summaries, newest first, so a caller can pace its requests."""
+        with self._call("listing your activities"):
+            result = self._garmin.get_activities(start, limit)
         return [a for a in result if isinstance(a, dict)] if isinstance(result, list) else []
 
     def download_original(self, activity_id: int) -> bytes:

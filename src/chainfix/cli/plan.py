@@ -18,12 +18,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from chainfix.atomic import write_atomic
 from chainfix.cli.common import echo_json, exit_code, history_options, load_history, stdout_console
 from chainfix.model import History, Plan, WorkoutStep
 from chainfix.planning.assessment import latest_assessment
 from chainfix.planning.generator import make_plan, profile_digest
 from chainfix.planning.ics import plan_to_ics
-from chainfix.planning.profile import AthleteProfile, load_profile, write_atomic
+from chainfix.planning.profile import AthleteProfile, load_profile
 from chainfix.planning.reconcile import reconcile
 from chainfix.planning.rules import LEVELS
 from chainfix.planning.state import TrackedPlan, load_plan, plan_to_dict, save_plan

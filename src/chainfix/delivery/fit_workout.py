@@ -54,7 +54,6 @@ import hashlib
 import math
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -64,6 +63,7 @@ from typing import Any
 from fitparse.profile import FIELD_TYPES
 
 from chainfix import __version__
+from chainfix.atomic import fsync_dir, write_atomic
 from chainfix.errors import DeliveryError
 from chainfix.fit.encode import FitEncodeError, FitWriter
 from chainfix.model import Workout, WorkoutStep
@@ -509,45 +509,13 @@ def write_files(files: Sequence[FitWorkoutFile], directory: str | Path) -> list[
         target = folder / item.filename
         if target.parent != folder or target.name != item.filename:  # KEY_RE makes this hold
             raise DeliveryError(f"refusing to write {item.filename!r} outside {folder}")
-        _write_atomic(target, item.data)
-        written.append(target)
-    _fsync_dir(folder)
-    return written
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         try:
-            tmp.chmod(0o644)
-        except OSError:  # FAT and MTP file systems have no modes
-            pass
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise DeliveryError(f"cannot write {target}: {exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the renames durable where the platform allows it (not on Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+            write_atomic(target, item.data, mode=0o644)
+        except OSError as exc:
+            raise DeliveryError(f"cannot write {target}: {exc}") from exc
+        written.append(target)
+    fsync_dir(folder)
+    return written
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,9 +16,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from chainfix.atomic import write_atomic
 from chainfix.errors import DataFileError, UsageError
 from chainfix.paths import user_dir
-from chainfix.planning.profile import write_atomic
 from chainfix.planning.rules import AssessmentRules, Outcome, load_assessment_rules
 
 ASSESSMENTS_FILE = "assessments.json"

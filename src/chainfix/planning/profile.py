@@ -8,8 +8,6 @@ is written, flushed to disk and renamed over the old one, so a crash never leave
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from chainfix.atomic import write_atomic
 from chainfix.errors import ProfileError
 from chainfix.paths import profile_path
 from chainfix.planning.rules import LEVELS, PHASES, words_of
@@ -268,24 +267,6 @@ def _dump_table(data: Mapping[str, Any], path: list[str], lines: list[str]) -> N
             lines.append("")
             lines.append("[[" + ".".join(_toml_key(k) for k in sub) + "]]")
             _dump_table(item, sub, lines)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,10 +15,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from chainfix.atomic import write_atomic
 from chainfix.errors import DataFileError
 from chainfix.model import Plan, Workout, WorkoutStep
 from chainfix.paths import user_dir
-from chainfix.planning.profile import write_atomic
 
 PLAN_FILE = "plan.json"
 SCHEMA = 1

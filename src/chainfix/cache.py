@@ -1,9 +1,22 @@
-"""Per-file read results in SQLite, keyed by content, so a warm run decodes only new files.
+"""Read results in SQLite, keyed by content, so a warm run decodes (and opens) only what is new.
 
-Keys come from the sources (zip members: CRC32 + size + name; files: size + mtime + the file's last
-bytes, which hold FIT's own CRC, + path). Entries are versioned by a fingerprint of the reader code,
-so a new reader never trusts old results. A corrupt or foreign cache file is deleted and rebuilt.
-Writes happen in transactions; a run killed midway leaves a consistent cache.
+Two kinds of entries share one table:
+
+* **Per file** (``FitBlob.key``; zip members: CRC32 + size + name; files: size + mtime + the file's
+  last bytes, which hold FIT's own CRC, + path): what :func:`chainfix.fit.read_fit` gave.
+* **Per part** (:class:`chainfix.sources.archive.Container` keys: a zip file on disk, a zip nested
+  in one by its CRC32 + size + path, a summary JSON): everything the part gave, in order, so a warm
+  run does not even open it.
+
+Entries are versioned by a fingerprint of the reader code (FIT reader, sources, this codec, the
+engine and the model), so a new reader never trusts old results. An entry whose result depends on
+the clock (readers refuse starts more than two days ahead, so a ``bad_value`` problem may go away
+with time) is *volatile*: it is trusted only within the UTC hour it was written. A corrupt or
+foreign cache file is deleted and rebuilt. Writes happen in transactions; a run killed midway
+leaves a consistent cache.
+
+Payloads are compact JSON rows (see :func:`encode_read`); the engine decodes fresh results through
+the same codec, so a warm run gives exactly what the cold run gave.
 """
 
 from __future__ import annotations
@@ -11,20 +24,19 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from chainfix import __version__
-from chainfix.fit import FitRead
-from chainfix.model import Origin
-from chainfix.serialize import (
-    activity_from_dict,
-    activity_to_dict,
-    problem_from_dict,
-    problem_to_dict,
-)
+from chainfix.model import Activity, ExerciseSummary, Origin, ReadProblem, StrengthSet
+
+if TYPE_CHECKING:
+    from chainfix.fit import FitRead
 
 APPLICATION_ID = 0x63667831  # "cfx1": marks the file as chainfix's cache
 SCHEMA = """
@@ -34,23 +46,210 @@ CREATE TABLE IF NOT EXISTS results (
     payload TEXT NOT NULL
 );
 """
+FORMAT = "rows-2"
+"""Payload layout; part of :func:`reader_version`."""
 READER_MODULES = ("chainfix.fit", "chainfix.sources")
+READER_FILES = ("cache.py", "ingest.py", "model.py")
+"""Modules of the ``chainfix`` package whose code shapes cached results."""
+FLUSH_ROWS = 500
+
+_dumps = json.JSONEncoder(separators=(",", ":"), allow_nan=False, ensure_ascii=False).encode
+_fromiso = datetime.fromisoformat
+
+
+def compact_json(value: Any) -> str:
+    """``value`` as the compact JSON text of cache payloads (raises ValueError on NaN)."""
+    return _dumps(value)
 
 
 @cache
 def reader_version() -> str:
     """chainfix's version plus a hash of the reader code: results of other readers are ignored."""
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(f"{__version__}:{FORMAT}".encode())
     for package in READER_MODULES:
         for entry in sorted(resources.files(package).iterdir(), key=lambda e: e.name):
             if entry.name.endswith((".py", ".csv")):
                 digest.update(entry.name.encode())
                 digest.update(entry.read_bytes())
+    root = resources.files("chainfix")
+    for name in READER_FILES:
+        digest.update(name.encode())
+        digest.update((root / name).read_bytes())
     return digest.hexdigest()[:16]
 
 
+# ---------------------------------------------------------------------------------------------
+# Codec: activities and problems as JSON rows
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def activity_row(a: Activity) -> list[Any]:
+    """An activity without its origin, as a JSON-able row (see :func:`activity_from_row`)."""
+    return [
+        a.id,
+        a.source,
+        a.sport,
+        a.sub_sport,
+        a.start_utc.isoformat(),
+        a.utc_offset_s,
+        a.elapsed_s,
+        a.timer_s,
+        a.distance_m,
+        a.ascent_m,
+        a.descent_m,
+        a.avg_speed_m_s,
+        a.avg_hr,
+        a.max_hr,
+        a.avg_power_w,
+        a.avg_cadence,
+        a.device,
+        a.leg,
+        a.from_summary,
+        [
+            [
+                _iso(s.start),
+                s.duration_s,
+                s.reps,
+                s.weight_kg,
+                s.set_type,
+                list(s.categories),
+                s.exercise,
+                s.workout_step_index,
+            ]
+            for s in a.sets
+        ],
+        [
+            [s.category, s.exercise, s.sets, s.reps, s.max_weight_kg, s.duration_s]
+            for s in a.summary_sets
+        ],
+    ]
+
+
+def activity_from_row(r: list[Any], origin: Origin) -> Activity:
+    """The activity of :func:`activity_row`, attached to ``origin``."""
+    return Activity(
+        id=r[0],
+        source=r[1],
+        origin=origin,
+        sport=r[2],
+        sub_sport=r[3],
+        start_utc=_fromiso(r[4]),
+        utc_offset_s=r[5],
+        elapsed_s=r[6],
+        timer_s=r[7],
+        distance_m=r[8],
+        ascent_m=r[9],
+        descent_m=r[10],
+        avg_speed_m_s=r[11],
+        avg_hr=r[12],
+        max_hr=r[13],
+        avg_power_w=r[14],
+        avg_cadence=r[15],
+        device=r[16],
+        leg=r[17],
+        from_summary=r[18],
+        sets=tuple(
+            StrengthSet(
+                start=_fromiso(s[0]) if s[0] is not None else None,
+                duration_s=s[1],
+                reps=s[2],
+                weight_kg=s[3],
+                set_type=s[4],
+                categories=tuple(s[5]),
+                exercise=s[6],
+                workout_step_index=s[7],
+            )
+            for s in r[19]
+        )
+        if r[19]
+        else (),
+        summary_sets=tuple(ExerciseSummary(*s) for s in r[20]) if r[20] else (),
+    )
+
+
+def encode_read(result: FitRead) -> str | None:
+    """One file's read result as JSON text (origins left out), or None when it cannot be (NaN)."""
+    try:
+        return _dumps(
+            [
+                result.file_type,
+                result.reader,
+                [activity_row(a) for a in result.activities],
+                [[p.kind, p.message, p.severity] for p in result.problems],
+            ]
+        )
+    except (ValueError, TypeError):
+        return None
+
+
+@dataclass(slots=True)
+class CachedRead:
+    """A decoded per-file entry: what ``read_fit`` gave, attached to the file's origin."""
+
+    activities: list[Activity]
+    problems: list[ReadProblem]
+    file_type: str | None = None
+    reader: str = "fast"
+
+
+def read_from_rows(rows: list[Any], origin: Origin) -> CachedRead:
+    """Decode the parsed JSON of :func:`encode_read`, attached to ``origin``."""
+    return CachedRead(
+        [activity_from_row(r, origin) for r in rows[2]],
+        [ReadProblem(origin.path, origin.member, p[0], p[1], p[2]) for p in rows[3]],
+        rows[0],
+        rows[1],
+    )
+
+
+def is_volatile(problems: Iterable[ReadProblem]) -> bool:
+    """Whether a result may change with the clock: a ``bad_value`` problem may be a start time
+    refused as in the future (more than two days ahead), which a later run accepts."""
+    return any(p.kind == "bad_value" for p in problems)
+
+
+def part_entry(kind: str, path: str | None, member: str | None, body: str) -> str:
+    """One recorded item of a part as JSON text: ``kind`` f (a file's read), a (an activity) or
+    p (a problem); ``path`` None when it is the part's label; ``body`` JSON text."""
+    return f'["{kind}",{_dumps(path)},{_dumps(member)},{body}]'
+
+
+def activity_entry(a: Activity, label: str) -> str | None:
+    path = None if a.origin.path == label else a.origin.path
+    try:
+        return part_entry("a", path, a.origin.member, _dumps(activity_row(a)))
+    except (ValueError, TypeError):
+        return None
+
+
+def problem_entry(p: ReadProblem, label: str) -> str:
+    path = None if p.file == label else p.file
+    return part_entry("p", path, p.member, _dumps([p.kind, p.message, p.severity]))
+
+
+def encode_part(used: int, state: dict[str, int], entries: Iterable[str]) -> str:
+    return f'{{"used":{int(used)},"state":{_dumps(state)},"items":[{",".join(entries)}]}}'
+
+
+@dataclass(slots=True)
+class CachedPart:
+    """A decoded per-part entry (see :meth:`ReadCache.get_part`)."""
+
+    used: int
+    state: dict[str, int]
+    items: list[list[Any]] = field(default_factory=list)
+    """Rows ``[kind, path or None, member, body]`` in source order."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The SQLite store
+
+
 class ReadCache:
-    """A SQLite cache of FitRead results. Use as a context manager."""
+    """A SQLite cache of read results. Use as a context manager."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -88,46 +287,67 @@ class ReadCache:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(str(self.path) + suffix).unlink(missing_ok=True)
 
-    def get(self, key: str, origin: Origin) -> FitRead | None:
-        """The cached result for ``key``, re-attached to ``origin``; None when absent or stale."""
+    def _volatile_version(self) -> str:
+        """The version volatile entries are written with: valid within this UTC hour."""
+        return f"{self.version}@{datetime.now(UTC):%Y-%m-%dT%H}"
+
+    def _payload(self, key: str) -> Any | None:
         try:
             row = self.db.execute(
-                "SELECT payload FROM results WHERE key = ? AND version = ?", (key, self.version)
+                "SELECT payload FROM results WHERE key = ? AND version IN (?, ?)",
+                (key, self.version, self._volatile_version()),
             ).fetchone()
         except sqlite3.DatabaseError:
             return None
         if row is None:
             return None
         try:
-            data = json.loads(row[0])
-            result = FitRead(
-                activities=[
-                    replace(activity_from_dict(a), origin=origin) for a in data["activities"]
-                ],
-                problems=[
-                    replace(problem_from_dict(p), file=origin.path, member=origin.member)
-                    for p in data["problems"]
-                ],
-                file_type=data.get("file_type"),
-                reader=data.get("reader", "fast"),
-            )
-        except (ValueError, KeyError, TypeError):
+            return json.loads(row[0])
+        except ValueError:
+            return None
+
+    def get_read(self, key: str, origin: Origin) -> CachedRead | None:
+        """The cached result of one file, attached to ``origin``; None when absent or stale."""
+        rows = self._payload(key)
+        if rows is None:
+            return None
+        try:
+            result = read_from_rows(rows, origin)
+        except (ValueError, KeyError, TypeError, IndexError):
             return None
         self.hits += 1
         return result
 
+    def get_part(self, key: str) -> CachedPart | None:
+        """The recorded items of a part; None when absent, stale or unreadable."""
+        doc = self._payload(key)
+        if not isinstance(doc, dict):
+            return None
+        try:
+            part = CachedPart(int(doc["used"]), dict(doc["state"]), list(doc["items"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+        self.hits += 1
+        return part
+
+    def get(self, key: str, origin: Origin) -> CachedRead | None:
+        """Alias of :meth:`get_read`."""
+        return self.get_read(key, origin)
+
     def put(self, key: str, result: FitRead) -> None:
-        payload = json.dumps(
-            {
-                "activities": [activity_to_dict(a) for a in result.activities],
-                "problems": [problem_to_dict(p) for p in result.problems],
-                "file_type": result.file_type,
-                "reader": result.reader,
-            },
-            allow_nan=False,
-        )
-        self.pending.append((key, self.version, payload))
-        if len(self.pending) >= 500:
+        """Store one file's read result (see :meth:`put_payload`)."""
+        payload = encode_read(result)
+        if payload is not None:
+            self.put_payload(key, payload, volatile=is_volatile(result.problems))
+
+    def put_payload(self, key: str, payload: str, *, volatile: bool = False) -> None:
+        """Store an encoded entry (:func:`encode_read` or :func:`encode_part` text).
+
+        ``volatile``: the result may change with the clock; trusted only this UTC hour.
+        """
+        version = self._volatile_version() if volatile else self.version
+        self.pending.append((key, version, payload))
+        if len(self.pending) >= FLUSH_ROWS:
             self.flush()
 
     def flush(self) -> None:

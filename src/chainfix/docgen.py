@@ -36,6 +36,7 @@ def cli_markdown(group: click.Group | None = None) -> str:
 
     root = group or cli
     lines: list[str] = []
+    hidden = _hide_plugin_commands(root)
 
     def walk(cmd: click.Command, path: list[str]) -> None:
         ctx = click.Context(
@@ -48,8 +49,23 @@ def cli_markdown(group: click.Group | None = None) -> str:
                 if sub_cmd is not None:
                     walk(sub_cmd, [*path, sub])
 
-    walk(root, ["chainfix"])
+    try:
+        walk(root, ["chainfix"])
+    finally:
+        for parent, name, cmd in hidden:
+            parent.commands[name] = cmd
     return "\n".join(lines)
+
+
+def _hide_plugin_commands(group: click.Group) -> list[tuple[click.Group, str, click.Command]]:
+    """Take plugin commands out of the tree (for as long as the reference is rendered)."""
+    removed: list[tuple[click.Group, str, click.Command]] = []
+    for name, cmd in list(group.commands.items()):
+        if not _is_builtin(cmd):
+            removed.append((group, name, group.commands.pop(name)))
+        elif isinstance(cmd, click.Group):
+            removed.extend(_hide_plugin_commands(cmd))
+    return removed
 
 
 def problem_kinds_markdown() -> str:
@@ -57,6 +73,12 @@ def problem_kinds_markdown() -> str:
     from chainfix.model import PROBLEM_KINDS
 
     return ", ".join(f"`{kind}`" for kind in PROBLEM_KINDS) + "."
+
+
+def _is_builtin(cmd: click.Command) -> bool:
+    """Commands chainfix itself defines; plugin commands are documented by their plugins."""
+    module = getattr(cmd.callback, "__module__", "") or ""
+    return module.startswith("chainfix.")
 
 
 GENERATORS = {"hooks": hooks_markdown, "cli": cli_markdown, "problem-kinds": problem_kinds_markdown}

@@ -5,30 +5,77 @@ blobs are decoded by :func:`chainfix.fit.read_fit` in a process pool (serially f
 JSON summaries (``Activity.from_summary``) are linked to recorded activities starting within
 ``LINK_SECONDS``; only summaries with no recorded twin become activities of their own. Nothing is
 counted twice.
+
+How it stays fast:
+
+* **The bytes are read once, where they are decoded.** A blob whose ``load`` is a
+  :class:`~chainfix.sources.archive.PortableLoad` (zip members lying in a file on disk, FIT files)
+  is sent to a decoder process as that small loader; the worker reads, inflates, CRC-checks and
+  decodes it. Other blobs are loaded here and their bytes sent.
+* **Blobs travel in batches** (``BATCH_BLOBS`` / ``BATCH_BYTES``) with at most
+  ``INFLIGHT_PER_WORKER`` batches per worker in flight, so memory stays flat however long the
+  history is.
+* **Results come back as cache rows** (:func:`chainfix.cache.encode_read`): stored as they are and
+  decoded through the same codec a warm run uses, so warm equals cold by construction.
+* **Whole parts are cached**: a source may wrap a part of its output (a zip file, a nested zip, a
+  summary JSON) in :class:`~chainfix.sources.archive.Container` marks; on a warm run the engine
+  replays the part's recorded items and the source does not even open it.
+* **Order is kept**: every item, decoded or not, is collected in the order the source yielded it,
+  whatever the number of workers, so serial, parallel and warm runs give identical histories.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from importlib.machinery import ModuleSpec
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from chainfix import plugins
-from chainfix.cache import open_cache
-from chainfix.fit import FitRead, read_fit
+from chainfix.cache import (
+    CachedPart,
+    CachedRead,
+    ReadCache,
+    activity_entry,
+    activity_from_row,
+    compact_json,
+    encode_part,
+    is_volatile,
+    open_cache,
+    part_entry,
+    problem_entry,
+    read_from_rows,
+)
 from chainfix.model import Activity, History, Origin, ReadProblem
 from chainfix.paths import cache_path
+from chainfix.sources.archive import Container, PortableLoad, release_handles
 from chainfix.sources.base import BlobLoadError, FitBlob, Limits, ReadOptions, Source
+
+if TYPE_CHECKING:  # concurrent.futures is imported when a pool starts: warm runs need none
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from chainfix.fit import FitRead
 
 LINK_SECONDS = 5
 """A JSON summary and a FIT session starting this close together are the same activity."""
 PARALLEL_MIN_BLOBS = 24
 """Below this many FIT files a process pool costs more than it saves."""
+BATCH_BLOBS = 16
+"""Most FIT blobs in one task sent to a decoder process."""
+BATCH_BYTES = 2 * 1024**2
+"""Most (uncompressed) bytes of FIT in one task."""
+INFLIGHT_PER_WORKER = 3
+"""Batches sent per worker before waiting for the oldest."""
+WORKER_PRELOAD = ["chainfix.ingest", "chainfix.fit"]
+"""Modules the forkserver imports once, so every worker starts with them loaded."""
+START_METHOD = "forkserver"
+"""How decoder processes start. ``fork`` is not safe beside the progress bar's thread (and
+Python 3.12 warns about it); see ``benchmarks/ingest.py`` for what each costs."""
 
 
 @dataclass(slots=True)
@@ -46,8 +93,11 @@ class IngestStats:
     files: int = 0
     decoded: int = 0
     cached: int = 0
+    """FIT files whose result came from the cache (alone or within a cached part)."""
     bytes: int = 0
     seconds: float = 0.0
+    parts_cached: int = 0
+    """Parts (zip files, nested zips, summary JSON) replayed whole from the cache."""
 
 
 class Progress:
@@ -98,50 +148,397 @@ def choose_source(path: Path, sources: Sequence[Source], forced: str | None) -> 
     return None
 
 
-def _decode(data: bytes, origin: Origin, source: str) -> FitRead:
-    return read_fit(data, origin, source)
+# ---------------------------------------------------------------------------------------------
+# Decoding (in worker processes or here)
 
 
-class _Decoder:
-    """Decodes FIT blobs serially or in a bounded process pool, preserving order.
+@contextmanager
+def _workers_skip_main() -> Iterator[None]:
+    """While worker processes start, keep them from re-running the ``__main__`` script.
 
-    Each submitted blob carries its cache key, returned with its result.
+    multiprocessing re-imports the parent's main script in every forkserver/spawn child. For the
+    ``chainfix`` console script that means importing the whole CLI (click, rich, every command)
+    in each worker; for a script without a ``__main__`` guard it means running it again. The
+    decoders need none of it: a ``__main__`` spec named ``__main__`` makes the child leave its
+    main module alone.
     """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    missing = object()
+    saved = main.__dict__.get("__spec__", missing)
+    main.__spec__ = ModuleSpec("__main__", None)
+    try:
+        yield
+    finally:
+        if saved is missing:
+            del main.__spec__
+        else:
+            main.__spec__ = saved  # type: ignore[assignment]
 
-    def __init__(self, workers: int, parallel: bool) -> None:
+
+Task = tuple[Origin, str, "bytes | PortableLoad"]
+"""(origin, source name, the bytes or a loader that any process can run)."""
+Outcome = tuple[int, "str | None", "FitRead | ReadProblem | None"]
+"""(bytes decoded, the result as cache JSON or None, the result itself when it cannot be JSON,
+or the problem that stopped the load)."""
+
+
+def load_blob(load: Callable[[], bytes], origin: Origin) -> bytes | ReadProblem:
+    """Run a blob's loader; a failure becomes the ReadProblem the engine reports."""
+    try:
+        return load()
+    except BlobLoadError as exc:
+        return ReadProblem(origin.path, origin.member, exc.kind, exc.message)
+    except OSError as exc:
+        return ReadProblem(origin.path, origin.member, "io_error", f"cannot read: {exc}")
+    except Exception as exc:  # noqa: BLE001
+        return ReadProblem(origin.path, origin.member, "bad_archive", f"cannot read: {exc}")
+
+
+def decode_batch(tasks: list[Task]) -> list[Outcome]:
+    """Load (when given a loader) and decode each task: runs in a worker process, or here."""
+    from chainfix.cache import encode_read
+    from chainfix.fit import read_fit
+
+    out: list[Outcome] = []
+    for origin, source, what in tasks:
+        if isinstance(what, bytes):
+            data = what
+        else:
+            loaded = load_blob(what, origin)
+            if isinstance(loaded, ReadProblem):
+                out.append((0, None, loaded))
+                continue
+            data = loaded
+        result = read_fit(data, origin, source)
+        payload = encode_read(result)
+        out.append((len(data), payload, None if payload is not None else result))
+    return out
+
+
+class _Batch:
+    """FIT blobs sent to a worker as one task."""
+
+    __slots__ = ("tasks", "nbytes", "future", "results")
+
+    def __init__(self) -> None:
+        self.tasks: list[Task] = []
+        self.nbytes = 0
+        self.future: Future[list[Outcome]] | None = None
+        self.results: list[Outcome] | None = None
+
+
+class _BlobSlot:
+    """A FIT blob waiting for its batch."""
+
+    __slots__ = ("batch", "index", "key", "origin")
+
+    def __init__(self, batch: _Batch, index: int, key: str | None, origin: Origin) -> None:
+        self.batch, self.index, self.key, self.origin = batch, index, key, origin
+
+
+class _Recorder:
+    """Collects the items of a part while it is read, for its cache entry."""
+
+    __slots__ = ("mark", "entries", "ok", "volatile")
+
+    def __init__(self, mark: Container) -> None:
+        self.mark = mark
+        self.entries: list[str] = []
+        self.ok = True
+        self.volatile = False
+        """Holds a result that may change with the clock (see ``chainfix.cache.is_volatile``)."""
+
+
+class _Engine:
+    """Collects a history in source order while FIT blobs decode in parallel."""
+
+    def __init__(
+        self, workers: int, parallel: bool, cache: ReadCache | None, stats: IngestStats
+    ) -> None:
         self.workers = workers
         self.parallel = parallel and workers > 1
+        self.cache = cache
+        self.stats = stats
         self.pool: ProcessPoolExecutor | None = None
-        self.pending: deque[tuple[str | None, Future[FitRead]]] = deque()
+        self.queue: deque[tuple[str, Any]] = deque()
+        self.open_batch: _Batch | None = None
+        self.inflight: deque[_Batch] = deque()
+        self.recorders: list[_Recorder] = []
+        self.recorded: list[Activity] = []
+        self.summaries: list[Activity] = []
+        self.problems: list[ReadProblem] = []
 
-    def start_pool(self) -> None:
-        """Start worker processes (forkserver: safe beside the progress-bar thread)."""
-        if self.pool is None and self.workers > 1:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["chainfix.fit"])
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+    # -- the pool ------------------------------------------------------------------------------
 
-    def submit(
-        self, key: str | None, data: bytes, origin: Origin, source: str
-    ) -> Iterator[tuple[str | None, FitRead]]:
+    def _start_pool(self) -> ProcessPoolExecutor | None:
+        """Worker processes from a forkserver: safe beside the progress bar's thread.
+
+        Where there is no forkserver (Windows) they are spawned; where no process can be
+        started at all, decoding happens here.
+        """
         if self.pool is None and self.parallel:
-            self.start_pool()
-        if self.pool is None:
-            yield key, _decode(data, origin, source)
-            return
-        self.pending.append((key, self.pool.submit(_decode, data, origin, source)))
-        while len(self.pending) > self.workers * 8:
-            done_key, future = self.pending.popleft()
-            yield done_key, future.result()
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-    def drain(self) -> Iterator[tuple[str | None, FitRead]]:
-        while self.pending:
-            done_key, future = self.pending.popleft()
-            yield done_key, future.result()
+            method = START_METHOD
+            if method not in multiprocessing.get_all_start_methods():
+                method = "spawn"
+            try:
+                context = multiprocessing.get_context(method)
+                if method == "forkserver":
+                    context.set_forkserver_preload(WORKER_PRELOAD)
+                self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            except (OSError, ValueError, ImportError):
+                self.parallel = False
+        return self.pool
+
+    def _submit(self, batch: _Batch) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self.open_batch is batch:
+            self.open_batch = None
+        pool = self._start_pool()
+        if pool is not None:
+            try:
+                with _workers_skip_main():  # workers start on demand, inside submit
+                    batch.future = pool.submit(decode_batch, batch.tasks)
+                self.inflight.append(batch)
+                return
+            except (BrokenProcessPool, RuntimeError, OSError):
+                self._lose_pool()
+        batch.results = decode_batch(batch.tasks)
+
+    def _finish(self, batch: _Batch) -> None:
+        """Wait for a submitted batch (decoding it here if the pool broke)."""
+        from concurrent.futures import CancelledError
+        from concurrent.futures.process import BrokenProcessPool
+
+        if batch.results is not None:
+            return
+        if batch.future is None:
+            self._submit(batch)
+            if batch.results is not None:
+                return
+        assert batch.future is not None
+        try:
+            batch.results = batch.future.result()
+        except (BrokenProcessPool, CancelledError):
+            self._lose_pool()
+            batch.results = decode_batch(batch.tasks)
+        except Exception:  # noqa: BLE001 - e.g. a result that cannot be pickled: decode here
+            batch.results = decode_batch(batch.tasks)
+        if batch in self.inflight:
+            self.inflight.remove(batch)
+
+    def _lose_pool(self) -> None:
+        """A worker died (killed, out of memory): decode the rest in this process."""
+        self.parallel = False
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+    # -- what sources give ---------------------------------------------------------------------
+
+    def blob(self, item: FitBlob) -> None:
+        self.stats.files += 1
+        if self.cache is not None and item.key:
+            hit = self.cache.get_read(item.key, item.origin)
+            if hit is not None:
+                self.queue.append(("read", (item.key, item.origin, hit, None, False, 0)))
+                self.pump()
+                return
+        what: bytes | PortableLoad
+        if isinstance(item.load, PortableLoad):
+            what = item.load
+        else:
+            loaded = load_blob(item.load, item.origin)
+            if isinstance(loaded, ReadProblem):
+                self.queue.append(("problem", loaded))
+                self.pump()
+                return
+            what = loaded
+        task: Task = (item.origin, item.source, what)
+        if not self.parallel:
+            (outcome,) = decode_batch([task])
+            self.queue.append(("outcome", (item.key, item.origin, outcome)))
+            self.pump()
+            return
+        batch = self.open_batch
+        if batch is None:
+            batch = self.open_batch = _Batch()
+        batch.tasks.append(task)
+        batch.nbytes += item.size
+        self.queue.append(("blob", _BlobSlot(batch, len(batch.tasks) - 1, item.key, item.origin)))
+        if len(batch.tasks) >= BATCH_BLOBS or batch.nbytes >= BATCH_BYTES:
+            self._submit(batch)
+        self.pump()
+
+    def item(self, item: Activity | ReadProblem) -> None:
+        self.queue.append(("activity" if isinstance(item, Activity) else "problem", item))
+        self.pump()
+
+    def mark(self, mark: Container) -> None:
+        if self.cache is None:
+            return
+        if mark.end:
+            self.queue.append(("close", mark))
+            return
+        part = self.cache.get_part(mark.key)
+        if part is not None and (mark.room is None or part.used <= mark.room):
+            mark.skip = True
+            mark.used = part.used
+            mark.state.update(part.state)
+            self.queue.append(("replay", (mark.label, part)))
+            self.stats.parts_cached += 1
+            self.pump()
+        else:
+            self.queue.append(("open", mark))
+
+    def end_path(self) -> None:
+        self.queue.append(("end", None))
+
+    # -- collecting, in order ------------------------------------------------------------------
+
+    def pump(self, final: bool = False) -> None:
+        """Collect every ready item at the head; block only to bound the work in flight."""
+        while True:
+            self._collect_ready()
+            if final:
+                if not self.queue:
+                    return
+                kind, slot = self.queue[0]
+                assert kind == "blob"
+                self._finish(slot.batch)
+            elif len(self.inflight) >= self.workers * INFLIGHT_PER_WORKER:
+                self._finish(self.inflight[0])
+            else:
+                return
+
+    def _collect_ready(self) -> None:
+        queue = self.queue
+        while queue:
+            kind, value = queue[0]
+            if kind == "blob":
+                batch = value.batch
+                if batch.results is None:
+                    if batch.future is None or not batch.future.done():
+                        return
+                    self._finish(batch)
+                assert batch.results is not None
+                queue.popleft()
+                self._outcome(value.key, value.origin, batch.results[value.index])
+                continue
+            queue.popleft()
+            if kind == "outcome":
+                self._outcome(*value)
+            elif kind == "read":
+                self._read(*value)
+            elif kind == "activity":
+                self._activity(value)
+            elif kind == "problem":
+                self._problem(value)
+            elif kind == "open":
+                self.recorders.append(_Recorder(value))
+            elif kind == "close":
+                self._close(value)
+            elif kind == "replay":
+                self._replay(*value)
+            elif kind == "end":
+                self.recorders.clear()  # a part its source never closed is not stored
+
+    def _outcome(self, key: str | None, origin: Origin, outcome: Outcome) -> None:
+        nbytes, payload, other = outcome
+        if isinstance(other, ReadProblem):
+            self._problem(other)
+            return
+        self.stats.bytes += nbytes
+        if payload is not None:
+            import json
+
+            result: CachedRead | FitRead = read_from_rows(json.loads(payload), origin)
+            if self.cache is not None and key is not None:
+                self.cache.put_payload(key, payload, volatile=is_volatile(result.problems))
+        else:
+            assert other is not None
+            result = other
+        self._read(key, origin, result, payload, True, nbytes)
+
+    def _read(
+        self,
+        key: str | None,
+        origin: Origin,
+        result: CachedRead | FitRead,
+        payload: str | None,
+        fresh: bool,
+        nbytes: int,
+    ) -> None:
+        if fresh:
+            self.stats.decoded += 1
+        else:
+            self.stats.cached += 1
+        self.recorded.extend(result.activities)
+        self.problems.extend(result.problems)
+        if self.recorders:
+            if is_volatile(result.problems):
+                for rec in self.recorders:
+                    rec.volatile = True
+            if payload is None and not fresh:
+                from chainfix.cache import encode_read
+
+                payload = encode_read(result)  # type: ignore[arg-type]
+            for rec in self.recorders:
+                if payload is None or (fresh and key is None):
+                    rec.ok = False  # a result its source calls uncacheable
+                    continue
+                path = None if origin.path == rec.mark.label else origin.path
+                rec.entries.append(part_entry("f", path, origin.member, payload))
+
+    def _activity(self, act: Activity) -> None:
+        (self.summaries if act.from_summary else self.recorded).append(act)
+        for rec in self.recorders:
+            entry = activity_entry(act, rec.mark.label)
+            if entry is None:
+                rec.ok = False
+            else:
+                rec.entries.append(entry)
+
+    def _problem(self, problem: ReadProblem) -> None:
+        self.problems.append(problem)
+        for rec in self.recorders:
+            if problem.kind in ("io_error", "plugin_error"):
+                rec.ok = False  # may not happen next time: never cache it
+            rec.volatile = rec.volatile or is_volatile((problem,))
+            rec.entries.append(problem_entry(problem, rec.mark.label))
+
+    def _close(self, mark: Container) -> None:
+        if not self.recorders or self.recorders[-1].mark is not mark.opening:
+            return
+        rec = self.recorders.pop()
+        if rec.ok and mark.complete and self.cache is not None:
+            payload = encode_part(mark.used, mark.state, rec.entries)
+            self.cache.put_payload(mark.key, payload, volatile=rec.volatile)
+
+    def _replay(self, label: str, part: CachedPart) -> None:
+        """Collect a cached part's items as if the source had just yielded them."""
+        for kind, path, member, body in part.items:
+            origin = Origin(path if path is not None else label, member)
+            if kind == "f":
+                self.stats.files += 1
+                result = read_from_rows(body, origin)
+                payload = compact_json(body) if self.recorders else None
+                self._read(None, origin, result, payload, False, 0)
+            elif kind == "a":
+                self._activity(activity_from_row(body, origin))
+            else:
+                self._problem(ReadProblem(origin.path, member, body[0], body[1], body[2]))
 
 
 def read_history(
@@ -151,62 +548,41 @@ def read_history(
     stats: IngestStats | None = None,
 ) -> History:
     """Read every path into one de-duplicated, time-ordered History. Never raises on bad input."""
+    from chainfix import plugins
+
     options = options or IngestOptions()
     stats = stats if stats is not None else IngestStats()
     started = time.perf_counter()
     sources = plugins.sources()
-    problems: list[ReadProblem] = []
-    recorded: list[Activity] = []
-    summaries: list[Activity] = []
     sizes = [input_size(p) for p in paths]
     progress = Progress(sum(sizes), on_progress)
     workers = options.workers or os.cpu_count() or 1
     big = sum(sizes) > 8 * 1024**2 or len(paths) >= PARALLEL_MIN_BLOBS
-    decoder = _Decoder(workers, parallel=big)
-
     cache = open_cache(cache_path()) if options.use_cache else None
-
-    def collect(key: str | None, result: FitRead, *, fresh: bool = True) -> None:
-        if fresh:
-            stats.decoded += 1
-            if cache is not None and key is not None:
-                cache.put(key, result)
-        else:
-            stats.cached += 1
-        recorded.extend(result.activities)
-        problems.extend(result.problems)
-
+    engine = _Engine(workers, big, cache, stats)
     try:
         for path, size in zip(paths, sizes, strict=True):
             before = progress.done
             source = choose_source(path, sources, options.source)
             if source is None:
-                problems.append(_no_source(path, options.source))
+                engine.item(_no_source(path, options.source))
                 progress.advance(size)
                 continue
             read_options = ReadOptions(limits=options.limits, progress=progress.advance)
+            count_blobs = source.name in {"fit", "folder"}
+            read = getattr(source.read, "with_parts", source.read)  # see PartsReader
             try:
-                for item in source.read(path, read_options):
+                for item in read(path, read_options):
                     if isinstance(item, FitBlob):
-                        stats.files += 1
-                        if not item.origin.member and source.name in {"fit", "folder"}:
+                        if count_blobs and not item.origin.member:
                             progress.advance(item.size)
-                        hit = cache.get(item.key, item.origin) if cache and item.key else None
-                        if hit is not None:
-                            collect(item.key, hit, fresh=False)
-                            continue
-                        data = _load(item, problems)
-                        if data is None:
-                            continue
-                        stats.bytes += len(data)
-                        for key, result in decoder.submit(item.key, data, item.origin, item.source):
-                            collect(key, result)
-                    elif isinstance(item, Activity):
-                        (summaries if item.from_summary else recorded).append(item)
-                    elif isinstance(item, ReadProblem):
-                        problems.append(item)
+                        engine.blob(item)
+                    elif isinstance(item, Activity | ReadProblem):
+                        engine.item(item)
+                    elif isinstance(item, Container):
+                        engine.mark(item)
             except Exception as exc:  # noqa: BLE001 - a source must not abort the history
-                problems.append(
+                engine.item(
                     ReadProblem(
                         str(path),
                         None,
@@ -214,33 +590,18 @@ def read_history(
                         f"source {source.name!r} failed: {type(exc).__name__}: {exc}",
                     )
                 )
+            engine.end_path()
             progress.finish_path(before + size)
-        for key, result in decoder.drain():
-            collect(key, result)
+        engine.pump(final=True)
     finally:
-        decoder.close()
+        engine.close()
+        release_handles()
         if cache is not None:
             cache.close()
-    activities, merge_problems = merge(recorded, summaries)
-    problems.extend(merge_problems)
+    activities, merge_problems = merge(engine.recorded, engine.summaries)
+    problems = engine.problems + merge_problems
     stats.seconds = time.perf_counter() - started
     return History(activities=tuple(activities), problems=tuple(problems), files_read=stats.files)
-
-
-def _load(blob: FitBlob, problems: list[ReadProblem]) -> bytes | None:
-    try:
-        return blob.load()
-    except BlobLoadError as exc:
-        problems.append(ReadProblem(blob.origin.path, blob.origin.member, exc.kind, exc.message))
-    except OSError as exc:
-        problems.append(
-            ReadProblem(blob.origin.path, blob.origin.member, "io_error", f"cannot read: {exc}")
-        )
-    except Exception as exc:  # noqa: BLE001
-        problems.append(
-            ReadProblem(blob.origin.path, blob.origin.member, "bad_archive", f"cannot read: {exc}")
-        )
-    return None
 
 
 def _no_source(path: Path, forced: str | None) -> ReadProblem:

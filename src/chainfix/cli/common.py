@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
 from chainfix.errors import NothingToReadError
 from chainfix.ingest import IngestOptions, IngestStats, read_history
@@ -98,6 +97,14 @@ def load_history(
     if quiet or not console.is_terminal:
         history = read_history(list(paths), options, stats=stats)
     else:
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         with Progress(
             TextColumn("Reading"),
             BarColumn(),

@@ -21,7 +21,10 @@ The rules, in one place:
   ``sport_123``.
 * **Impossible values** (see ``sanity``: a 300 bpm average, 40,000 km) become None, all listed in
   one ``bad_value`` warning; a heart rate of 0 ("no sensor") becomes None silently. A session that
-  starts before 1989 or in the future is skipped (``bad_value``).
+  starts before 1989 or in the future is skipped (``bad_value``). NaN and infinities (a float type
+  declared for an integer field) are no values at all; times beyond FIT's uint32 range and
+  durations beyond ``sanity``'s limits never place a session. A wanted field the full decoder
+  could only read as bytes (``Decoded.unreadable``) is named in one more ``bad_value`` problem.
 * **Sets** (every ``set`` message, active and rest) go to the session whose span contains the set's
   start (the later-starting one at a boundary), else the nearest session. ``weight`` 0 or absent
   becomes None: watches write 0 for bodyweight and for "not entered" alike, and 0 kg is not a load.
@@ -37,6 +40,7 @@ The rules, in one place:
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -48,6 +52,8 @@ from chainfix.model import Activity, Origin, ReadProblem, Severity, StrengthSet
 
 FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
 _MIN_ABSOLUTE = 0x10000000
+_MAX_DATE_TIME = 0xFFFFFFFF
+"""FIT ``date_time`` is a uint32: a larger value (a field declared as 64-bit) is no time."""
 _QUARTER_HOUR = 900
 _MAX_OFFSET_S = 14 * 3600
 _TOLERANCE = timedelta(seconds=2)
@@ -56,10 +62,13 @@ _SHOWN = 5
 
 
 def _num(value: Any) -> int | float | None:
-    """A scalar raw value: the first element of an array, None for anything non-numeric."""
+    """A scalar raw value: the first element of an array; None for anything non-numeric and for
+    NaN and infinities (a float base type declared for an integer field can carry them)."""
     if isinstance(value, tuple):
         value = value[0] if value else None
     if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
 
@@ -93,7 +102,7 @@ class _Clock:
 
     def utc(self, raw: Any) -> datetime | None:
         value = _num(raw)
-        if value is None or isinstance(value, float):
+        if value is None or isinstance(value, float) or not 0 <= value <= _MAX_DATE_TIME:
             return None
         if value >= _MIN_ABSOLUTE:
             return FIT_EPOCH + timedelta(seconds=value)
@@ -151,9 +160,17 @@ def _sports(index: int, fields: RawFields, sports: list[RawFields]) -> tuple[str
     )
 
 
+def _span_s(fields: RawFields, name: str) -> float | None:
+    """A session duration usable to place the session in time; None when impossible (negative,
+    beyond ``sanity``'s limit: a 64-bit value would overflow ``timedelta``)."""
+    value = _scaled("session", fields, name)
+    low, high = sanity.SESSION_LIMITS["elapsed_s"]
+    return value if value is not None and low <= value <= high else None
+
+
 def _make_leg(index: int, fields: RawFields, sports: list[RawFields], clock: _Clock) -> _Leg | None:
-    elapsed = _scaled("session", fields, "total_elapsed_time")
-    timer = _scaled("session", fields, "total_timer_time")
+    elapsed = _span_s(fields, "total_elapsed_time")
+    timer = _span_s(fields, "total_timer_time")
     stamp = clock.utc(fields.get("timestamp"))
     start = clock.utc(fields.get("start_time"))
     if start is None and stamp is not None and elapsed is not None:
@@ -402,6 +419,19 @@ def build(decoded: Decoded, origin: Origin, source: str = "fit") -> Built:
         )
         result.problems.append(
             problem("bad_value", f"Ignored impossible values: {shown}.", "warning")
+        )
+    if decoded.unreadable:
+        names = sorted(set(decoded.unreadable))
+        shown = ", ".join(names[:_SHOWN]) + (
+            f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else ""
+        )
+        result.problems.append(
+            problem(
+                "bad_value",
+                f"Ignored {_plural(len(decoded.unreadable), 'value')} stored with a size or type "
+                f"that holds no number: {shown}.",
+                severity,
+            )
         )
     result.problems.extend(extra)
     return result

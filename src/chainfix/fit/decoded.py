@@ -32,3 +32,6 @@ class Decoded:
 
     messages: list[tuple[str, RawFields]] = field(default_factory=list)
     stop: Stop | None = None
+    unreadable: list[str] = field(default_factory=list)
+    """``message.field`` names of wanted fields left out because they held no number (declared
+    as bytes, or with a size that is not a multiple of their type): one per data message."""

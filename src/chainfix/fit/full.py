@@ -8,6 +8,12 @@ Two deliberate departures from python-fitparse's defaults, both about data chain
 developer fields are read as opaque bytes of their declared size (their descriptions are not
 needed, and a missing or odd description must not stop the file), and no value post-processing
 runs (chainfix converts raw values itself in ``activities``).
+
+Definitions are parsed here, like python-fitparse does, with two repairs: a field of size 0 holds
+no bytes and is skipped (python-fitparse fails on it), and a field of an unknown message whose
+size is not a multiple of its base type is read as bytes (python-fitparse crashes formatting its
+warning). A wanted field that arrives as bytes (declared so, or misaligned) has no number to
+read: it is left out and named in ``Decoded.unreadable`` instead of being misread.
 """
 
 from __future__ import annotations
@@ -16,7 +22,15 @@ import warnings
 from typing import Any
 
 import fitparse
-from fitparse.records import BASE_TYPE_BYTE, DevField
+from fitparse.profile import MESSAGE_TYPES
+from fitparse.records import (
+    BASE_TYPE_BYTE,
+    BASE_TYPES,
+    DefinitionMessage,
+    DevField,
+    DevFieldDefinition,
+    FieldDefinition,
+)
 from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseError
 
 from chainfix.fit.decoded import Decoded, RawFields, Stop
@@ -60,6 +74,50 @@ class _Decoder(fitparse.UncachedFitFile):
         except FitParseError as exc:
             raise _HeaderError(exc, start) from exc
 
+    def _parse_definition_message(self, header: Any) -> DefinitionMessage:
+        """python-fitparse's definition parser, skipping zero-size fields (see the module doc)."""
+        endian = ">" if self._read_struct("xB") else "<"
+        mesg_num, num_fields = self._read_struct("HB", endian=endian)
+        mesg_type = MESSAGE_TYPES.get(mesg_num)
+        field_defs = []
+        for _ in range(num_fields):
+            def_num, size, base_num = self._read_struct("3B", endian=endian)
+            field = mesg_type.fields.get(def_num) if mesg_type else None
+            base_type = BASE_TYPES.get(base_num, BASE_TYPE_BYTE)
+            if size % base_type.size:
+                base_type = BASE_TYPE_BYTE
+            if field and field.components:
+                for component in field.components:
+                    if component.accumulate:
+                        self._accumulators.setdefault(mesg_num, {})[component.def_num] = 0
+            if size:
+                field_defs.append(
+                    FieldDefinition(field=field, def_num=def_num, base_type=base_type, size=size)
+                )
+        dev_field_defs = []
+        if header.is_developer_data:
+            for _ in range(self._read_struct("B", endian=endian)):
+                def_num, size, index = self._read_struct("3B", endian=endian)
+                if size:
+                    dev_field_defs.append(
+                        DevFieldDefinition(
+                            field=self.get_dev_type(index, def_num),
+                            dev_data_index=index,
+                            def_num=def_num,
+                            size=size,
+                        )
+                    )
+        def_mesg = DefinitionMessage(
+            header=header,
+            endian=endian,
+            mesg_type=mesg_type,
+            mesg_num=mesg_num,
+            field_defs=field_defs,
+            dev_field_defs=dev_field_defs,
+        )
+        self._local_mesgs[header.local_mesg_num] = def_mesg
+        return def_mesg
+
     def add_dev_data_id(self, message: Any) -> None:
         pass
 
@@ -82,8 +140,15 @@ class _Decoder(fitparse.UncachedFitFile):
         return handle.tell() if handle is not None else None
 
 
-def _raw_fields(message: Any, names: dict[int, str]) -> RawFields | None:
-    """Wanted raw values of one data message by name; None when the message was cut short."""
+def _raw_fields(
+    message: Any, names: dict[int, str], unreadable: list[str] | None = None
+) -> RawFields | None:
+    """Wanted raw values of one data message by name; None when the message was cut short.
+
+    A wanted field read as bytes is left out and its name appended to ``unreadable``, unless it
+    is one byte standing for a one-byte type (an enum or uint8 declared as ``byte``): that byte
+    is the value.
+    """
     def_mesg = message.def_mesg
     expected = len(def_mesg.field_defs) + len(def_mesg.dev_field_defs)
     read = [f for f in message.fields if f.field_def is not None]
@@ -91,12 +156,27 @@ def _raw_fields(message: Any, names: dict[int, str]) -> RawFields | None:
         return None
     out: RawFields = {}
     for field_data in read:
-        name = names.get(field_data.field_def.def_num)
-        if name is not None and field_data.field_def in def_mesg.field_defs:
-            out[name] = field_data.raw_value
+        field_def = field_data.field_def
+        name = names.get(field_def.def_num)
+        if name is None or field_def not in def_mesg.field_defs:
+            continue
+        if field_def.base_type is BASE_TYPE_BYTE and not (
+            field_def.size == 1 and field_def.def_num in _ONE_BYTE.get(def_mesg.mesg_num, ())
+        ):
+            if unreadable is not None:
+                unreadable.append(f"{def_mesg.name}.{name}")
+            continue
+        out[name] = field_data.raw_value
     if message.header.time_offset is not None and "timestamp" in names.values():
         out.setdefault("timestamp", message.fields[-1].raw_value)
     return out
+
+
+_ONE_BYTE: dict[int, frozenset[int]] = {
+    num: frozenset(d for d, f in spec.fields.items() if BASE_TYPES[f.base_type].size == 1)
+    for num, spec in wanted_messages().items()
+}
+"""Wanted fields whose profile type is one byte wide, by message number."""
 
 
 def _header_stop(data: bytes, error: _HeaderError) -> Stop:
@@ -162,7 +242,7 @@ def _decode_into(
             entry = wanted.get(message.def_mesg.mesg_num)
             if entry is None:
                 continue
-            fields = _raw_fields(message, entry[1])
+            fields = _raw_fields(message, entry[1], decoded.unreadable)
             if fields is not None:
                 decoded.messages.append((entry[0], fields))
     except Exception as exc:  # every failure becomes a Stop

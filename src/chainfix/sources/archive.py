@@ -4,17 +4,30 @@ Members are read into memory one at a time, never extracted to disk, and their n
 used as paths. Nested zips are opened in place when stored, read into memory when small, and
 spilled to a private temporary file otherwise. Limits on size, ratio, depth and member count
 come from :class:`chainfix.sources.base.Limits`.
+
+When an archive lies in a real file (:class:`Backing`: a zip on disk, or a zip *stored* inside one,
+at any depth) its members are not read by the walk at all: each gets a :class:`ZipMemberLoad`, a
+small picklable loader that any process can run to read, inflate and CRC-check the member straight
+from the file. The ingest engine ships those loaders to its decoder processes, so the bytes are
+read once, by the process that decodes them. A stored nested zip is opened through a
+:class:`_Window` on the outer file, so its central directory is read in place.
+
+With ``containers=True`` the walk also yields a :class:`Container` mark before each nested zip
+(and the closing mark after it), so a consumer with a cache can skip the whole nested zip.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
+import struct
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import IO
+from dataclasses import dataclass, field
+from typing import IO, Any
 
 from chainfix.model import ReadProblem
 from chainfix.sources.base import BlobLoadError, Limits
@@ -42,6 +55,251 @@ class _Budget:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.total = 0
+
+
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_LOCAL_MAGIC = b"PK\x03\x04"
+_UTF8_NAME = 0x800
+_UNSUPPORTED_FLAGS = 0x01 | 0x20 | 0x40
+"""Encrypted, compressed patched data, strong encryption: left to :mod:`zipfile` to refuse."""
+
+
+@dataclass(frozen=True, slots=True)
+class Backing:
+    """Where a zip archive lies in a real file: ``length`` bytes of ``file`` from ``offset``."""
+
+    file: str
+    offset: int
+    length: int
+
+
+class PortableLoad:
+    """Base of picklable ``FitBlob.load`` callables that work in any process.
+
+    The ingest engine runs these in its decoder processes instead of loading the bytes itself.
+    They must behave exactly like a load in the main process: same bytes, same exceptions.
+    """
+
+    __slots__ = ()
+
+    def __call__(self) -> bytes:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class _Window(io.RawIOBase):
+    """A read-only, seekable view of ``length`` bytes of ``fh`` from ``offset``."""
+
+    def __init__(
+        self, fh: io.BufferedReader, offset: int, length: int, *, owns: bool = False
+    ) -> None:
+        super().__init__()
+        self._fh, self._offset, self._length, self._owns = fh, offset, length, owns
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, pos: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_SET:
+            new = pos
+        elif whence == io.SEEK_CUR:
+            new = self._pos + pos
+        elif whence == io.SEEK_END:
+            new = self._length + pos
+        else:
+            raise ValueError(f"invalid whence {whence}")
+        if new < 0:
+            raise OSError("negative seek position")
+        self._pos = new
+        return new
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        want = min(len(view), self._length - self._pos)
+        if want <= 0:
+            return 0
+        self._fh.seek(self._offset + self._pos)
+        got = self._fh.readinto(view[:want]) or 0
+        self._pos += got
+        return got
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            size = self._length - self._pos
+        size = max(0, min(size, self._length - self._pos))
+        if not size:
+            return b""
+        self._fh.seek(self._offset + self._pos)
+        data = self._fh.read(size)
+        self._pos += len(data)
+        return data
+
+    def close(self) -> None:
+        if self._owns and not self.closed:
+            self._fh.close()
+        super().close()
+
+
+_HANDLES: dict[str, io.BufferedReader] = {}
+_ZIPS: dict[tuple[str, int, int], zipfile.ZipFile] = {}
+
+
+def _handle(path: str) -> io.BufferedReader:
+    """A per-process open handle on ``path`` (see :func:`release_handles`)."""
+    fh = _HANDLES.get(path)
+    if fh is None or fh.closed:
+        if len(_HANDLES) >= 16:
+            release_handles()
+        fh = _HANDLES[path] = open(path, "rb")  # noqa: SIM115 - closed by release_handles
+    return fh
+
+
+def release_handles() -> None:
+    """Close the files this process opened for :class:`ZipMemberLoad` (call after a read)."""
+    for zf in _ZIPS.values():
+        zf.close()
+    _ZIPS.clear()
+    for fh in _HANDLES.values():
+        fh.close()
+    _HANDLES.clear()
+
+
+def limits_tag(limits: Limits) -> str:
+    """A short fingerprint of the limits: what a walk yields depends on them."""
+    text = (
+        f"{limits.max_member_bytes}/{limits.max_total_bytes}/{limits.max_ratio!r}/"
+        f"{limits.max_depth}/{limits.max_members}"
+    )
+    return hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+@dataclass(frozen=True, slots=True)
+class ZipMemberLoad(PortableLoad):
+    """Reads one member of a zip that lies in a real file, in whichever process calls it.
+
+    The fast path reads the local header and the compressed bytes, inflates and checks the CRC
+    (stored and deflated members). Anything unusual goes to :mod:`zipfile` on the same bytes, so
+    results and errors are those of :func:`_reader`.
+    """
+
+    backing: Backing
+    header_offset: int
+    name: str
+    flag_bits: int
+    compress_type: int
+    compress_size: int
+    file_size: int
+    crc: int
+    limit: int
+
+    def __call__(self) -> bytes:
+        data = self._fast()
+        return data if data is not None else self._slow()
+
+    def _fast(self) -> bytes | None:
+        if self.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            return None
+        if self.flag_bits & _UNSUPPORTED_FLAGS or self.file_size > self.limit:
+            return None
+        try:
+            fh = _handle(self.backing.file)
+            fh.seek(self.backing.offset + self.header_offset)
+            head = fh.read(_LOCAL_HEADER.size)
+            if len(head) != _LOCAL_HEADER.size:
+                return None
+            fields = _LOCAL_HEADER.unpack(head)
+            if fields[0] != _LOCAL_MAGIC:
+                return None
+            name = fh.read(fields[10]).decode("utf-8" if fields[3] & _UTF8_NAME else "cp437")
+            if name != self.name:
+                return None
+            start = self.header_offset + _LOCAL_HEADER.size + fields[10] + fields[11]
+            if start + self.compress_size > self.backing.length:
+                return None
+            if fields[11]:
+                fh.seek(fields[11], io.SEEK_CUR)
+            raw = fh.read(self.compress_size)
+            if len(raw) != self.compress_size:
+                return None
+            if self.compress_type == zipfile.ZIP_STORED:
+                data = raw if self.compress_size == self.file_size else None
+            else:
+                inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+                data = inflater.decompress(raw, self.limit + 1)
+                if not inflater.eof:
+                    return None
+        except (OSError, ValueError, zlib.error, struct.error):
+            return None
+        if data is None or len(data) != self.file_size or zlib.crc32(data) != self.crc:
+            return None
+        return data
+
+    def _slow(self) -> bytes:
+        """Exactly the walk's own loader, on a fresh parse of the same archive."""
+        where = (self.backing.file, self.backing.offset, self.backing.length)
+        zf = _ZIPS.get(where)
+        if zf is None:
+            window = _Window(open(self.backing.file, "rb"), *where[1:], owns=True)  # noqa: SIM115
+            try:
+                zf = zipfile.ZipFile(window)
+            except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+                window.close()
+                raise BlobLoadError(
+                    "bad_archive", f"the archive member cannot be read: {exc}"
+                ) from exc
+            except BaseException:
+                window.close()
+                raise
+            if len(_ZIPS) >= 4:
+                release_handles()
+            _ZIPS[where] = zf
+        for info in zf.infolist():
+            if info.header_offset == self.header_offset and info.orig_filename == self.name:
+                return _reader(zf, info, self.limit)()
+        raise BlobLoadError(
+            "bad_archive", "the archive member cannot be read: it is no longer in the archive"
+        )
+
+
+@dataclass(slots=True, eq=False)
+class Container:
+    """A mark around a part of a source's output that can be cached as a whole.
+
+    A source yields the opening mark, then (unless a consumer set ``skip``) everything the part
+    gives, then the closing mark from :meth:`closing`. ``key`` must identify the part's content
+    and every setting its output depends on; every item inside refers to ``label`` as its file.
+    A consumer that knows the result sets ``skip`` and ``used`` before the source resumes; one
+    that does not know marks simply ignores them.
+    """
+
+    key: str
+    label: str
+    weight: float = 1.0
+    """Share of the outer file's on-disk bytes (the source advances progress by it on a skip)."""
+    room: int | None = None
+    """Uncompressed bytes left in the archive's total budget when the part starts."""
+    end: bool = False
+    complete: bool = True
+    """On the closing mark: False when the part was cut short by a limit shared with the rest."""
+    used: int = 0
+    """Uncompressed bytes of the archive's total budget the part uses."""
+    skip: bool = False
+    state: dict[str, int] = field(default_factory=dict)
+    """Counters the source carries past the part (e.g. track files seen): stored with the
+    closing mark, handed back on the opening mark of a skipped part."""
+    opening: Container | None = field(default=None, repr=False)
+
+    def closing(self, used: int = 0, complete: bool = True) -> Container:
+        """The mark that ends this part."""
+        return Container(
+            self.key, self.label, self.weight, self.room, True, complete, used, opening=self
+        )
 
 
 def _check_name(name: str) -> str | None:
@@ -76,6 +334,65 @@ def _reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> Callable[
     return load
 
 
+class PartsReader:
+    """A source's ``read`` whose output can be cached part by part.
+
+    Called like any ``Source.read``, it yields only Activities, FitBlobs and ReadProblems (the
+    source contract). chainfix's ingest engine calls :meth:`with_parts` instead, which also yields
+    the :class:`Container` marks so that cached parts are skipped.
+    """
+
+    def __init__(self, func: Callable[..., Iterator[Any]]) -> None:
+        self.func = func
+        self.__name__ = getattr(func, "__name__", "read")
+        self.__doc__ = func.__doc__
+
+    def __call__(self, path: Any, options: Any) -> Iterator[Any]:
+        for item in self.func(path, options):
+            if not isinstance(item, Container):
+                yield item
+
+    def with_parts(self, path: Any, options: Any) -> Iterator[Any]:
+        """The same items, plus :class:`Container` marks around cacheable parts."""
+        return self.func(path, options)
+
+
+def nested_backing(backing: Backing, info: zipfile.ZipInfo) -> Backing | None:
+    """Where a zip *stored* inside a backed zip sits in the real file, or None."""
+    if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & _UNSUPPORTED_FLAGS:
+        return None
+    if info.compress_size != info.file_size:
+        return None
+    try:
+        fh = _handle(backing.file)
+        fh.seek(backing.offset + info.header_offset)
+        head = fh.read(_LOCAL_HEADER.size)
+        if len(head) != _LOCAL_HEADER.size:
+            return None
+        fields = _LOCAL_HEADER.unpack(head)
+        if fields[0] != _LOCAL_MAGIC:
+            return None
+        name = fh.read(fields[10]).decode("utf-8" if fields[3] & _UTF8_NAME else "cp437")
+    except (OSError, ValueError, struct.error):
+        return None
+    if name != info.orig_filename:
+        return None
+    start = info.header_offset + _LOCAL_HEADER.size + fields[10] + fields[11]
+    if start + info.compress_size > backing.length:
+        return None
+    return Backing(backing.file, backing.offset + start, info.compress_size)
+
+
+def open_backed(backing: Backing) -> zipfile.ZipFile:
+    """Open a zip lying in a real file through a window: only its central directory is read."""
+    window = _Window(open(backing.file, "rb"), backing.offset, backing.length, owns=True)  # noqa: SIM115
+    try:
+        return zipfile.ZipFile(window)
+    except BaseException:
+        window.close()
+        raise
+
+
 def open_nested(zf: zipfile.ZipFile, info: zipfile.ZipInfo, tmpdir: str) -> zipfile.ZipFile:
     """Open a zip stored inside another zip without extracting its members."""
     if info.compress_type == zipfile.ZIP_STORED:
@@ -102,10 +419,15 @@ def walk_zip(
     depth: int = 1,
     weight: float = 1.0,
     budget: _Budget | None = None,
-) -> Iterator[Member | ReadProblem]:
+    backing: Backing | None = None,
+    containers: bool = False,
+) -> Iterator[Member | ReadProblem | Container]:
     """Yield every regular member of ``zf`` (recursing into nested zips) or a ReadProblem.
 
     ``label`` is the outer archive's path for problems; ``weight`` the share of on-disk bytes.
+    ``backing`` says where ``zf``'s bytes lie in a real file: its members then load through
+    :class:`ZipMemberLoad`. With ``containers``, each nested zip is wrapped in
+    :class:`Container` marks (see there) and skipped when the consumer says so.
     """
     budget = budget or _Budget(limits)
     infos = [i for i in zf.infolist() if not i.is_dir()]
@@ -119,6 +441,7 @@ def walk_zip(
         return
     total_csize = sum(i.compress_size for i in infos) or 1
     seen: set[str] = set()
+    tag = limits_tag(limits) if containers else ""
     for info in sorted(infos, key=lambda i: i.header_offset):
         member_path = prefix + info.filename
         share = weight * info.compress_size / total_csize
@@ -170,13 +493,35 @@ def walk_zip(
                     "unsafe_archive", f"zip nested deeper than {limits.max_depth} levels; ignored"
                 )
                 continue
+            mark: Container | None = None
+            if containers:
+                mark = Container(
+                    f"zip:{info.CRC:08x}:{info.file_size}:{info.compress_size}:{depth}:{tag}:"
+                    f"{member_path}",
+                    label,
+                    weight=share,
+                    room=limits.max_total_bytes - budget.total,
+                )
+                yield mark
+                if mark.skip:
+                    budget.total += mark.used
+                    continue
+            before = budget.total
+            inner_backing = nested_backing(backing, info) if backing is not None else None
             try:
-                inner = open_nested(zf, info, tmpdir)
+                if inner_backing is not None:
+                    inner = open_backed(inner_backing)
+                else:
+                    inner = open_nested(zf, info, tmpdir)
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
                 yield problem("bad_archive", f"nested zip cannot be opened: {exc}")
+                if mark is not None:  # an OSError (disk full ...) may not happen next time
+                    yield mark.closing(complete=not isinstance(exc, OSError))
                 continue
             except Exception as exc:  # zlib.error
                 yield problem("bad_archive", f"nested zip cannot be opened: {exc}")
+                if mark is not None:
+                    yield mark.closing()
                 continue
             yield from walk_zip(
                 inner,
@@ -187,14 +532,33 @@ def walk_zip(
                 depth=depth + 1,
                 weight=share,
                 budget=budget,
+                backing=inner_backing,
+                containers=containers,
             )
+            if mark is not None:
+                used = budget.total - before
+                yield mark.closing(used, complete=budget.total <= limits.max_total_bytes)
             continue
+        if backing is not None:
+            load: Callable[[], bytes] = ZipMemberLoad(
+                backing,
+                info.header_offset,
+                info.orig_filename,
+                info.flag_bits,
+                info.compress_type,
+                info.compress_size,
+                info.file_size,
+                info.CRC,
+                limits.max_member_bytes,
+            )
+        else:
+            load = _reader(zf, info, limits.max_member_bytes)
         yield Member(
             path=member_path,
             name=info.filename,
             size=info.file_size,
             compress_size=info.compress_size,
             crc=info.CRC,
-            load=_reader(zf, info, limits.max_member_bytes),
+            load=load,
             weight=share,
         )

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from chainfix.hookspecs import hookimpl
 from chainfix.model import Origin, ReadProblem
+from chainfix.sources.archive import PortableLoad
 from chainfix.sources.base import BlobLoadError, FitBlob, ReadOptions, Source, SourceItem
 
 FIT_SUFFIXES = (".fit", ".fit.gz")
@@ -41,6 +43,40 @@ def gunzip_limited(data: bytes, limit: int) -> bytes:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class FileLoad(PortableLoad):
+    """Reads a FIT file (``gz``: a gzipped one) from disk, in whichever process calls it."""
+
+    path: str
+    gz: bool = False
+    limit: int = 0
+
+    def __call__(self) -> bytes:
+        raw = Path(self.path).read_bytes()
+        if not self.gz:
+            return raw
+        try:
+            return gunzip_limited(raw, self.limit)
+        except (OSError, EOFError, ValueError, zlib.error) as exc:
+            raise BlobLoadError("bad_archive", f"not a readable gzip file: {exc}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class GunzipLoad(PortableLoad):
+    """Decompresses what another portable load returns (a ``.fit.gz`` member of a zip)."""
+
+    inner: PortableLoad
+    limit: int
+
+    def __call__(self) -> bytes:
+        return gunzip_limited(self.inner(), self.limit)
+
+
+def file_key(path: Path, stat: os.stat_result) -> str:
+    """A cache key for a file on disk: size, mtime, its last bytes (for FIT: its own CRC), path."""
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{_tail(path)}:{path.resolve()}"
+
+
 def fit_file_item(path: Path, options: ReadOptions, display: str | None = None) -> SourceItem:
     """A FitBlob for one ``.fit`` or ``.fit.gz`` file on disk, or a ReadProblem."""
     name = display or str(path)
@@ -48,18 +84,10 @@ def fit_file_item(path: Path, options: ReadOptions, display: str | None = None) 
         stat = path.stat()
     except OSError as exc:
         return ReadProblem(name, None, "io_error", f"cannot read the file: {exc.strerror}")
-    key = f"file:{stat.st_size}:{stat.st_mtime_ns}:{_tail(path)}:{path.resolve()}"
-    if has_suffix(path.name, (".gz",)):
-
-        def load_gz() -> bytes:
-            raw = path.read_bytes()
-            try:
-                return gunzip_limited(raw, options.limits.max_member_bytes)
-            except (OSError, EOFError, ValueError, zlib.error) as exc:
-                raise BlobLoadError("bad_archive", f"not a readable gzip file: {exc}") from exc
-
-        return FitBlob(Origin(name), load_gz, stat.st_size, key)
-    return FitBlob(Origin(name), path.read_bytes, stat.st_size, key)
+    key = f"file:{file_key(path, stat)}"
+    gz = has_suffix(path.name, (".gz",))
+    load = FileLoad(os.path.abspath(path), gz, options.limits.max_member_bytes)
+    return FitBlob(Origin(name), load, stat.st_size, key)
 
 
 def _tail(path: Path, nbytes: int = 16) -> str:

@@ -9,18 +9,29 @@ with no FIT (manual entries, strength summaries) become activities of their own.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from chainfix.hookspecs import hookimpl
 from chainfix.model import Origin, ReadProblem
-from chainfix.sources.archive import Member, walk_zip
-from chainfix.sources.base import FitBlob, ReadOptions, Source, SourceItem
+from chainfix.sources.archive import (
+    Backing,
+    Container,
+    Member,
+    PartsReader,
+    PortableLoad,
+    limits_tag,
+    walk_zip,
+)
+from chainfix.sources.base import FitBlob, Limits, ReadOptions, Source, SourceItem
 from chainfix.sources.fitfiles import (
     FIT_SUFFIXES,
     TRACK_SUFFIXES,
+    GunzipLoad,
+    file_key,
     fit_file_item,
     gunzip_limited,
     has_suffix,
@@ -63,12 +74,40 @@ def can_open_zip(path: Path) -> bool:
         return False
 
 
+def _context(limits: Limits) -> str:
+    """What a cached part's output depends on besides its bytes: the limits. (Results that depend
+    on the clock are kept apart by the cache: see :func:`chainfix.cache.is_volatile`.)"""
+    return limits_tag(limits)
+
+
 def _member_items(
-    members: Iterator[Member | ReadProblem], label: str, options: ReadOptions, on_disk: int
-) -> Iterator[SourceItem]:
-    """Turn archive members into FitBlobs, summary activities and problems."""
+    members: Iterator[Member | ReadProblem | Container],
+    label: str,
+    options: ReadOptions,
+    on_disk: int,
+) -> Iterator[SourceItem | Container]:
+    """Turn archive members into FitBlobs, summary activities and problems.
+
+    Container marks pass through; a skipped part still advances the progress bar and hands back
+    the number of track files it held.
+    """
     tracks = 0
+    open_marks: list[tuple[Container, int]] = []
     for m in members:
+        if isinstance(m, Container):
+            if m.end:
+                if open_marks and open_marks[-1][0] is m.opening:
+                    _, at_open = open_marks.pop()
+                    m.state["tracks"] = tracks - at_open
+                yield m
+                continue
+            yield m
+            if m.skip:
+                options.advance(round(m.weight * on_disk))
+                tracks += m.state.get("tracks", 0)
+            else:
+                open_marks.append((m, tracks))
+            continue
         if isinstance(m, ReadProblem):
             yield m
             continue
@@ -78,19 +117,30 @@ def _member_items(
             key = f"zipmember:{m.crc:08x}:{m.size}:{lower.rsplit('/', 1)[-1]}"
             load = m.load
             if lower.endswith(".gz"):
-                raw_load = m.load
+                if isinstance(m.load, PortableLoad):
+                    load = GunzipLoad(m.load, options.limits.max_member_bytes)
+                else:
+                    raw_load = m.load
 
-                def load(raw_load=raw_load) -> bytes:  # type: ignore[no-untyped-def]
-                    return gunzip_limited(raw_load(), options.limits.max_member_bytes)
+                    def load(raw_load: Callable[[], bytes] = raw_load) -> bytes:
+                        return gunzip_limited(raw_load(), options.limits.max_member_bytes)
 
             yield FitBlob(Origin(label, m.path), load, m.size, key, source="garmin-export")
         elif is_summary_name(m.name):
+            mark = Container(
+                f"zipjson:{m.crc:08x}:{m.size}:{_context(options.limits)}:{m.path}", label
+            )
+            yield mark
+            if mark.skip:
+                continue
             try:
                 data = m.load()
             except Exception as exc:  # BlobLoadError
                 yield ReadProblem(label, m.path, getattr(exc, "kind", "bad_archive"), str(exc))
+                yield mark.closing(complete=not isinstance(exc, OSError))
                 continue
             yield from parse_summaries(data, label, m.path)
+            yield mark.closing()
         elif has_suffix(lower, TRACK_SUFFIXES):
             tracks += 1
     if tracks:
@@ -104,22 +154,49 @@ def _member_items(
         )
 
 
-def read_zip(path: Path, options: ReadOptions) -> Iterator[SourceItem]:
-    """Every FIT member and summary JSON of a zip archive, nested zips included."""
-    label = str(path)
+def _walk_archive(
+    file: Path, label: str, options: ReadOptions, tmpdir: str, depth: int, unreadable: str
+) -> Iterator[SourceItem | Container]:
+    """One zip file on disk, as a cacheable part keyed by the file's identity.
+
+    ``unreadable`` starts the problem's message when the file is not a readable zip.
+    """
     try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        yield ReadProblem(label, None, "bad_archive", f"not a readable zip archive: {exc}")
+        stat = file.stat()
+    except OSError as exc:
+        yield ReadProblem(label, None, "bad_archive", f"{unreadable}: {exc}")
         return
-    with tempfile.TemporaryDirectory(prefix="chainfix-") as tmpdir, zf:
-        on_disk = path.stat().st_size
-        yield from _member_items(
-            walk_zip(zf, label, options.limits, tmpdir), label, options, on_disk
+    mark = Container(
+        f"zipfile:{depth}:{_context(options.limits)}:{file_key(file, stat)}",
+        label,
+        room=options.limits.max_total_bytes,
+    )
+    yield mark
+    if mark.skip:
+        options.advance(stat.st_size)
+        return
+    try:
+        zf = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        yield ReadProblem(label, None, "bad_archive", f"{unreadable}: {exc}")
+        yield mark.closing(complete=not isinstance(exc, OSError))
+        return
+    with zf:
+        backing = Backing(os.path.abspath(file), 0, stat.st_size)
+        members = walk_zip(
+            zf, label, options.limits, tmpdir, depth=depth, backing=backing, containers=True
         )
+        yield from _member_items(members, label, options, stat.st_size)
+    yield mark.closing()
 
 
-def read_export_folder(path: Path, options: ReadOptions) -> Iterator[SourceItem]:
+def _zip_parts(path: Path, options: ReadOptions) -> Iterator[SourceItem | Container]:
+    """Every FIT member and summary JSON of a zip archive, nested zips included."""
+    with tempfile.TemporaryDirectory(prefix="chainfix-") as tmpdir:
+        yield from _walk_archive(path, str(path), options, tmpdir, 1, "not a readable zip archive")
+
+
+def _folder_parts(path: Path, options: ReadOptions) -> Iterator[SourceItem | Container]:
     """An export already unzipped: FIT files, nested Part zips and summary JSON under the folder."""
     with tempfile.TemporaryDirectory(prefix="chainfix-") as tmpdir:
         for file in walk_folder(path):
@@ -133,23 +210,33 @@ def read_export_folder(path: Path, options: ReadOptions) -> Iterator[SourceItem]
                 yield item
             elif is_summary_name(name):
                 options.advance(size)
-                yield from parse_summaries(file.read_bytes(), str(file), None)
+                yield from _summary_file(file, options)
             elif name.endswith(".zip"):
-                try:
-                    zf = zipfile.ZipFile(file)
-                except (zipfile.BadZipFile, OSError, ValueError) as exc:
-                    yield ReadProblem(str(file), None, "bad_archive", f"not a readable zip: {exc}")
-                    continue
-                with zf:
-                    members = walk_zip(zf, str(file), options.limits, tmpdir, depth=2)
-                    yield from _member_items(members, str(file), options, size)
+                yield from _walk_archive(file, str(file), options, tmpdir, 2, "not a readable zip")
 
 
-def read_export(path: Path, options: ReadOptions) -> Iterator[SourceItem]:
+def _summary_file(file: Path, options: ReadOptions) -> Iterator[SourceItem | Container]:
+    """One summarizedActivities JSON file on disk, as a cacheable part."""
+    stat = file.stat()
+    mark = Container(f"jsonfile:{_context(options.limits)}:{file_key(file, stat)}", str(file))
+    yield mark
+    if mark.skip:
+        return
+    yield from parse_summaries(file.read_bytes(), str(file), None)
+    yield mark.closing()
+
+
+def _export_parts(path: Path, options: ReadOptions) -> Iterator[SourceItem | Container]:
+    """A Garmin export, zipped or unzipped."""
     if path.is_dir():
-        yield from read_export_folder(path, options)
+        yield from _folder_parts(path, options)
     else:
-        yield from read_zip(path, options)
+        yield from _zip_parts(path, options)
+
+
+read_zip = PartsReader(_zip_parts)
+read_export_folder = PartsReader(_folder_parts)
+read_export = PartsReader(_export_parts)
 
 
 GARMIN_EXPORT = Source(

@@ -130,10 +130,6 @@ def test_garmin_export_source(garmin_export: Path, tmp_path: Path) -> None:
     assert {a.sport for a in report.activities} == {"running", "training"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="garmin-export's folder reader raises on a dangling symlink (file.stat() unguarded)",
-)
 def test_garmin_export_source_forced_on_junk(tmp_path: Path) -> None:
     check_source("garmin-export", junk_dir=tmp_path, forced_read=True)
 

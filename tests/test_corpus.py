@@ -449,17 +449,10 @@ def test_nothing_is_extracted_and_member_names_are_never_paths(
 
 
 # ---------------------------------------------------------------------------------------------
-# Known bugs in files owned elsewhere (strict xfail: each fails until its fix lands)
+# Regressions: bugs the corpus found in the sources, fixed
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG sources/fitfiles.py: a named pipe (or a link to /dev/zero) named .fit in a folder "
-    "is read with Path.read_bytes(), which blocks forever (or reads until memory runs out). "
-    "Fix: fit_file_item should stat() and refuse anything but a regular file with an io_error "
-    "problem ('not a regular file').",
-)
 def test_a_named_pipe_in_a_folder_is_reported_not_waited_for(tmp_path: Path) -> None:
     import threading
 
@@ -485,19 +478,13 @@ def test_a_named_pipe_in_a_folder_is_reported_not_waited_for(tmp_path: Path) -> 
     assert len(history.activities) == len(read([mix.folder]).activities)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG sources/fitfiles.py: read_folder ignores .zip files without a word, so a folder "
-    "holding the Garmin export zip gives none of its activities and no problem. Fix: read_folder "
-    "should yield from the zip/export reader for *.zip files (or at least report each one as "
-    "'unsupported' with a warning telling the user to pass the zip itself).",
-)
-def test_a_zip_inside_a_folder_is_read_or_reported(tmp_path: Path) -> None:
+def test_a_zip_inside_a_folder_is_read(tmp_path: Path) -> None:
     mix = Mix(tmp_path / "mix", "folder", goods())
     export = mix.folder / "export.zip"
     export.write_bytes(goods().export)
     history = read(mix.paths)
     alone = read([export])
-    read_it = len(history.activities) == len(read([mix.folder]).activities) + len(alone.activities)
-    reported = [p for p in history.problems if p.file == str(export) and p.severity != "info"]
-    assert read_it or reported
+    export.unlink()
+    without = read([mix.folder])
+    assert alone.activities
+    assert len(history.activities) == len(without.activities) + len(alone.activities)

@@ -478,9 +478,9 @@ def small_export() -> bytes:
         return path.read_bytes()
 
 
-KNOWN_SOURCE_CRASHES = ("NotImplementedError: zip file version",)
-"""Source crashes already pinned by a strict xfail (``test_regression_zip_needing_newer_version``
-and the corpus kind ``zip_newer_version``): tolerated here so fuzzing goes on finding others."""
+KNOWN_SOURCE_CRASHES: tuple[str, ...] = ()
+"""Source crashes pinned by a strict xfail while their fix is pending, tolerated here so fuzzing
+goes on finding others (none at present)."""
 
 
 def _read_path(path: Path) -> None:
@@ -730,7 +730,6 @@ def test_regression_summary_start_next_month() -> None:
     assert "impossible start time" in problem.message
 
 
-@pytest.mark.xfail(strict=True, reason="see tests/corpus/kinds.py NEWER_ZIP_BUG")
 def test_regression_zip_needing_newer_version(tmp_path: Path) -> None:
     """Three bytes written near the end of an export (its central directory) made it ask for zip
     version 6.4: ``zipfile`` raises NotImplementedError, which aborted the source."""

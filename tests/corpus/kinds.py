@@ -1019,15 +1019,6 @@ def _random_bytes(size: int, seed: int = 7) -> bytes:
     return random.Random(seed).randbytes(size)
 
 
-NEWER_ZIP_BUG = (
-    "BUG sources/garmin_export.py _walk_archive: zipfile.ZipFile() raises NotImplementedError "
-    "('zip file version 6.4') for an archive needing a newer zip version, and only BadZipFile, "
-    "OSError and ValueError are caught: the source aborts (plugin_error), and in an unzipped "
-    "export every Part zip after it is lost. Fix: catch NotImplementedError there too (and in "
-    "can_open_export) and report bad_archive."
-)
-
-
 def _newer_zip(goods: Goods) -> bytes:
     """A zip whose every member needs zip version 6.4 to extract (newer than Python's 6.3)."""
     data = zipbytes.build([Entry("a.fit", goods.victims["run"])])
@@ -1413,7 +1404,6 @@ def _zip_kinds() -> list[Kind]:
                     "v6.4 zip given as a path",
                     "paths",
                     lambda mix: mix.put("newer.zip", _newer_zip(mix.goods)),
-                    bug=NEWER_ZIP_BUG,
                 ),
                 Case(
                     "v6.4 Part0 zip in an unzipped export",
@@ -1422,7 +1412,6 @@ def _zip_kinds() -> list[Kind]:
                         "DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part0.zip",
                         _newer_zip(mix.goods),
                     ),
-                    bug=NEWER_ZIP_BUG,
                 ),
             ),
         ),

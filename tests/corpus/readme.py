@@ -40,8 +40,9 @@ never uses a member name as a path. `tests/test_fuzz.py` fuzzes the FIT readers,
 JSON parser and the zip walker (`CHAINFIX_FUZZ_EXAMPLES=100000 pytest tests/test_fuzz.py -x` for
 a long run); `tests/test_crash_safety.py` kills `chainfix analyze` mid-run; `tests/test_privacy.py`
 keeps positions, names, tokens and e-mail addresses out of output and logs. Two folder-walk
-bugs that do not fit the table (a named pipe named `.fit` hangs the read; a zip inside a folder is
-ignored without a word) are strict xfails in `tests/test_corpus.py`.
+cases that do not fit the table (a named pipe named `.fit`, reported instead of hanging the read;
+a zip inside a folder, read like a zip given on its own) are regression tests in
+`tests/test_corpus.py`.
 """
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat as stat_mode
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from chainfix.hookspecs import hookimpl
 from chainfix.model import Origin, ReadProblem
-from chainfix.sources.archive import PortableLoad
+from chainfix.sources.archive import PartsReader, PortableLoad
 from chainfix.sources.base import BlobLoadError, FitBlob, ReadOptions, Source, SourceItem
 
 FIT_SUFFIXES = (".fit", ".fit.gz")
@@ -84,6 +85,17 @@ def fit_file_item(path: Path, options: ReadOptions, display: str | None = None) 
         stat = path.stat()
     except OSError as exc:
         return ReadProblem(name, None, "io_error", f"cannot read the file: {exc.strerror}")
+    if not stat_mode.S_ISREG(stat.st_mode):
+        return ReadProblem(name, None, "io_error", "not a regular file (a pipe, a device); skipped")
+    limit = options.limits.max_member_bytes
+    if stat.st_size > limit:
+        return ReadProblem(
+            name,
+            None,
+            "unsupported",
+            f"the file is {stat.st_size:,} bytes, more than the {limit:,}-byte limit "
+            "(--max-member-mb)",
+        )
     key = f"file:{file_key(path, stat)}"
     gz = has_suffix(path.name, (".gz",))
     load = FileLoad(os.path.abspath(path), gz, options.limits.max_member_bytes)
@@ -113,11 +125,16 @@ def read_fit_file(path: Path, options: ReadOptions) -> Iterator[SourceItem]:
     yield fit_file_item(path, options)
 
 
-def read_folder(path: Path, options: ReadOptions) -> Iterator[SourceItem]:
-    """FIT files anywhere under the folder; track files are reported as unsupported."""
+def _folder_parts(path: Path, options: ReadOptions) -> Iterator[object]:
+    """FIT files anywhere under the folder, zips in it read like a zip given on its own (a Garmin
+    export zip included); track files are reported as unsupported."""
+    from chainfix.sources.garmin_export import read_zip_file
+
     for file in walk_folder(path):
         if has_suffix(file.name, FIT_SUFFIXES):
             yield fit_file_item(file, options)
+        elif has_suffix(file.name, (".zip",)):
+            yield from read_zip_file(file, options)
         elif has_suffix(file.name, TRACK_SUFFIXES):
             yield ReadProblem(
                 str(file),
@@ -126,6 +143,9 @@ def read_folder(path: Path, options: ReadOptions) -> Iterator[SourceItem]:
                 "GPX/TCX files need a plugin (e.g. chainfix-strava); skipped",
                 severity="info",
             )
+
+
+read_folder = PartsReader(_folder_parts)
 
 
 def can_open_fit(path: Path) -> bool:

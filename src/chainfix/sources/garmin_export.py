@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from stat import S_ISREG
 
 from chainfix.hookspecs import hookimpl
 from chainfix.model import Origin, ReadProblem
@@ -58,7 +59,7 @@ def can_open_export(path: Path) -> bool:
             with zipfile.ZipFile(path) as zf:
                 names = zf.namelist()[:5000]
             return any(marker in n.lower() for n in names for marker in EXPORT_MARKERS)
-    except (OSError, zipfile.BadZipFile, ValueError):
+    except (OSError, zipfile.BadZipFile, ValueError, NotImplementedError):
         return False
     return False
 
@@ -166,6 +167,9 @@ def _walk_archive(
     except OSError as exc:
         yield ReadProblem(label, None, "bad_archive", f"{unreadable}: {exc}")
         return
+    if not S_ISREG(stat.st_mode):
+        yield ReadProblem(label, None, "io_error", "not a regular file (a pipe, a device); skipped")
+        return
     mark = Container(
         f"zipfile:{depth}:{_context(options.limits)}:{file_key(file, stat)}",
         label,
@@ -177,7 +181,7 @@ def _walk_archive(
         return
     try:
         zf = zipfile.ZipFile(file)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         yield ReadProblem(label, None, "bad_archive", f"{unreadable}: {exc}")
         yield mark.closing(complete=not isinstance(exc, OSError))
         return
@@ -192,8 +196,7 @@ def _walk_archive(
 
 def _zip_parts(path: Path, options: ReadOptions) -> Iterator[SourceItem | Container]:
     """Every FIT member and summary JSON of a zip archive, nested zips included."""
-    with tempfile.TemporaryDirectory(prefix="chainfix-") as tmpdir:
-        yield from _walk_archive(path, str(path), options, tmpdir, 1, "not a readable zip archive")
+    yield from read_zip_file(path, options)
 
 
 def _folder_parts(path: Path, options: ReadOptions) -> Iterator[SourceItem | Container]:
@@ -201,7 +204,17 @@ def _folder_parts(path: Path, options: ReadOptions) -> Iterator[SourceItem | Con
     with tempfile.TemporaryDirectory(prefix="chainfix-") as tmpdir:
         for file in walk_folder(path):
             name = file.name.lower()
-            size = file.stat().st_size
+            try:
+                stat = file.stat()
+            except OSError as exc:
+                yield ReadProblem(str(file), None, "io_error", f"cannot read: {exc.strerror}")
+                continue
+            size = stat.st_size
+            if not S_ISREG(stat.st_mode) and (
+                is_summary_name(name) or has_suffix(name, (*FIT_SUFFIXES, ".zip"))
+            ):
+                yield ReadProblem(str(file), None, "io_error", "not a regular file; skipped")
+                continue
             if has_suffix(name, FIT_SUFFIXES):
                 options.advance(size)
                 item = fit_file_item(file, options)
@@ -213,6 +226,12 @@ def _folder_parts(path: Path, options: ReadOptions) -> Iterator[SourceItem | Con
                 yield from _summary_file(file, options)
             elif name.endswith(".zip"):
                 yield from _walk_archive(file, str(file), options, tmpdir, 2, "not a readable zip")
+
+
+def read_zip_file(path: Path, options: ReadOptions) -> Iterator[SourceItem | Container]:
+    """A zip found inside a folder: read like a zip given on its own (an export, or FIT files)."""
+    with tempfile.TemporaryDirectory(prefix="chainfix-") as tmpdir:
+        yield from _walk_archive(path, str(path), options, tmpdir, 1, "not a readable zip archive")
 
 
 def _summary_file(file: Path, options: ReadOptions) -> Iterator[SourceItem | Container]:

@@ -287,3 +287,25 @@ def test_unregistered_source(bad_plugin: Path, tmp_path: Path) -> None:
     report = check_source(loose, samples=[bad_plugin], require_registered=False,
                           expect_activities=False)  # fmt: skip
     assert report.items == {str(bad_plugin): []}
+
+
+def test_sports_newer_than_the_profile_are_kept_by_number() -> None:
+    from datetime import UTC, datetime
+
+    from chainfix.model import Activity, Origin
+    from chainfix.testing.contract import activity_errors
+
+    def act(sport: str, sub_sport: str) -> Activity:
+        return Activity(
+            id="x",
+            source="fit",
+            origin=Origin("a.fit"),
+            sport=sport,
+            sub_sport=sub_sport,
+            start_utc=datetime(2026, 1, 1, tzinfo=UTC),
+            timer_s=60.0,
+        )
+
+    assert activity_errors(act("sport_250", "sub_sport_250")) == []
+    assert any("sport='runing'" in e for e in activity_errors(act("runing", "generic")))
+    assert any("sub_sport" in e for e in activity_errors(act("running", "sub_sport_x")))

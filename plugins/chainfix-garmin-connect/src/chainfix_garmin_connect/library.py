@@ -17,12 +17,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from chainfix.atomic import write_atomic
 from chainfix.paths import library_dir
 
 LIBRARY_NAME = "garmin-connect"
@@ -38,6 +38,7 @@ VERSION = 1
 FIT_NAME = re.compile(r"([1-9][0-9]{0,19})\.fit")
 SUMMARY_NAME = re.compile(r"([1-9][0-9]{0,19})\.json")
 TEMP_SUFFIX = ".tmp"
+"""Temporary files of :func:`chainfix.atomic.write_atomic` are ``.<name>.<random>.tmp``."""
 
 Original = Literal["fit", "none", "not_fit", "unreadable"]
 """What Garmin Connect had as the activity's original file:
@@ -53,39 +54,6 @@ ORIGINALS: tuple[str, ...] = Original.__args__  # type: ignore[attr-defined]
 def default_library() -> Path:
     """``<chainfix user dir>/library/garmin-connect``."""
     return library_dir() / LIBRARY_NAME
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename it.
-
-    The data is flushed to disk before the rename and the folder after it, so after a crash the
-    file is either complete or absent. Raises :class:`OSError` when the disk refuses.
-    """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
-    try:
-        with open(tmp, "xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
-
-
-def fsync_dir(folder: Path) -> None:
-    """Flush a folder's entries to disk (a no-op where folders cannot be opened, e.g. Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def json_bytes(doc: Any) -> bytes:

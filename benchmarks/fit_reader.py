@@ -14,7 +14,6 @@ value. Fast readers report the median of ``--repeat`` passes; slow ones a single
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import statistics
 import sys
@@ -23,8 +22,7 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-import fitdecode
-import fitparse
+from baselines import fitdecode_full, fitparse_full
 
 from chainfix.fit import fast as fast_module
 from chainfix.fit import read_fit
@@ -33,25 +31,6 @@ from chainfix.fit.full import decode_full
 from chainfix.model import Origin
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real"
-
-
-def fitparse_full(data: bytes) -> int:
-    messages = fitparse.FitFile(io.BytesIO(data), check_crc=True).get_messages()
-    return sum(len(m.get_values()) >= 0 for m in messages)
-
-
-def fitdecode_full(data: bytes) -> int:
-    count = 0
-    with fitdecode.FitReader(
-        io.BytesIO(data),
-        check_crc=fitdecode.CrcCheck.RAISE,
-        error_handling=fitdecode.ErrorHandling.RAISE,
-    ) as reader:
-        for frame in reader:
-            if isinstance(frame, fitdecode.FitDataMessage):
-                _values = {f.name: f.value for f in frame.fields}
-                count += 1
-    return count
 
 
 def fast_cold(data: bytes) -> object:

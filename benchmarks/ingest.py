@@ -52,6 +52,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from baselines import fitdecode_full, fitparse_full
+
 import chainfix
 from chainfix.synth.bench import bench_persona, big_export
 from chainfix.synth.garmin_export import write_export
@@ -330,29 +332,6 @@ def sample_files(export: Export, count: int) -> list[bytes]:
                 with zipfile.ZipFile(io.BytesIO(outer.read(part))) as inner:
                     out += [inner.read(n) for n in names]
     return out
-
-
-def fitparse_full(data: bytes) -> int:
-    import fitparse
-
-    messages = fitparse.FitFile(io.BytesIO(data), check_crc=True).get_messages()
-    return sum(len(m.get_values()) >= 0 for m in messages)
-
-
-def fitdecode_full(data: bytes) -> int:
-    import fitdecode
-
-    count = 0
-    with fitdecode.FitReader(
-        io.BytesIO(data),
-        check_crc=fitdecode.CrcCheck.RAISE,
-        error_handling=fitdecode.ErrorHandling.RAISE,
-    ) as reader:
-        for frame in reader:
-            if isinstance(frame, fitdecode.FitDataMessage):
-                _values = {f.name: f.value for f in frame.fields}
-                count += 1
-    return count
 
 
 def chainfix_read(data: bytes) -> int:

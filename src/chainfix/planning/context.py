@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -387,22 +387,8 @@ def build_context(
                 f"(`chainfix assess`)."
             )
     notes = [*pattern.explanations, *notes]
-    return PlanContext(
-        level=level,
-        level_reason=reason,
-        phase=phase,
-        focus=focus,
-        sessions=sessions,
-        equipment=tuple(equipment),
-        pain=pain,
-        flags=tuple(flags),
-        long_run_weekday=pattern.long_run_weekday,
-        hard_weekdays=tuple(sorted(pattern.hard_weekdays)),
-        days=tuple(sorted(profile.weekday_numbers())),
-        races=tuple((r.date.isoformat(), r.priority) for r in profile.races),
-        targets=targets,
-        minimums=minimums,
-        pattern_priority=pattern_priority,
+    return replace(
+        ctx_probe,
         start_rungs=rungs,
         loaded=loaded,
         loads_by_pair=dict(evidence.by_pair),

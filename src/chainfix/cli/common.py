@@ -34,13 +34,15 @@ def stdout_console() -> Console:
 
 def history_options[F: Callable[..., Any]](func: F) -> F:
     """The options every history-reading command takes, plus the PATHS argument."""
+    paths = click.argument(
+        "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+    )
+    return paths(read_options(func))
+
+
+def read_options[F: Callable[..., Any]](func: F) -> F:
+    """The options that control how a history is read (for commands whose PATHS are optional)."""
     decorators = [
-        click.argument(
-            "paths",
-            nargs=-1,
-            required=True,
-            type=click.Path(exists=True, path_type=Path),
-        ),
         click.option(
             "--source", "source", help="Read every path with this source (see `chainfix sources`)."
         ),

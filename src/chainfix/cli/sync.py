@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+from chainfix.cli.common import read_options
 from chainfix.cli.garmin import reported_errors
 from chainfix.delivery.fit_workout import (
     FitWorkoutFile,
@@ -55,7 +56,8 @@ def _planned_workouts(paths: Sequence[Path], **options: Any) -> list[Workout]:
             "this build of chainfix cannot plan workouts (chainfix.planning is incomplete)",
             hint="Run `chainfix doctor` and report its output.",
         ) from exc
-    history = load_history(list(paths), quiet=bool(options.get("quiet", True)))
+    read = {k: v for k, v in options.items() if k not in ("start", "weeks")}
+    history = load_history(list(paths), **read)
     stored = load_plan()
     if stored is not None and getattr(stored, "state", None) is not None:
         plan = reconcile(stored, history)
@@ -147,6 +149,7 @@ class SyncCommand(click.Command):
 )
 @click.option("--status", "show_status", is_flag=True, help="Show the upload ledger and stop.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@read_options
 def sync(
     paths: tuple[Path, ...],
     target: str | None,
@@ -156,6 +159,7 @@ def sync(
     dry_run: bool,
     show_status: bool,
     as_json: bool,
+    **read: Any,
 ) -> None:
     """Plan from PATHS and deliver each session: to Garmin Connect (scheduled on its day), as
     FIT workout files into a folder, or straight onto a watch connected by USB.
@@ -187,10 +191,10 @@ def sync(
     if not paths:
         raise click.UsageError("give the activity files or folders to plan from")
     if target in ("fit", "watch"):
-        _deliver_files(paths, target, fit_dir, watch_dir, dry_run, as_json)
+        _deliver_files(paths, target, fit_dir, watch_dir, dry_run, as_json, read)
         return
     with reported_errors():
-        workouts = _planned_workouts(paths)
+        workouts = _planned_workouts(paths, **read)
         with Ledger() as ledger:
             if dry_run:
                 report = sync_to_garmin(workouts, None, ledger, prune=prune, dry_run=True)
@@ -214,6 +218,7 @@ def _deliver_files(
     watch_dir: Path | None,
     dry_run: bool,
     as_json: bool,
+    read: dict[str, Any],
 ) -> None:
     """``--to fit DIR`` / ``--to watch``: validate every session, then write (or list) files."""
     with reported_errors():
@@ -221,7 +226,7 @@ def _deliver_files(
             folder = fit_dir
         else:
             folder = resolve_watch_dir(watch_dir)
-        files = planned_files(_planned_workouts(paths))
+        files = planned_files(_planned_workouts(paths, **read))
         written = [folder / f.filename for f in files] if dry_run else write_files(files, folder)
     if as_json:
         data = {

@@ -34,9 +34,10 @@ def _priority_style(p: float) -> str:
 def muscle_table(a: Analysis, width: int = 100) -> Table:
     """Per-group exposure, strength, target and priority over the scoring window."""
     bar_w = 20 if width >= 100 else 8
-    weeks = a.score_days / 7
+    days = a.score_days
+    span = f"{days // 7} weeks" if days % 7 == 0 else f"{days} days"
     t = Table(
-        title=f"Per muscle group, a week on average over the last {weeks:g} weeks",
+        title=f"Per muscle group, a week on average over the last {span}",
         title_justify="left",
         expand=False,
     )

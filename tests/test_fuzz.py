@@ -739,3 +739,15 @@ def test_regression_zip_needing_newer_version(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     history = read_history([path], IngestOptions(workers=1, use_cache=False))
     assert "plugin_error" not in [p.kind for p in history.problems], history.problems
+
+
+def test_regression_sport_declared_signed() -> None:
+    """A ``sport`` field declared as sint8 held -128: it was kept as ``sport_-128``, a name no
+    profile has. Values outside the enum's 0..254 are no sport at all: the session is generic."""
+    data = bytes.fromhex(
+        "0e2054083f0000002e464954fa856000000000030001000100841e060d000004000000000000600000"
+        "0c000200010101010000008000600000120003070100080186fd04860000000000000010cc8a"
+    )
+    result = read_fit(data, ORIGIN)
+    assert contract_violations(result.activities) == []
+    assert all(not a.sport.startswith("sport_-") for a in result.activities)

@@ -26,6 +26,9 @@ MUSCLE_GROUPS: tuple[str, ...] = (
 )
 """The muscle groups of the load model, in report order."""
 
+LEVELS: tuple[str, ...] = ("beginner", "intermediate", "advanced")
+"""Athlete levels (rule R1), lowest first."""
+
 POSTERIOR_CHAIN: tuple[str, ...] = (
     "upper_back",
     "lower_back",

@@ -27,10 +27,9 @@ from pathlib import Path
 from typing import Literal
 
 from chainfix.errors import DataFileError
-from chainfix.model import MUSCLE_GROUPS
+from chainfix.model import LEVELS, MUSCLE_GROUPS
 from chainfix.paths import model_override_dir
 
-LEVELS: tuple[str, ...] = ("beginner", "intermediate", "advanced")
 """Athlete levels of rule R1, in order."""
 
 VARIANTS: tuple[str, ...] = (

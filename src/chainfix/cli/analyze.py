@@ -18,13 +18,11 @@ from chainfix.cli.common import (
     print_problems,
     stdout_console,
 )
-from chainfix.model import History
+from chainfix.model import LEVELS, History
 from chainfix.serialize import problem_to_dict
 
 if TYPE_CHECKING:
     from chainfix.summary import HistorySummary
-
-LEVELS = ("beginner", "intermediate", "advanced")
 
 
 def print_summary(summary: HistorySummary, history: History, console: Console) -> None:

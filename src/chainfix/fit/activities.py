@@ -142,18 +142,25 @@ class _Leg:
         )
 
 
+def _enum8(value: Any) -> int | float | None:
+    """A ``sport``/``sub_sport`` value, or None when it cannot be one (the profile's enums are
+    uint8, 0..254; a field declared with another base type can carry anything)."""
+    number = _num(value)
+    return number if number is not None and 0 <= number <= 254 else None
+
+
 def _sports(index: int, fields: RawFields, sports: list[RawFields]) -> tuple[str, str]:
     fallback: RawFields = {}
     if len(sports) == 1:
         fallback = sports[0]
     elif index < len(sports):
         fallback = sports[index]
-    sport = _num(fields.get("sport"))
+    sport = _enum8(fields.get("sport"))
     if sport is None:
-        sport = _num(fallback.get("sport"))
-    sub = _num(fields.get("sub_sport"))
-    if sub is None and _num(fallback.get("sport")) == sport:
-        sub = _num(fallback.get("sub_sport"))
+        sport = _enum8(fallback.get("sport"))
+    sub = _enum8(fields.get("sub_sport"))
+    if sub is None and _enum8(fallback.get("sport")) == sport:
+        sub = _enum8(fallback.get("sub_sport"))
     return (
         profile.sport_name(int(sport)) if sport is not None else "generic",
         profile.sub_sport_name(int(sub)) if sub is not None else "generic",

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from chainfix.errors import DataFileError
+from chainfix.model import LEVELS
 from chainfix.paths import user_dir
 
-LEVELS: tuple[str, ...] = ("beginner", "intermediate", "advanced")
 """Athlete levels of rule R1, easiest first."""
 
 PHASES: tuple[str, ...] = ("base", "build", "race", "off")

@@ -14,6 +14,8 @@ settings.register_profile("chainfix-ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("chainfix-ci")
 
+pytest_plugins = ["tests.garmin_support"]
+
 REPO = Path(__file__).resolve().parents[1]
 REAL_DIR = Path(
     os.environ.get("CHAINFIX_REAL_FIXTURES", REPO.parent / "shared" / "fixtures" / "real")

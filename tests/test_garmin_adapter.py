@@ -48,14 +48,6 @@ PASSWORD = "correct horse battery staple 9!"
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGarminConnect]:
-    monkeypatch.setattr(adapter, "READ_RETRIES", 0)
-    with FakeGarminConnect() as server:
-        monkeypatch.setenv(adapter.API_URL_ENV, server.url)
-        yield server
-
-
-@pytest.fixture
 def client(fake: FakeGarminConnect) -> GarminConnect:
     fake.write_token_store(adapter.token_dir())
     return GarminConnect.from_tokens()

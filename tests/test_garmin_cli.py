@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 from chainfix.cli import garmin as garmin_cli
 from chainfix.delivery import garmin as adapter
 from chainfix.testing.fake_garmin import FakeGarminConnect, localhost_only
+from tests.garmin_support import root_with
 
 garminconnect = pytest.importorskip("garminconnect")
 
@@ -33,20 +34,7 @@ PASSWORD = "s3cret-Pa55word-that-must-not-leak"
 
 @pytest.fixture
 def cli() -> click.Group:
-    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-    def root() -> None:
-        """chainfix (test root)"""
-
-    garmin_cli.register(root)
-    return root
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGarminConnect]:
-    monkeypatch.setattr(adapter, "READ_RETRIES", 0)
-    with FakeGarminConnect() as server:
-        monkeypatch.setenv(adapter.API_URL_ENV, server.url)
-        yield server
+    return root_with(garmin_cli.register)
 
 
 def run(cli: click.Group, *args: str, input: str | None = None) -> Result:

@@ -20,6 +20,7 @@ from chainfix.delivery.garmin_json import parse_marker
 from chainfix.errors import UsageError
 from chainfix.model import Workout, WorkoutStep
 from chainfix.testing.fake_garmin import FakeGarminConnect, localhost_only
+from tests.garmin_support import root_with
 
 pytest.importorskip("garminconnect")
 
@@ -59,20 +60,7 @@ def plan(sessions: int = 6, start: date = date(2026, 12, 7)) -> list[Workout]:
 
 @pytest.fixture
 def cli() -> click.Group:
-    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-    def root() -> None:
-        """chainfix (test root)"""
-
-    sync_cli.register(root)
-    return root
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGarminConnect]:
-    monkeypatch.setattr(adapter, "READ_RETRIES", 0)
-    with FakeGarminConnect() as server:
-        monkeypatch.setenv(adapter.API_URL_ENV, server.url)
-        yield server
+    return root_with(sync_cli.register)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from fitparse.profile import FIELD_TYPES
 from chainfix.cli import sync as sync_cli
 from chainfix.delivery import fit_workout as fw
 from chainfix.model import Workout, WorkoutStep
+from tests.garmin_support import root_with
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_EXPORT = REPO / "sample_exports" / "garmin-export-runner.zip"
@@ -58,12 +59,7 @@ def plan(sessions: int = 4, start: date = date(2026, 12, 7)) -> list[Workout]:
 
 @pytest.fixture
 def cli() -> click.Group:
-    @click.group(context_settings={"help_option_names": ["-h", "--help"]})  # as the real root
-    def root() -> None:
-        """chainfix (test root)"""
-
-    sync_cli.register(root)
-    return root
+    return root_with(sync_cli.register)
 
 
 @pytest.fixture

@@ -506,6 +506,20 @@ class _Sync:
         if before is None or replace(before, updated_at="") != replace(after, updated_at=""):
             self.ledger.put(after)
 
+    def _unschedule(self, key: str, entry: _Entry) -> int | None:
+        """Take one calendar entry off Garmin; the ledger operation, or None when it was gone."""
+        try:
+            op, _ = self._write(
+                "unschedule",
+                key,
+                partial(self.client.unschedule_workout, entry.schedule_id),
+                target_id=entry.schedule_id,
+                on_date=entry.on_date,
+            )
+        except GarminNotFoundError:
+            return None
+        return op
+
     def _schedule(
         self, w: Workout, workout_id: int, entries: list[_Entry], base: LedgerEntry
     ) -> None:
@@ -513,15 +527,8 @@ class _Sync:
         for e in entries:
             if keep is not None and e.schedule_id == keep.schedule_id:
                 continue
-            try:
-                op, _ = self._write(
-                    "unschedule",
-                    w.key,
-                    partial(self.client.unschedule_workout, e.schedule_id),
-                    target_id=e.schedule_id,
-                    on_date=e.on_date,
-                )
-            except GarminNotFoundError:
+            op = self._unschedule(w.key, e)
+            if op is None:
                 continue
             if base.schedule_id == e.schedule_id:
                 base = replace(base, schedule_id=None, scheduled_date=None)
@@ -555,15 +562,8 @@ class _Sync:
         keep_entry: LedgerEntry | None,
     ) -> None:
         for e in self.calendar.get(remote.workout_id, []):
-            try:
-                op, _ = self._write(
-                    "unschedule",
-                    remote.key,
-                    partial(self.client.unschedule_workout, e.schedule_id),
-                    target_id=e.schedule_id,
-                    on_date=e.on_date,
-                )
-            except GarminNotFoundError:
+            op = self._unschedule(remote.key, e)
+            if op is None:
                 continue
             self.ledger.record_result(op)
             self.emit(

@@ -17,7 +17,7 @@ from chainfix.testing.fake_garmin import FakeGarminConnect
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGarminConnect]:
-    from chainfix.delivery import garmin as adapter
+    import chainfix.garmin_client as adapter
 
     monkeypatch.setattr(adapter, "READ_RETRIES", 0)
     with FakeGarminConnect() as server:

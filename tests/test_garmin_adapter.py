@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 import requests
 
-from chainfix.delivery import garmin as adapter
-from chainfix.delivery.garmin import GarminConnect, GarminNotFoundError
+import chainfix.garmin_client as adapter
+from chainfix.garmin_client import GarminConnect, GarminNotFoundError
 from chainfix.errors import (
     DeliveryError,
     GarminAuthError,

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from chainfix.cli import garmin as garmin_cli
-from chainfix.delivery import garmin as adapter
+import chainfix.garmin_client as adapter
 from chainfix.testing.fake_garmin import FakeGarminConnect, localhost_only
 from tests.garmin_support import root_with
 

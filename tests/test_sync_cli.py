@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from chainfix.cli import sync as sync_cli
-from chainfix.delivery import garmin as adapter
+import chainfix.garmin_client as adapter
 from chainfix.delivery.garmin_json import parse_marker
 from chainfix.errors import UsageError
 from chainfix.model import Workout, WorkoutStep

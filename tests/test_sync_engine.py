@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from chainfix.delivery import garmin as adapter
-from chainfix.delivery.garmin import GarminConnect
+import chainfix.garmin_client as adapter
+from chainfix.garmin_client import GarminConnect
 from chainfix.delivery.garmin_json import load_catalog, parse_marker, workout_json
 from chainfix.delivery.ledger import Ledger
 from chainfix.delivery.sync import sync_to_garmin

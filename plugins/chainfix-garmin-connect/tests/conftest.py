@@ -12,9 +12,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import chainfix.garmin_client as adapter
 import pytest
 from chainfix import plugins
-from chainfix.delivery import garmin as adapter
 from chainfix.synth.fitfiles import activity_fit
 from chainfix.synth.personas import PlannedActivity, runner
 from chainfix.testing.fake_garmin import FakeGarminConnect, localhost_only

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import chainfix.garmin_client as adapter
 import pytest
-from chainfix.delivery import garmin as adapter
 from chainfix.errors import (
     ChainfixError,
     GarminAuthError,

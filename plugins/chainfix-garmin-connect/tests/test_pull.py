@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from chainfix.delivery.garmin import GarminConnect
 from chainfix.errors import GarminAuthError, GarminRateLimitError, UsageError
+from chainfix.garmin_client import GarminConnect
 from chainfix.paths import library_dir
 from chainfix.synth.personas import PlannedActivity
 from conftest import Account

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chainfix.delivery.garmin import GarminConnect
+from chainfix.garmin_client import GarminConnect
 from chainfix.ingest import IngestOptions, read_history
 from chainfix.model import Activity, ReadProblem
 from chainfix.sources.base import FitBlob, ReadOptions

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 import click
 
-from chainfix.delivery import garmin as garmin_adapter
+import chainfix.garmin_client as garmin_adapter
 from chainfix.errors import ChainfixError, GarminAuthError
 
 EXIT_FATAL = 1

@@ -200,7 +200,7 @@ def sync(
                 report = sync_to_garmin(workouts, None, ledger, prune=prune, dry_run=True)
                 _print_dry_run(report, ledger, as_json)
                 return
-            from chainfix.delivery.garmin import GarminConnect
+            from chainfix.garmin_client import GarminConnect
 
             client = GarminConnect.from_tokens()
             progress = None if as_json else _echo_action

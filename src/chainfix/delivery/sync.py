@@ -29,7 +29,6 @@ from datetime import date
 from functools import partial
 from typing import Any, Literal
 
-from chainfix.delivery.garmin import GarminClient, GarminNotFoundError
 from chainfix.delivery.garmin_json import (
     ExerciseCatalog,
     GarminWorkoutJson,
@@ -45,6 +44,7 @@ from chainfix.errors import (
     GarminRateLimitError,
     UsageError,
 )
+from chainfix.garmin_client import GarminClient, GarminNotFoundError
 from chainfix.model import Plan, Workout
 
 ActionKind = Literal[

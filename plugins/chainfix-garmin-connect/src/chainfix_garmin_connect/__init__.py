@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import click
-from chainfix import Source, hookimpl
+from chainfix.api import Source, hookimpl
 
 from chainfix_garmin_connect.source import NAME, can_open, read
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from chainfix.delivery.garmin import GarminConnect
+from chainfix.api import GarminConnect
 
 from chainfix_garmin_connect.library import default_library
 from chainfix_garmin_connect.pull import DEFAULT_PACE_S, PullReport, pull

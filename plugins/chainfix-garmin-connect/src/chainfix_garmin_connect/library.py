@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from chainfix.atomic import write_atomic
-from chainfix.paths import library_dir
+from chainfix.api import library_dir, write_atomic
 
 LIBRARY_NAME = "garmin-connect"
 """The library's folder name under :func:`chainfix.paths.library_dir`."""

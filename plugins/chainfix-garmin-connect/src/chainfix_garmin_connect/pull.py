@@ -37,17 +37,18 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from chainfix.delivery.garmin import GarminConnect, GarminNotFoundError
-from chainfix.errors import (
+from chainfix.api import (
     ChainfixError,
     DeliveryError,
     GarminAuthError,
+    GarminConnect,
+    GarminNotFoundError,
     GarminRateLimitError,
     GarminUnavailableError,
+    Limits,
     UsageError,
+    user_dir,
 )
-from chainfix.paths import user_dir
-from chainfix.sources.base import Limits
 
 from chainfix_garmin_connect.library import Library, Original, default_library, write_atomic
 from chainfix_garmin_connect.summaries import local_date_of
@@ -77,7 +78,7 @@ _clock: Callable[[], float] = time.monotonic
 
 
 class ActivityClient(Protocol):
-    """What a pull needs from Garmin Connect (:class:`chainfix.delivery.garmin.GarminConnect`)."""
+    """What a pull needs from Garmin Connect (:class:`chainfix.garmin_client.GarminConnect`)."""
 
     @property
     def display_name(self) -> str | None: ...

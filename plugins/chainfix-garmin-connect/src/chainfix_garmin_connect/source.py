@@ -15,9 +15,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from chainfix.model import ReadProblem
-from chainfix.sources.base import FitBlob, ReadOptions, SourceItem
-from chainfix.sources.fitfiles import fit_file_item
+from chainfix.api import FitBlob, ReadOptions, ReadProblem, SourceItem, fit_file_item
 
 from chainfix_garmin_connect.library import (
     FIT_NAME,

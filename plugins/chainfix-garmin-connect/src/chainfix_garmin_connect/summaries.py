@@ -33,8 +33,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chainfix.model import Activity, ExerciseSummary, Origin, ReadProblem
-from chainfix.sources.garmin_json import activity_types
+from chainfix.api import Activity, ExerciseSummary, Origin, ReadProblem, activity_types
 
 EARLIEST = datetime(1989, 1, 1, tzinfo=UTC)
 """No GPS sports watch recorded activities before FIT's epoch year."""

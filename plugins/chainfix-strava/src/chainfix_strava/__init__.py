@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from chainfix import Source, hookimpl
+from chainfix.api import Source, hookimpl
 
 from chainfix_strava.export import can_open, read
 

@@ -27,10 +27,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from chainfix.model import Activity, Origin, ProblemKind, ReadProblem, Severity
-from chainfix.sources.archive import Member, walk_zip
-from chainfix.sources.base import BlobLoadError, FitBlob, ReadOptions, SourceItem
-from chainfix.sources.fitfiles import gunzip_limited, walk_folder
+from chainfix.api import (
+    Activity,
+    BlobLoadError,
+    FitBlob,
+    Member,
+    Origin,
+    ProblemKind,
+    ReadOptions,
+    ReadProblem,
+    Severity,
+    SourceItem,
+    gunzip_limited,
+    walk_folder,
+    walk_zip,
+)
 
 from chainfix_strava import activities_csv, tracks
 from chainfix_strava.sports import GENERIC, sport_for, sport_from_file

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
-from chainfix.model import ProblemKind
+from chainfix.api import ProblemKind
 
 PAUSE_S = 60.0
 """A gap between two points longer than this is a pause (auto-pause, or the device stopped)."""

@@ -1,0 +1,111 @@
+"""The public API for chainfix plugins: everything a source plugin needs, from one module.
+
+A plugin imports from ``chainfix.api`` (and, in its tests, from ``chainfix.testing``) and from
+nothing else in chainfix; a test in chainfix's own suite fails when a plugin in ``plugins/`` does.
+What is here keeps its name and signature across minor releases.
+
+- **Declaring a source**: :class:`Source`, :data:`hookimpl`, :class:`ReadOptions`, :class:`Limits`,
+  the item types a source yields (:class:`Activity`, :class:`ReadProblem`, :class:`FitBlob`).
+- **Walking input safely**: :func:`walk_zip` (nested zips with size, ratio and depth limits),
+  :func:`walk_folder`, :func:`gunzip_limited`.
+- **FIT**: :func:`fit_file_item` hands a FIT file to chainfix's parallel, cached reader;
+  :func:`read_fit` decodes FIT bytes in place.
+- **The part cache**: a source that yields :class:`Container` parts with :class:`PortableLoad`
+  loaders gets parallel decoding and caching per part (see ``docs/plugins.md``).
+- **Where to keep things**: :func:`user_dir`, :func:`library_dir`, :func:`write_atomic`.
+- **Garmin Connect**: :class:`GarminConnect` (imported lazily; needs the ``garmin`` extra).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chainfix.atomic import write_atomic
+from chainfix.errors import (
+    ChainfixError,
+    DeliveryError,
+    GarminAuthError,
+    GarminRateLimitError,
+    GarminUnavailableError,
+    MissingExtraError,
+    UsageError,
+)
+from chainfix.fit.api import FitRead, read_fit
+from chainfix.hookspecs import hookimpl
+from chainfix.model import (
+    Activity,
+    ExerciseSummary,
+    History,
+    Origin,
+    ProblemKind,
+    ReadProblem,
+    Severity,
+    StrengthSet,
+)
+from chainfix.paths import library_dir, user_dir
+from chainfix.sources.archive import Container, Member, PortableLoad, walk_zip
+from chainfix.sources.base import (
+    BlobLoadError,
+    FitBlob,
+    Limits,
+    ReadOptions,
+    Source,
+    SourceItem,
+)
+from chainfix.sources.fitfiles import fit_file_item, gunzip_limited, walk_folder
+from chainfix.sources.garmin_json import activity_types
+
+if TYPE_CHECKING:
+    from chainfix.garmin_client import GarminConnect, GarminNotFoundError
+
+_LAZY = {"GarminConnect", "GarminNotFoundError"}
+
+
+def __getattr__(name: str) -> Any:
+    """The Garmin Connect client loads only when a plugin asks for it."""
+    if name in _LAZY:
+        from chainfix import garmin_client
+
+        return getattr(garmin_client, name)
+    raise AttributeError(f"module 'chainfix.api' has no attribute {name!r}")
+
+
+__all__ = [
+    "Activity",
+    "BlobLoadError",
+    "ChainfixError",
+    "Container",
+    "DeliveryError",
+    "ExerciseSummary",
+    "FitBlob",
+    "FitRead",
+    "GarminAuthError",
+    "GarminConnect",
+    "GarminNotFoundError",
+    "GarminRateLimitError",
+    "GarminUnavailableError",
+    "History",
+    "Limits",
+    "Member",
+    "MissingExtraError",
+    "Origin",
+    "PortableLoad",
+    "ProblemKind",
+    "ReadOptions",
+    "ReadProblem",
+    "Severity",
+    "Source",
+    "SourceItem",
+    "StrengthSet",
+    "UsageError",
+    "activity_types",
+    "fit_file_item",
+    "gunzip_limited",
+    "hookimpl",
+    "library_dir",
+    "read_fit",
+    "user_dir",
+    "walk_folder",
+    "walk_zip",
+    "write_atomic",
+]

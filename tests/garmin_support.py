@@ -28,7 +28,9 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGarminConnect]:
 def root_with(register: Callable[[click.Group], None]) -> click.Group:
     """A root group holding the commands that ``register`` adds, with the real root's settings."""
 
-    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    from chainfix.cli import ChainfixGroup
+
+    @click.group(cls=ChainfixGroup, context_settings={"help_option_names": ["-h", "--help"]})
     def root() -> None:
         """chainfix (test root)"""
 

@@ -75,10 +75,20 @@ def test_level_flag_changes_the_targets(doc: dict) -> None:
 
 
 def test_csv_and_html_outputs(tmp_path: Path) -> None:
-    code, out = run("--csv", str(tmp_path / "tables"), "--html", str(tmp_path / "r.html"))
+    code, out = run(
+        "--tables",
+        str(tmp_path / "tables"),
+        "--html",
+        str(tmp_path / "r.html"),
+        "--csv",
+        str(tmp_path / "muscles.csv"),
+    )
     assert code == 3
     csvs = sorted(p.name for p in (tmp_path / "tables").iterdir())
     assert csvs and all(name.endswith(".csv") for name in csvs)
+    rows = (tmp_path / "muscles.csv").read_text().splitlines()
+    assert rows[0].startswith("group,") and len(rows) == 9, "a header and eight muscle groups"
+    assert f"CSV written to {tmp_path / 'muscles.csv'}" in out
     page = (tmp_path / "r.html").read_text()
     assert (
         "<svg" in page
@@ -115,3 +125,56 @@ def test_model_override_changes_the_numbers(tmp_path: Path, doc: dict) -> None:
     override.write_text("\n".join([header, *changed]) + "\n")
     code, out = run("--json", "--model", str(override))
     assert json.loads(out)["muscles"]["calves"]["exposure"] < doc["muscles"]["calves"]["exposure"]
+
+
+def test_output_options_are_the_same_on_every_command() -> None:
+    """activities, analyze, plan and sync status share --json/--csv with one help text."""
+    helps = {}
+    for command in (["activities"], ["analyze"], ["plan"], ["sync", "status"]):
+        result = CliRunner().invoke(cli, [*command, "--help"], terminal_width=200)
+        assert result.exit_code == 0, result.output
+        lines = [" ".join(ln.split()) for ln in result.output.splitlines()]
+        helps[" ".join(command)] = [ln for ln in lines if ln.startswith(("--json ", "--csv "))]
+    first = next(iter(helps.values()))
+    assert len(first) == 2
+    assert all(lines == first for lines in helps.values()), helps
+
+
+def test_json_to_a_file_and_a_refused_non_json_name(tmp_path: Path) -> None:
+    target = tmp_path / "a.json"
+    code, _ = run("--json", str(target))
+    assert code == 3 and json.loads(target.read_text())["problems"]
+    result = CliRunner().invoke(cli, ["analyze", "--json", str(SAMPLE), str(SAMPLE)])
+    assert result.exit_code == 2 and "is not a .json file" in result.output
+    assert SAMPLE.stat().st_size > 1000, "the input was not overwritten"
+
+
+READING = ["--source", "--workers", "--no-cache", "--max-member-mb", "--max-total-gb", "-q"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["activities"], ["analyze"], ["plan"], ["sync", "fit"], ["sync", "watch"], ["sync", "garmin"]],
+)
+def test_reading_options_open_every_history_command_help(command: list[str]) -> None:
+    result = CliRunner().invoke(cli, [*command, "--help"], terminal_width=200)
+    options = [ln.split()[0] for ln in result.output.splitlines() if ln.strip().startswith("-")]
+    options = [o.rstrip(",") for o in options]
+    assert options[: len(READING)] == READING, options
+
+
+@pytest.mark.parametrize("command", [["analyze"], ["plan"], ["sync", "fit", "OUT"]])
+def test_nothing_readable_names_each_file_and_its_reason(
+    command: list[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "history"
+    folder.mkdir()
+    (folder / "short.fit").write_bytes(b"hi")
+    (folder / "noise.fit").write_bytes(bytes(range(256)) * 2)
+    args = [str(tmp_path / "out") if a == "OUT" else a for a in command]
+    result = CliRunner().invoke(cli, [*args, str(folder), "-q"])
+    assert result.exit_code == 1
+    assert "no activities found" in result.stderr
+    for name in ("short.fit", "noise.fit"):
+        assert str(folder / name) in result.stderr
+    assert result.stderr.count("not_fit: Not a FIT file") == 2

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from chainfix.codec import activity_to_dict, problem_to_dict
 from chainfix.ingest import IngestOptions, IngestStats, read_history
 from chainfix.paths import cache_path
-from chainfix.serialize import activity_to_dict, problem_to_dict
 from tests.conftest import real_fit_files
 
 SAMPLE = [

@@ -67,8 +67,8 @@ def test_every_activities_json_key_is_documented() -> None:
     assert set(acts[0]) == documented_keys("## `activities[]`")
     sets = [s for a in acts for s in a["sets"]]
     assert sets and set(sets[0]) == documented_keys("### `sets[]`")
+    from chainfix.codec import problem_to_dict, summary_to_dict
     from chainfix.model import ExerciseSummary, ReadProblem
-    from chainfix.serialize import problem_to_dict, summary_to_dict
 
     summary = summary_to_dict(ExerciseSummary("squat", None, 3, 24, None, None))
     assert documented_keys("### `summary_sets[]`") == set(summary)

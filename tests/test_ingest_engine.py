@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 import chainfix.ingest as ingest
+from chainfix.codec import activity_to_dict, problem_to_dict
 from chainfix.ingest import IngestOptions, IngestStats, read_history
 from chainfix.model import Origin
-from chainfix.serialize import activity_to_dict, problem_to_dict
 from chainfix.sources.archive import (
     Backing,
     Member,

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from chainfix.codec import activity_to_dict, problem_to_dict
 from chainfix.ingest import IngestOptions, IngestStats, read_history
-from chainfix.serialize import activity_to_dict, problem_to_dict
 from chainfix.sources.base import Limits
 from chainfix.synth.garmin_export import ExportManifest, write_export
 from chainfix.synth.personas import runner

@@ -96,7 +96,8 @@ def test_second_run_reconciles_the_stored_plan(tmp_path: Path) -> None:
     assert not any("profile changed" in n for n in data["notes"])
     runner.invoke(cli, ["profile", "set", "--equipment", "dumbbells"])
     third = json.loads(runner.invoke(cli, ["plan", str(tmp_path), "--json"]).output)
-    assert any("Your profile changed" in n for n in third["notes"])
+    assert third["change"].startswith("profile changed since ")
+    assert third["start"] == "2026-12-07"
     fresh = runner.invoke(cli, ["plan", str(tmp_path), "--new", "--start", "2026-12-14", "--json"])
     assert json.loads(fresh.output)["start"] == "2026-12-14"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import sys
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
@@ -14,10 +14,9 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from chainfix.cli import sync as sync_cli
 import chainfix.garmin_client as adapter
+from chainfix.cli import sync as sync_cli
 from chainfix.delivery.garmin_json import parse_marker
-from chainfix.errors import UsageError
 from chainfix.model import Workout, WorkoutStep
 from chainfix.testing.fake_garmin import FakeGarminConnect, localhost_only
 from tests.garmin_support import root_with
@@ -92,7 +91,7 @@ def test_sync_uploads_and_schedules_then_does_nothing(
     cli: click.Group, fake: FakeGarminConnect, planned: list[Workout], history: Path
 ) -> None:
     fake.write_token_store(adapter.token_dir())
-    result = run(cli, "sync", str(history), "--to", "garmin")
+    result = run(cli, "sync", "garmin", str(history))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert sum(line.startswith("upload ") for line in lines) == 6
@@ -100,25 +99,25 @@ def test_sync_uploads_and_schedules_then_does_nothing(
     assert lines[-1] == "6 planned session(s): 6 uploaded, 0 updated, 0 unchanged, 6 scheduled."
     assert len(fake.workouts) == 6 and len(fake.schedules) == 6
 
-    again = run(cli, "sync", str(history), "--to", "garmin")
+    again = run(cli, "sync", "garmin", str(history))
     assert again.exit_code == 0
     assert again.output.splitlines()[-1] == (
         "6 planned session(s): 0 uploaded, 0 updated, 6 unchanged, 0 scheduled."
     )
     assert len(fake.workouts) == 6
 
-    status = run(cli, "sync", "--status")
+    status = run(cli, "sync", "status")
     assert status.exit_code == 0
     assert "6 session(s) on Garmin Connect" in status.output
     assert "completed" in status.output
-    data = json.loads(run(cli, "sync", "--status", "--json").output)
+    data = json.loads(run(cli, "sync", "status", "--json").output)
     assert len(data["sessions"]) == 6 and data["open_operations"] == []
 
 
 def test_dry_run_contacts_nothing_and_prints_the_requests(
     cli: click.Group, fake: FakeGarminConnect, planned: list[Workout], history: Path
 ) -> None:
-    result = run(cli, "sync", str(history), "--to", "garmin", "--dry-run")  # not even logged in
+    result = run(cli, "sync", "garmin", str(history), "--dry-run")  # not even logged in
     assert result.exit_code == 0, result.output
     assert fake.call_count == 0
     assert "Dry run: nothing is sent." in result.output
@@ -128,7 +127,7 @@ def test_dry_run_contacts_nothing_and_prints_the_requests(
     assert '"exerciseName": "ROMANIAN_DEADLIFT"' in result.output
     assert '"exerciseName": "KETTLEBELL_SWING"' in result.output
     data = json.loads(
-        run(cli, "sync", str(history), "--to", "garmin", "--dry-run", "--json").output
+        run(cli, "sync", "garmin", str(history), "--dry-run", "--json").output
     )
     assert data["dry_run"] is True
     assert [a["request"] for a in data["actions"]][:2] == [
@@ -146,12 +145,12 @@ def test_dry_run_after_a_sync_shows_only_the_change(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     fake.write_token_store(adapter.token_dir())
-    assert run(cli, "sync", str(history), "--to", "garmin").exit_code == 0
+    assert run(cli, "sync", "garmin", str(history)).exit_code == 0
     changed = list(planned)
     changed[2] = replace(changed[2], title="Renamed session")
     monkeypatch.setattr(sync_cli, "_planned_workouts", lambda paths, **o: changed)
     before = fake.call_count
-    result = run(cli, "sync", str(history), "--to", "garmin", "--dry-run")
+    result = run(cli, "sync", "garmin", str(history), "--dry-run")
     assert fake.call_count == before
     assert "These 1 request(s) would be sent" in result.output
     assert "PUT /workout-service/workout/" in result.output
@@ -165,7 +164,7 @@ def test_a_rate_limit_stops_with_one_line_and_the_rerun_resumes(
     # calls 0-3: login (2), workout list, December's calendar; then upload + schedule per
     # session: the first two sessions go through, the third upload (call 8) gets a 429
     fake.inject("429", method="POST", path=r"/workout-service/workout$", at=8)
-    result = run(cli, "sync", str(history), "--to", "garmin")
+    result = run(cli, "sync", "garmin", str(history))
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     lines = result.output.strip().splitlines()
@@ -175,10 +174,10 @@ def test_a_rate_limit_stops_with_one_line_and_the_rerun_resumes(
     assert done and len(done) < 12  # what succeeded was shown before the error
     assert len(fake.workouts) == 2 and len(fake.schedules) == 2
 
-    status = run(cli, "sync", "--status")
+    status = run(cli, "sync", "status")
     assert "stopped" in status.output
 
-    rerun = run(cli, "sync", str(history), "--to", "garmin")
+    rerun = run(cli, "sync", "garmin", str(history))
     assert rerun.exit_code == 0, rerun.output
     assert len(fake.workouts) == 6 and len(fake.schedules) == 6
     keys = sorted(parse_marker(w["description"]).key for w in fake.workouts.values())  # type: ignore[union-attr]
@@ -191,7 +190,7 @@ def test_a_dropped_connection_is_reported_like_any_network_failure(
 ) -> None:
     fake.write_token_store(adapter.token_dir())
     fake.inject("lost_response", method="POST", path="/schedule/")
-    result = run(cli, "sync", str(history), "--to", "garmin")
+    result = run(cli, "sync", "garmin", str(history))
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert lines[-2] == (
@@ -199,9 +198,9 @@ def test_a_dropped_connection_is_reported_like_any_network_failure(
         f"{min(fake.workouts)} on {planned[0].date.isoformat()} (the connection was dropped)"
     )
     assert "resumes where it stopped" in lines[-1]
-    status = run(cli, "sync", "--status")
+    status = run(cli, "sync", "status")
     assert "got no answer" in status.output
-    rerun = run(cli, "sync", str(history), "--to", "garmin")
+    rerun = run(cli, "sync", "garmin", str(history))
     assert rerun.exit_code == 0
     assert len(fake.schedules) == 6 and len(fake.workouts) == 6
 
@@ -209,14 +208,14 @@ def test_a_dropped_connection_is_reported_like_any_network_failure(
 def test_expired_login_points_to_garmin_login(
     cli: click.Group, fake: FakeGarminConnect, planned: list[Workout], history: Path
 ) -> None:
-    result = run(cli, "sync", str(history), "--to", "garmin")
+    result = run(cli, "sync", "garmin", str(history))
     assert result.exit_code == 1
     assert "Error: not logged in to Garmin Connect (no saved tokens)" in result.output
     assert "Run `chainfix garmin login`." in result.output
 
     fake.write_token_store(adapter.token_dir())
     fake.inject("401", method="POST", times=2)
-    result = run(cli, "sync", str(history), "--to", "garmin")
+    result = run(cli, "sync", "garmin", str(history))
     assert result.exit_code == 1
     assert "Run `chainfix garmin login`." in result.output and "Traceback" not in result.output
 
@@ -237,33 +236,30 @@ def test_prune_flag(
             "workoutSegments": [{"segmentOrder": 1, "workoutSteps": []}],
         }
     )
-    assert run(cli, "sync", str(history), "--to", "garmin").exit_code == 0
+    assert run(cli, "sync", "garmin", str(history)).exit_code == 0
     monkeypatch.setattr(sync_cli, "_planned_workouts", lambda paths, **o: planned[:4])
-    kept = run(cli, "sync", str(history), "--to", "garmin")
+    kept = run(cli, "sync", "garmin", str(history))
     assert "2 chainfix workout(s) not in the plan kept (use --prune)" in kept.output
     assert len(fake.workouts) == 7
-    pruned = run(cli, "sync", str(history), "--to", "garmin", "--prune")
+    pruned = run(cli, "sync", "garmin", str(history), "--prune")
     assert pruned.exit_code == 0 and "2 deleted" in pruned.output
     assert len(fake.workouts) == 5 and mine in fake.workouts
 
 
 def test_usage_errors(cli: click.Group, history: Path) -> None:
     no_target = run(cli, "sync", str(history))
-    assert no_target.exit_code == 2 and "--to garmin" in no_target.output
-    no_paths = run(cli, "sync", "--to", "garmin")
-    assert no_paths.exit_code == 2
-    bad_target = run(cli, "sync", str(history), "--to", "strava")
+    assert no_target.exit_code == 2 and "No such command" in no_target.output
+    no_paths = run(cli, "sync", "garmin")
+    assert no_paths.exit_code == 2 and "PATHS" in no_paths.output
+    bad_target = run(cli, "sync", "strava", str(history))
     assert bad_target.exit_code == 2
-
-
-def test_no_planner_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setitem(sys.modules, "chainfix.planning", None)
-    with pytest.raises(UsageError, match="cannot plan workouts"):
-        sync_cli._planned_workouts([tmp_path])
 
 
 def test_sync_help(cli: click.Group) -> None:
     result = run(cli, "sync", "--help")
     assert result.exit_code == 0
-    for option in ("--to", "--prune", "--dry-run", "--status", "--json"):
-        assert option in result.output
+    for command in ("fit", "watch", "garmin", "status"):
+        assert re.search(rf"^  {command}\s", result.output, re.M), command
+    garmin = run(cli, "sync", "garmin", "--help")
+    for option in ("--prune", "--dry-run", "--json", "--csv", "--quiet"):
+        assert option in garmin.output

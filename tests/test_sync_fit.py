@@ -131,21 +131,21 @@ def test_to_fit_with_the_real_planner_writes_one_valid_file_per_session(
 
     monkeypatch.setattr(sync_cli, "_planned_workouts", spy)
     out = tmp_path / "workouts"
-    result = run(cli, "sync", SAMPLE_EXPORT, "--to", "fit", out)
+    result = run(cli, "sync", "fit", out, SAMPLE_EXPORT)
     assert result.exit_code == 0, result.output
     workouts = seen[0]
     assert workouts, "the planner planned no session"
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{w.key}.fit" for w in workouts)
     for workout in workouts:
         check_file(out / f"{workout.key}.fit", workout)
-    assert f"Wrote {len(workouts)} FIT workout file(s) to {out}:" in result.output
+    assert f"{len(workouts)} FIT workout file(s) written to {out}:" in result.output
 
 
 def test_to_fit_writes_the_files_and_a_rerun_writes_the_same_bytes(
     cli: click.Group, planned: list[Workout], history: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "fit"
-    result = run(cli, "sync", history, "--to", "fit", out)
+    result = run(cli, "sync", "fit", out, history)
     assert result.exit_code == 0, result.output
     names = [f"{w.key}.fit" for w in planned]
     assert sorted(p.name for p in out.iterdir()) == sorted(names)
@@ -155,8 +155,8 @@ def test_to_fit_writes_the_files_and_a_rerun_writes_the_same_bytes(
         result.output
     )
     first = {p.name: p.read_bytes() for p in out.iterdir()}
-    # options may come before the paths, and --to=fit works too
-    again = run(cli, "sync", "--to=fit", out, history)
+    # options may come before the paths
+    again = run(cli, "sync", "fit", "--quiet", out, history)
     assert again.exit_code == 0, again.output
     assert {p.name: p.read_bytes() for p in out.iterdir()} == first
 
@@ -165,15 +165,15 @@ def test_to_fit_dry_run_lists_the_files_and_writes_nothing(
     cli: click.Group, planned: list[Workout], history: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "fit"
-    result = run(cli, "sync", history, "--to", "fit", out, "--dry-run")
+    result = run(cli, "sync", "fit", out, history, "--dry-run")
     assert result.exit_code == 0, result.output
     assert not out.exists()
     assert result.output.startswith(
-        f"Dry run: nothing is written. These 4 FIT workout file(s) would be written to {out}:"
+        f"Dry run: nothing is written.\n4 FIT workout file(s) would be written to {out}:"
     )
     for workout in planned:
         assert f"{workout.key}.fit" in result.output
-    data = json.loads(run(cli, "sync", history, "--to", "fit", out, "--dry-run", "--json").output)
+    data = json.loads(run(cli, "sync", "fit", out, history, "--dry-run", "--json").output)
     assert data["dry_run"] is True and data["target"] == "fit"
     assert [f["path"] for f in data["files"]] == [str(out / f"{w.key}.fit") for w in planned]
     assert data["files"][0]["exercises"] == 2 and data["files"][0]["bytes"] > 100
@@ -184,7 +184,7 @@ def test_to_fit_json_reports_the_written_files(
     cli: click.Group, planned: list[Workout], history: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "fit"
-    data = json.loads(run(cli, "sync", history, "--to", "fit", out, "--json").output)
+    data = json.loads(run(cli, "sync", "fit", out, history, "--json").output)
     assert data["dry_run"] is False
     assert all(Path(f["path"]).is_file() for f in data["files"])
 
@@ -197,7 +197,7 @@ def test_an_invalid_session_writes_nothing_and_exits_1(
     workouts[2] = Workout(workouts[2].key, "Bad", workouts[2].date, (*workouts[2].steps, bad))
     monkeypatch.setattr(sync_cli, "_planned_workouts", lambda paths, **o: workouts)
     out = tmp_path / "fit"
-    result = run(cli, "sync", history, "--to", "fit", out)
+    result = run(cli, "sync", "fit", out, history)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "shares the FIT exercise leg_curl/leg_curl" in result.output
@@ -219,7 +219,7 @@ def test_to_watch_with_watch_dir_writes_into_garmin_newfiles(
     cli: click.Group, planned: list[Workout], history: Path, tmp_path: Path
 ) -> None:
     new_files = fake_watch(tmp_path / "FR965")
-    result = run(cli, "sync", history, "--to", "watch", "--watch-dir", tmp_path / "FR965")
+    result = run(cli, "sync", "watch", history, "--watch-dir", tmp_path / "FR965")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in new_files.iterdir()) == sorted(f"{w.key}.fit" for w in planned)
     assert list((tmp_path / "FR965" / "GARMIN" / "Activity").iterdir()) == []
@@ -240,11 +240,11 @@ def test_to_watch_finds_the_mounted_watch(
     new_files = fake_watch(media / "GARMIN")
     monkeypatch.setattr(fw, "_user", lambda: "ana")
     monkeypatch.setattr(fw, "MOUNT_PARENTS", (f"{tmp_path}/media/{{user}}",))
-    dry = run(cli, "sync", history, "--to", "watch", "--dry-run")
+    dry = run(cli, "sync", "watch", history, "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert f"would be written to {new_files}:" in dry.output
     assert list(new_files.iterdir()) == []
-    result = run(cli, "sync", history, "--to", "watch")
+    result = run(cli, "sync", "watch", history)
     assert result.exit_code == 0, result.output
     assert len(list(new_files.iterdir())) == len(planned)
 
@@ -257,13 +257,13 @@ def test_to_watch_without_a_watch_is_a_clear_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(fw, "MOUNT_PARENTS", (str(tmp_path),))
-    result = run(cli, "sync", history, "--to", "watch")
+    result = run(cli, "sync", "watch", history)
     assert result.exit_code == 1
     assert "Error: no Garmin watch found: no GARMIN/NewFiles folder under" in result.output
     assert "--watch-dir" in result.output
     not_a_watch = tmp_path / "stick"
     not_a_watch.mkdir()
-    result = run(cli, "sync", history, "--to", "watch", "--watch-dir", not_a_watch)
+    result = run(cli, "sync", "watch", history, "--watch-dir", not_a_watch)
     assert result.exit_code == 1
     assert "has no GARMIN/NewFiles folder" in result.output
     assert list(not_a_watch.iterdir()) == []
@@ -276,39 +276,26 @@ def test_to_watch_without_a_watch_is_a_clear_error(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--to", "fit"], "--to fit needs the folder to write to"),
-        (["--to", "fit", "--dry-run"], "--to fit needs the folder to write to"),
-        (["--to", "garmin", "--watch-dir", "."], "--watch-dir goes with --to watch"),
-        (["--to", "fit", "out", "--prune"], "--prune goes with --to garmin"),
-        (["--to", "watch", "--fit-dir", "out"], "only for --to fit DIR"),
-        ([], "--to garmin, --to fit DIR or --to watch"),
+        (["fit"], "Missing argument 'DIRECTORY'"),
+        (["fit", "out"], "Missing argument 'PATHS...'"),
+        (["garmin", "--watch-dir", "."], "No such option '--watch-dir'"),
+        (["fit", "out", "{history}", "--prune"], "No such option '--prune'"),
+        (["fit", "out", "{history}", "--json", "x.fit"], "is not a .json file"),
+        (["--to", "fit"], "No such option '--to'"),
     ],
 )
 def test_usage_errors(
     cli: click.Group, planned: list[Workout], history: Path, args: list[str], message: str
 ) -> None:
-    result = run(cli, "sync", history, *args)
+    result = run(cli, "sync", *(a.format(history=history) for a in args))
     assert result.exit_code == 2
     assert message in result.output
 
 
-@pytest.mark.parametrize(
-    ("args", "rewritten"),
-    [
-        (["p", "--to", "fit", "out"], ["p", "--to", "fit", "--fit-dir", "out"]),
-        (["--to=fit", "out", "p"], ["--to=fit", "--fit-dir", "out", "p"]),
-        (["p", "--to", "fit", "--dry-run"], ["p", "--to", "fit", "--dry-run"]),
-        (["p", "--to", "garmin"], ["p", "--to", "garmin"]),
-        (["p", "--", "--to", "fit", "x"], ["p", "--", "--to", "fit", "x"]),
-        (["p", "--to", "fit"], ["p", "--to", "fit"]),
-    ],
-)
-def test_split_fit_dir(args: list[str], rewritten: list[str]) -> None:
-    assert sync_cli._split_fit_dir(args) == rewritten
-
-
-def test_help_shows_the_three_targets(cli: click.Group) -> None:
+def test_help_shows_the_four_subcommands(cli: click.Group) -> None:
     result = run(cli, "sync", "--help")
     assert result.exit_code == 0
-    assert "--to [garmin|fit DIR|watch]" in result.output
-    assert "--watch-dir" in result.output and "--fit-dir" not in result.output
+    for command in ("fit", "watch", "garmin", "status"):
+        assert f"  {command} " in result.output
+    watch = run(cli, "sync", "watch", "--help")
+    assert "--watch-dir" in watch.output and "--fit-dir" not in watch.output

@@ -6,6 +6,11 @@ Per-file read problems are not exceptions: sources report them as ``ReadProblem`
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from chainfix.model import History
+
 
 class ChainfixError(Exception):
     """Base class. ``hint`` tells the user what to do about it."""
@@ -30,6 +35,13 @@ class NothingToReadError(ChainfixError):
     """No source could read anything usable from the given paths."""
 
     hint = "Point chainfix at a FIT file, a folder of FIT files or a Garmin Connect export zip."
+
+    def __init__(
+        self, message: str, hint: str | None = None, *, history: History | None = None
+    ) -> None:
+        super().__init__(message, hint)
+        self.history = history
+        """What was read (each file's problem), so the CLI can show why nothing was usable."""
 
 
 class DataFileError(ChainfixError):

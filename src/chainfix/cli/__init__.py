@@ -37,9 +37,15 @@ class FatalError(click.ClickException):
     def __init__(self, error: ChainfixError) -> None:
         super().__init__(error.message)
         self.hint = error.hint
+        self.error = error
 
     def show(self, file: Any = None) -> None:
         click.echo(f"Error: {self.message}", err=True)
+        history = getattr(self.error, "history", None)
+        if history is not None and history.problems:
+            from chainfix.cli.common import print_problems, stderr_console
+
+            print_problems(history, stderr_console(), skipped=True)
         if self.hint:
             click.echo(self.hint, err=True)
 

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 import click
 from rich.table import Table
 
 from chainfix.cli.common import (
-    echo_json,
+    both_to_stdout,
+    csv_text,
     exit_code,
     history_options,
+    json_text,
     load_history,
+    output_options,
     print_problems,
     stdout_console,
+    write_output,
 )
+from chainfix.codec import ACTIVITIES_SCHEMA_VERSION, activity_to_dict, problem_to_dict
 from chainfix.model import History
-from chainfix.serialize import ACTIVITIES_SCHEMA_VERSION, activity_to_dict, problem_to_dict
 
 CSV_COLUMNS = (
     "id",
@@ -55,26 +57,27 @@ def _fmt(value: float | None, scale: float = 1.0, digits: int = 1) -> str:
 def register(cli: click.Group) -> None:
     @cli.command()
     @history_options
-    @click.option("--json", "as_json", is_flag=True, help="Print JSON (schema: docs/json.md).")
-    @click.option("--csv", "as_csv", is_flag=True, help="Print CSV, one row per activity.")
+    @output_options
     @click.pass_context
-    def activities(ctx: click.Context, as_json: bool, as_csv: bool, **kwargs: Any) -> None:
-        """List every activity found in PATHS (FIT files, folders, Garmin exports)."""
-        if as_json and as_csv:
-            raise click.UsageError("choose one of --json and --csv")
+    def activities(
+        ctx: click.Context, json_out: str | None, csv_out: str | None, **kwargs: Any
+    ) -> None:
+        """List every activity found in PATHS (FIT files, folders, Garmin exports).
+
+        JSON schema: docs/json.md; CSV: one row per activity.
+        """
+        both_to_stdout(json_out, csv_out)
         history = load_history(**kwargs, require_activities=False)
-        if as_json:
-            echo_json(history_json(history))
-        elif as_csv:
-            out = io.StringIO()
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(CSV_COLUMNS)
+        if json_out is not None:
+            write_output(json_out, json_text(history_json(history)))
+        if csv_out is not None:
+            rows = []
             for a in history.activities:
                 row = activity_to_dict(a)
                 row["sets"] = len(a.active_sets)
-                writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
-            click.echo(out.getvalue(), nl=False)
-        else:
+                rows.append(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
+            write_output(csv_out, csv_text(CSV_COLUMNS, rows))
+        if "-" not in (json_out, csv_out):
             console = stdout_console()
             table = Table(title=f"{len(history.activities)} activities", title_justify="left")
             for col, justify in (

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
 
-from chainfix.errors import NothingToReadError
-from chainfix.ingest import IngestOptions, IngestStats, read_history
+from chainfix import app
+from chainfix.app import ReadSettings
 from chainfix.model import History
 from chainfix.sources.base import Limits
 
@@ -76,56 +76,53 @@ def read_options[F: Callable[..., Any]](func: F) -> F:
     return func
 
 
-def load_history(
-    paths: Sequence[Path],
+def read_settings(
     *,
     source: str | None = None,
     workers: int | None = None,
     no_cache: bool = False,
     max_member_mb: int | None = None,
     max_total_gb: int | None = None,
-    quiet: bool = False,
-    require_activities: bool = True,
     **_: Any,
-) -> History:
-    """Read the paths with a progress bar on stderr; raise when nothing usable was found."""
+) -> ReadSettings:
+    """The reading options of :func:`read_options` as :class:`~chainfix.app.ReadSettings`."""
     limits = Limits(
         max_member_bytes=(max_member_mb or DEFAULT_LIMITS.max_member_bytes // 1024**2) * 1024**2,
         max_total_bytes=(max_total_gb or DEFAULT_LIMITS.max_total_bytes // 1024**3) * 1024**3,
     )
-    options = IngestOptions(source=source, workers=workers, limits=limits, use_cache=not no_cache)
-    stats = IngestStats()
+    return ReadSettings(source=source, workers=workers, use_cache=not no_cache, limits=limits)
+
+
+def load_history(
+    paths: Sequence[Path],
+    *,
+    quiet: bool = False,
+    require_activities: bool = True,
+    **options: Any,
+) -> History:
+    """Read the paths with a progress bar on stderr (:func:`chainfix.app.read`)."""
+    settings = read_settings(**options)
     console = stderr_console()
     if quiet or not console.is_terminal:
-        history = read_history(list(paths), options, stats=stats)
-    else:
-        from rich.progress import (
-            BarColumn,
-            DownloadColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
+        return app.read(paths, settings, require_activities=require_activities)
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("Reading"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("read", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return app.read(
+            paths, settings, on_progress=update, require_activities=require_activities
         )
-
-        with Progress(
-            TextColumn("Reading"),
-            BarColumn(),
-            DownloadColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("read", total=None)
-
-            def update(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
-            history = read_history(list(paths), options, on_progress=update, stats=stats)
-    if require_activities and not history.activities:
-        names = ", ".join(str(p) for p in paths)
-        detail = f" ({len(history.errors)} file(s) could not be read)" if history.errors else ""
-        raise NothingToReadError(f"no activities found in {names}{detail}")
-    return history
 
 
 def exit_code(history: History) -> int:
@@ -137,14 +134,97 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False))
 
 
-def print_problems(history: History, console: Console, *, limit: int = 50) -> None:
-    """Every file that was not fully read, and why: the path on one line, the reason under it."""
-    errors = history.errors
-    if not errors:
+def print_problems(
+    history: History, console: Console, *, limit: int = 50, skipped: bool = False
+) -> None:
+    """Every file that was not fully read, and why: the path on one line, the reason under it.
+
+    ``skipped`` also lists the files skipped on purpose (monitoring, duplicates), for when they
+    are all there is.
+    """
+    problems = history.problems if skipped else history.errors
+    if not problems:
         return
-    console.print(f"[bold]{len(errors)} file(s) not fully read[/bold]")
-    for problem in errors[:limit]:
+    label = "file(s) not read" if skipped else "file(s) not fully read"
+    console.print(f"[bold]{len(problems)} {label}[/bold]")
+    for problem in problems[:limit]:
         console.print(f"  {problem.where}", soft_wrap=True, markup=False, highlight=False)
         console.print(f"    {problem.kind}: {problem.message}", markup=False, highlight=False)
-    if len(errors) > limit:
-        console.print(f"  ... and {len(errors) - limit} more (use --json to see them all)")
+    if len(problems) > limit:
+        console.print(f"  ... and {len(problems) - limit} more (use --json to see them all)")
+
+
+def output_options[F: Callable[..., Any]](func: F) -> F:
+    """``--json`` and ``--csv``, the same on every command: standard output, or a FILE."""
+    func = click.option(
+        "--csv",
+        "csv_out",
+        is_flag=False,
+        flag_value="-",
+        default=None,
+        metavar="[FILE|-]",
+        callback=_output_target(".csv"),
+        help="Write CSV: to standard output (no value, or -), or to FILE (ending in .csv).",
+    )(func)
+    return click.option(
+        "--json",
+        "json_out",
+        is_flag=False,
+        flag_value="-",
+        default=None,
+        metavar="[FILE|-]",
+        callback=_output_target(".json"),
+        help="Write JSON: to standard output (no value, or -), or to FILE (ending in .json).",
+    )(func)
+
+
+def _output_target(suffix: str) -> Callable[[click.Context, click.Parameter, Any], str | None]:
+    """Check an output option's value: ``-`` or a file name with the right suffix.
+
+    The suffix rule keeps ``--json export.zip`` from overwriting an input: an option without a
+    value takes the next word, so the value must look like the output it is.
+    """
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> str | None:
+        if value is None or value == "-" or str(value).lower().endswith(suffix):
+            return value
+        raise click.BadParameter(
+            f"{value!r} is not a {suffix} file. Give a FILE ending in {suffix}, or - for "
+            "standard output (put the option after the PATHS).",
+            ctx=ctx,
+            param=param,
+        )
+
+    return check
+
+
+def write_output(target: str, text: str) -> None:
+    """Write ``text`` to standard output (``-``) or atomically to the file ``target``."""
+    if target == "-":
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    from chainfix.atomic import write_atomic
+
+    write_atomic(Path(target), text)
+
+
+def json_text(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV with a header row (``\\n`` line ends)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def both_to_stdout(json_out: str | None, csv_out: str | None) -> None:
+    """Refuse ``--json`` and ``--csv`` both on standard output (they would interleave)."""
+    if json_out == "-" and csv_out == "-":
+        raise click.UsageError("--json and --csv cannot both go to standard output; give a FILE")

@@ -1,141 +1,119 @@
-"""``chainfix sync PATH... --to garmin|fit DIR|watch``: deliver the planned sessions.
+"""``chainfix sync fit DIR | watch | garmin | status``: deliver the planned sessions.
 
-``--to garmin`` puts them on Garmin Connect, exactly once; ``--dry-run`` prints exactly what would
-be sent (method, path, JSON body) and contacts nothing; ``--status`` prints the upload ledger.
-``--to fit DIR`` writes one FIT workout file per session into DIR; ``--to watch`` writes them into
-``GARMIN/NewFiles`` on a watch mounted over USB (or ``--watch-dir``); there ``--dry-run`` lists the
-files. The sessions come from :func:`_planned_workouts`, the one place that connects this command
-to the planner.
+``sync garmin`` puts them on Garmin Connect, exactly once; ``--dry-run`` prints exactly what would
+be sent (method, path, JSON body) and contacts nothing. ``sync fit DIR`` writes one FIT workout
+file per session into DIR; ``sync watch`` writes them into ``GARMIN/NewFiles`` on a watch mounted
+over USB (or ``--watch-dir``). ``sync status`` shows the upload ledger. The sessions are the plan
+``chainfix plan PATHS`` shows (:func:`chainfix.app.current_plan`).
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from chainfix.cli.common import read_options
-from chainfix.cli.garmin import reported_errors
-from chainfix.delivery.fit_workout import (
-    FitWorkoutFile,
-    planned_files,
-    resolve_watch_dir,
-    write_files,
+from chainfix import app
+from chainfix.cli.common import (
+    both_to_stdout,
+    csv_text,
+    history_options,
+    json_text,
+    load_history,
+    output_options,
+    write_output,
 )
+from chainfix.delivery.fit_workout import FitWorkoutFile
 from chainfix.delivery.ledger import Ledger
-from chainfix.delivery.sync import SyncAction, SyncReport, sync_to_garmin
-from chainfix.errors import UsageError
-from chainfix.model import Plan, Workout
+from chainfix.delivery.sync import SyncAction, SyncReport
+from chainfix.model import Workout
+from chainfix.paths import ledger_path
 
-TARGETS = ("garmin", "fit", "watch")
+FILE_COLUMNS = ("path", "key", "title", "date", "exercises", "bytes")
+ACTION_COLUMNS = ("action", "request", "key", "title", "date")
+SESSION_COLUMNS = ("date", "key", "title", "workout_id", "scheduled_date", "updated_at")
 
 
-def _planned_workouts(paths: Sequence[Path], **options: Any) -> list[Workout]:
-    """The sessions to deliver, planned from the training history in ``paths``.
+@click.group("sync")
+def sync() -> None:
+    """Deliver the planned sessions: FIT files, a watch over USB, or Garmin Connect.
 
-    The only link between ``chainfix sync`` and the planner (the lead adjusts it as the planner
-    settles). Same plan as ``chainfix plan PATHS``: the stored plan brought up to date with the
-    history, or, when there is none, a new 8-week plan from today, stored like ``chainfix plan``
-    does so that both commands keep agreeing.
+    Each subcommand plans from PATHS exactly as `chainfix plan PATHS` does (the stored plan,
+    brought up to date) and delivers its sessions. Running again is always safe.
     """
-    try:
-        from chainfix.cli.common import load_history
-        from chainfix.cli.plan import analysis_priorities
-
-        planning = importlib.import_module("chainfix.planning")
-        make_plan, reconcile = planning.make_plan, planning.reconcile
-        load_plan, save_plan = planning.load_plan, planning.save_plan
-        load_profile, latest_assessment = planning.load_profile, planning.latest_assessment
-    except (ImportError, AttributeError) as exc:
-        raise UsageError(
-            "this build of chainfix cannot plan workouts (chainfix.planning is incomplete)",
-            hint="Run `chainfix doctor` and report its output.",
-        ) from exc
-    read = {k: v for k, v in options.items() if k not in ("start", "weeks")}
-    history = load_history(list(paths), **read)
-    stored = load_plan()
-    if stored is not None and getattr(stored, "state", None) is not None:
-        plan = reconcile(stored, history)
-    else:
-        profile = load_profile()
-        start = options.get("start") or date.today()
-        plan = make_plan(
-            history,
-            analysis_priorities(history, profile),
-            profile,
-            start,
-            int(options.get("weeks") or 8),
-            latest_assessment(on_or_before=start),
-        )
-    save_plan(plan)
-    return list(plan.workouts if isinstance(plan, Plan) else plan)
 
 
-def _split_fit_dir(args: Sequence[str]) -> list[str]:
-    """Rewrite ``--to fit DIR`` (the folder follows the target) as ``--to fit --fit-dir DIR``.
+def _planned_workouts(paths: Sequence[Path], **read: Any) -> list[Workout]:
+    """The sessions to deliver: the plan ``chainfix plan PATHS`` shows, brought up to date."""
+    history = load_history(paths, **read)
+    outcome = app.current_plan(history)
+    if outcome.change_sentence and not read.get("quiet"):
+        click.echo(outcome.change_sentence, err=True)
+    return list(outcome.plan.workouts)
 
-    Click options take a fixed number of values and ``--to garmin`` takes one, so the folder is
-    moved into the hidden ``--fit-dir`` option before click parses. Arguments after ``--`` are
-    left alone; a folder starting with ``-`` needs ``--fit-dir``.
+
+@sync.command("fit")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@history_options
+@click.option("--dry-run", is_flag=True, help="List the files that would be written; write none.")
+@output_options
+@click.pass_context
+def sync_fit(
+    ctx: click.Context,
+    directory: Path,
+    dry_run: bool,
+    json_out: str | None,
+    csv_out: str | None,
+    **read: Any,
+) -> None:
+    """Write one FIT workout file per planned session into DIRECTORY.
+
+    Files are named after the session (2026-12-01-posterior-chain-a.fit); running again
+    rewrites the same files. Copy them into GARMIN/NewFiles on the watch.
     """
-    out: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            out.extend(args[i:])
-            break
-        if arg == "--to" and i + 1 < len(args) and args[i + 1] == "fit":
-            out += ["--to", "fit"]
-            i += 2
-        elif arg == "--to=fit":
-            out.append(arg)
-            i += 1
-        else:
-            out.append(arg)
-            i += 1
-            continue
-        if i < len(args) and not args[i].startswith("-"):
-            out += ["--fit-dir", args[i]]
-            i += 1
-    return out
+    both_to_stdout(json_out, csv_out)
+    workouts = _planned_workouts(**read)
+    files = app.deliver_files(workouts, directory, dry_run=dry_run)
+    _report_files("fit", directory, files, dry_run, json_out, csv_out)
 
 
-class SyncCommand(click.Command):
-    """``chainfix sync``, accepting ``--to fit DIR``."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, _split_fit_dir(args))
-
-
-@click.command("sync", cls=SyncCommand)
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--to",
-    "target",
-    type=click.Choice(TARGETS),
-    metavar="[garmin|fit DIR|watch]",
-    help="Where to deliver the planned sessions. garmin: Garmin Connect, then your watch; "
-    "fit DIR: one FIT workout file per session into DIR; watch: those files straight onto a "
-    "watch connected by USB (its GARMIN/NewFiles folder).",
-)
-@click.option(
-    "--fit-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    hidden=True,
-    help="The DIR of --to fit DIR.",
-)
+@sync.command("watch")
+@history_options
 @click.option(
     "--watch-dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="With --to watch: the watch's drive or its GARMIN/NewFiles folder, when it is not "
-    "found under /media, /run/media, /Volumes or /mnt.",
+    help="The watch's drive or its GARMIN/NewFiles folder, when it is not found under /media, "
+    "/run/media, /Volumes or /mnt.",
 )
+@click.option("--dry-run", is_flag=True, help="List the files that would be written; write none.")
+@output_options
+@click.pass_context
+def sync_watch(
+    ctx: click.Context,
+    watch_dir: Path | None,
+    dry_run: bool,
+    json_out: str | None,
+    csv_out: str | None,
+    **read: Any,
+) -> None:
+    """Write the planned sessions straight onto a Garmin watch connected by USB.
+
+    The watch imports the files in GARMIN/NewFiles when it is disconnected; eject it first.
+    """
+    from chainfix.delivery.fit_workout import resolve_watch_dir
+
+    both_to_stdout(json_out, csv_out)
+    folder = resolve_watch_dir(watch_dir)
+    workouts = _planned_workouts(**read)
+    files = app.deliver_files(workouts, folder, dry_run=dry_run)
+    _report_files("watch", folder, files, dry_run, json_out, csv_out)
+
+
+@sync.command("garmin")
+@history_options
 @click.option(
     "--prune",
     is_flag=True,
@@ -144,120 +122,91 @@ class SyncCommand(click.Command):
 @click.option(
     "--dry-run",
     is_flag=True,
-    help="Show exactly what would be sent (JSON included) or which files would be written, "
-    "and send or write nothing.",
+    help="Show exactly what would be sent (JSON included), and send nothing.",
 )
-@click.option("--status", "show_status", is_flag=True, help="Show the upload ledger and stop.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@read_options
-def sync(
-    paths: tuple[Path, ...],
-    target: str | None,
-    fit_dir: Path | None,
-    watch_dir: Path | None,
+@output_options
+@click.pass_context
+def sync_garmin(
+    ctx: click.Context,
     prune: bool,
     dry_run: bool,
-    show_status: bool,
-    as_json: bool,
+    json_out: str | None,
+    csv_out: str | None,
     **read: Any,
 ) -> None:
-    """Plan from PATHS and deliver each session: to Garmin Connect (scheduled on its day), as
-    FIT workout files into a folder, or straight onto a watch connected by USB.
+    """Upload the planned sessions to Garmin Connect and schedule each on its day.
 
-    --to garmin is safe to run again at any time: sessions already on Garmin are left alone,
-    changed ones are updated in place, and after an error (network, rate limit, expired login)
-    the next run resumes without uploading anything twice. Your own workouts are never changed.
-
-    --to fit DIR and --to watch write one file per session, named after it
-    (2026-12-01-posterior-chain-a.fit); running again rewrites the same files. A watch imports
-    the files in GARMIN/NewFiles when it is disconnected; eject it first.
+    Safe to run again at any time: sessions already on Garmin are left alone, changed ones are
+    updated in place, and after an error (network, rate limit, expired login) the next run
+    resumes without uploading anything twice. Your own workouts are never changed.
     """
-    if show_status:
-        with reported_errors(), Ledger() as ledger:
-            _print_status(ledger, as_json)
+    both_to_stdout(json_out, csv_out)
+    workouts = _planned_workouts(**read)
+    quiet = "-" in (json_out, csv_out)
+    progress = None if quiet or dry_run else _echo_action
+    report = app.deliver_garmin(workouts, dry_run=dry_run, prune=prune, on_action=progress)
+    if json_out is not None:
+        write_output(json_out, json_text(report.to_dict()))
+    if csv_out is not None:
+        rows = [[a.to_dict().get(c) for c in ACTION_COLUMNS] for a in report.actions]
+        write_output(csv_out, csv_text(ACTION_COLUMNS, rows))
+    if quiet:
         return
-    if target is None:
-        raise click.UsageError(
-            "choose where to deliver the sessions: --to garmin, --to fit DIR or --to watch"
-        )
-    if target == "fit" and fit_dir is None:
-        raise click.UsageError("--to fit needs the folder to write to: --to fit DIR")
-    if fit_dir is not None and target != "fit":
-        raise click.UsageError("a folder after --to is only for --to fit DIR")
-    if watch_dir is not None and target != "watch":
-        raise click.UsageError("--watch-dir goes with --to watch")
-    if prune and target != "garmin":
-        raise click.UsageError("--prune goes with --to garmin")
-    if not paths:
-        raise click.UsageError("give the activity files or folders to plan from")
-    if target in ("fit", "watch"):
-        _deliver_files(paths, target, fit_dir, watch_dir, dry_run, as_json, read)
-        return
-    with reported_errors():
-        workouts = _planned_workouts(paths, **read)
-        with Ledger() as ledger:
-            if dry_run:
-                report = sync_to_garmin(workouts, None, ledger, prune=prune, dry_run=True)
-                _print_dry_run(report, ledger, as_json)
-                return
-            from chainfix.garmin_client import GarminConnect
-
-            client = GarminConnect.from_tokens()
-            progress = None if as_json else _echo_action
-            report = sync_to_garmin(workouts, client, ledger, prune=prune, on_action=progress)
-        if as_json:
-            click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-        else:
-            click.echo(report.summary())
+    if dry_run:
+        _print_dry_run(report)
+    else:
+        click.echo(report.summary())
 
 
-def _deliver_files(
-    paths: Sequence[Path],
+@sync.command("status")
+@output_options
+def sync_status(json_out: str | None, csv_out: str | None) -> None:
+    """Show the upload ledger: what is on Garmin Connect, and calls that got no answer."""
+    both_to_stdout(json_out, csv_out)
+    with Ledger() as ledger:
+        data = _status_json(ledger)
+        if json_out is not None:
+            write_output(json_out, json_text(data))
+        if csv_out is not None:
+            rows = [[s[c] for c in SESSION_COLUMNS] for s in data["sessions"]]
+            write_output(csv_out, csv_text(SESSION_COLUMNS, rows))
+        if "-" not in (json_out, csv_out):
+            _print_status(ledger)
+
+
+def _report_files(
     target: str,
-    fit_dir: Path | None,
-    watch_dir: Path | None,
+    folder: Path,
+    files: list[tuple[FitWorkoutFile, Path]],
     dry_run: bool,
-    as_json: bool,
-    read: dict[str, Any],
+    json_out: str | None,
+    csv_out: str | None,
 ) -> None:
-    """``--to fit DIR`` / ``--to watch``: validate every session, then write (or list) files."""
-    with reported_errors():
-        if target == "fit" and fit_dir is not None:
-            folder = fit_dir
-        else:
-            folder = resolve_watch_dir(watch_dir)
-        files = planned_files(_planned_workouts(paths, **read))
-        written = [folder / f.filename for f in files] if dry_run else write_files(files, folder)
-    if as_json:
-        data = {
-            "target": target,
-            "directory": str(folder),
-            "dry_run": dry_run,
-            "files": [_file_dict(f, path) for f, path in zip(files, written, strict=True)],
-        }
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    """What ``sync fit`` / ``sync watch`` wrote (or would write)."""
+    rows = [_file_dict(f, path) for f, path in files]
+    if json_out is not None:
+        doc = {"target": target, "directory": str(folder), "dry_run": dry_run, "files": rows}
+        write_output(json_out, json_text(doc))
+    if csv_out is not None:
+        write_output(csv_out, csv_text(FILE_COLUMNS, [[r[c] for c in FILE_COLUMNS] for r in rows]))
+    if "-" in (json_out, csv_out):
         return
     if not files:
         click.echo("No planned sessions: nothing to write.")
         return
+    verb = "would be written" if dry_run else "written"
     if dry_run:
-        click.echo(
-            f"Dry run: nothing is written. These {len(files)} FIT workout file(s) would be "
-            f"written to {folder}:"
-        )
-    else:
-        click.echo(f"Wrote {len(files)} FIT workout file(s) to {folder}:")
-    for item in files:
+        click.echo("Dry run: nothing is written.")
+    click.echo(f"{len(files)} FIT workout file(s) {verb} to {folder}:")
+    for item, _path in files:
         w = item.workout
         click.echo(
             f"  {item.filename}  {w.title}  [{len(w.steps)} exercise(s), {len(item.data)} bytes]"
         )
     if target == "watch" and not dry_run:
-        click.echo(
-            "Eject the watch before unplugging it: it imports the workouts when disconnected."
-        )
+        click.echo("Eject the watch before unplugging it: it imports the workouts once unplugged.")
     elif target == "fit" and not dry_run:
-        click.echo("Copy them into GARMIN/NewFiles on the watch (or use --to watch).")
+        click.echo("Copy them into GARMIN/NewFiles on the watch (or use `chainfix sync watch`).")
 
 
 def _file_dict(item: FitWorkoutFile, path: Path) -> dict[str, Any]:
@@ -278,12 +227,9 @@ def _echo_action(action: SyncAction) -> None:
         click.echo(action.describe())
 
 
-def _print_dry_run(report: SyncReport, ledger: Ledger, as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-        return
+def _print_dry_run(report: SyncReport) -> None:
     click.echo(
-        f"Dry run: nothing is sent. Compared with the upload ledger {ledger.path}; "
+        f"Dry run: nothing is sent. Compared with the upload ledger {ledger_path()}; "
         "Garmin Connect itself is not contacted."
     )
     for action in report.actions:
@@ -304,41 +250,44 @@ def _print_dry_run(report: SyncReport, ledger: Ledger, as_json: bool) -> None:
             click.echo(json.dumps(body, indent=2, ensure_ascii=False))
 
 
-def _print_status(ledger: Ledger, as_json: bool) -> None:
+def _status_json(ledger: Ledger) -> dict[str, Any]:
     entries = ledger.entries()
     run = ledger.last_run()
     open_ops = ledger.open_operations()
-    if as_json:
-        data = {
-            "ledger": str(ledger.path),
-            "last_run": None
-            if run is None
-            else {
-                "started_at": run.started_at,
-                "finished_at": run.finished_at,
-                "status": run.status,
-                "message": run.message,
-            },
-            "sessions": [
-                {
-                    "key": e.key,
-                    "title": e.title,
-                    "date": e.planned_date.isoformat(),
-                    "workout_id": e.workout_id,
-                    "content_hash": e.content_hash,
-                    "schedule_id": e.schedule_id,
-                    "scheduled_date": e.scheduled_date.isoformat() if e.scheduled_date else None,
-                    "updated_at": e.updated_at,
-                }
-                for e in entries
-            ],
-            "open_operations": [
-                {"id": o.id, "action": o.action, "key": o.key, "started_at": o.started_at}
-                for o in open_ops
-            ],
-        }
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
+    return {
+        "ledger": str(ledger.path),
+        "last_run": None
+        if run is None
+        else {
+            "started_at": run.started_at,
+            "finished_at": run.finished_at,
+            "status": run.status,
+            "message": run.message,
+        },
+        "sessions": [
+            {
+                "key": e.key,
+                "title": e.title,
+                "date": e.planned_date.isoformat(),
+                "workout_id": e.workout_id,
+                "content_hash": e.content_hash,
+                "schedule_id": e.schedule_id,
+                "scheduled_date": e.scheduled_date.isoformat() if e.scheduled_date else None,
+                "updated_at": e.updated_at,
+            }
+            for e in entries
+        ],
+        "open_operations": [
+            {"id": o.id, "action": o.action, "key": o.key, "started_at": o.started_at}
+            for o in open_ops
+        ],
+    }
+
+
+def _print_status(ledger: Ledger) -> None:
+    entries = ledger.entries()
+    run = ledger.last_run()
+    open_ops = ledger.open_operations()
     click.echo(f"Upload ledger: {ledger.path}")
     if run is None:
         click.echo("No sync to Garmin Connect yet.")
@@ -366,5 +315,5 @@ def _print_status(ledger: Ledger, as_json: bool) -> None:
 
 
 def register(cli: click.Group) -> None:
-    """Add the ``sync`` command to the root ``chainfix`` group."""
+    """Add the ``sync`` command group to the root ``chainfix`` group."""
     cli.add_command(sync)

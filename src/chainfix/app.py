@@ -1,0 +1,415 @@
+"""The use cases: read a history, analyse it, make or update the plan, deliver it.
+
+Every command parses its options, calls one function here and renders what it returns; no command
+rebuilds a flow of its own. The functions take and return domain values and never print.
+
+- :func:`read` - the paths the user gave, read into one :class:`~chainfix.model.History`.
+- :func:`analyse` - the muscle-load analysis, with the athlete profile's level, phase and flags.
+- :func:`current_plan` - the plan for a history: the stored plan brought up to date, rebuilt
+  from today when what it was built from changed (history, profile, self-tests, model), or new.
+- :func:`deliver_files` / :func:`deliver_garmin` - the plan's sessions as FIT workout files or on
+  Garmin Connect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from chainfix import __version__
+from chainfix.errors import NothingToReadError
+from chainfix.ingest import IngestOptions, read_history
+from chainfix.model import History, Workout
+from chainfix.sources.base import Limits
+
+if TYPE_CHECKING:
+    from chainfix.analysis import Analysis
+    from chainfix.delivery.fit_workout import FitWorkoutFile
+    from chainfix.delivery.sync import SyncAction, SyncReport
+    from chainfix.planning.assessment import Assessment
+    from chainfix.planning.profile import AthleteProfile
+    from chainfix.planning.state import TrackedPlan
+
+DEFAULT_PLAN_WEEKS = 8
+
+
+def today() -> date:
+    """Today, as the plan sees it (one place, so tests can hold the calendar still)."""
+    return date.today()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReadSettings:
+    """How to read a history (the shared reading options of every history command)."""
+
+    source: str | None = None
+    workers: int | None = None
+    use_cache: bool = True
+    limits: Limits = Limits()
+
+
+def read(
+    paths: Sequence[Path],
+    settings: ReadSettings = ReadSettings(),
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+    require_activities: bool = True,
+) -> History:
+    """Read ``paths`` as one history; raise :class:`NothingToReadError` when nothing was usable.
+
+    The error carries the history, so a caller can still show each file's reason.
+    """
+    options = IngestOptions(
+        source=settings.source,
+        workers=settings.workers,
+        limits=settings.limits,
+        use_cache=settings.use_cache,
+    )
+    history = read_history(list(paths), options, on_progress=on_progress)
+    if require_activities and not history.activities:
+        names = ", ".join(str(p) for p in paths)
+        detail = f" ({len(history.errors)} file(s) could not be read)" if history.errors else ""
+        raise NothingToReadError(f"no activities found in {names}{detail}", history=history)
+    return history
+
+
+# ---------------------------------------------------------------------------------------------
+# Analysis
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisRequest:
+    """The analysis flags a user can give; the rest comes from the athlete profile."""
+
+    weeks: int = 12
+    since: date | None = None
+    until: date | None = None
+    level: str | None = None
+    model: Path | None = None
+
+
+def analyse(
+    history: History,
+    request: AnalysisRequest = AnalysisRequest(),
+    profile: AthleteProfile | None = None,
+) -> Analysis:
+    """The analysis of ``history`` with the profile's level, phase, flags and sitting hours.
+
+    ``profile`` defaults to the stored athlete profile; a level in ``request`` wins over it.
+    """
+    from chainfix.analysis import AnalysisOptions
+    from chainfix.analysis import analyze as run_analysis
+
+    if profile is None:
+        profile = _stored_profile()
+    options = AnalysisOptions(
+        weeks=request.weeks,
+        since=request.since,
+        until=request.until,
+        level=request.level or profile.level,
+        model=request.model,
+        phase="race" if profile.phase == "race" else "base",
+        flags=frozenset(profile.flags),
+        sitting_hours=profile.sitting_hours,
+    )
+    return run_analysis(history, options)
+
+
+def _stored_profile() -> AthleteProfile:
+    """The stored athlete profile (an empty one when there is none yet)."""
+    from chainfix.planning.profile import load_profile
+
+    return load_profile()
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRequest:
+    """What the user asked of the plan. Any of ``weeks``, ``start``, ``level``, ``sessions`` or
+    ``catalogues`` (or ``fresh``) starts a new plan; ``keep`` holds the stored plan even when
+    what it was built from has changed."""
+
+    weeks: int | None = None
+    start: date | None = None
+    level: str | None = None
+    sessions: int | None = None
+    catalogues: tuple[Path, ...] = ()
+    fresh: bool = False
+    keep: bool = False
+
+    @property
+    def starts_afresh(self) -> bool:
+        given = (self.weeks, self.start, self.level, self.sessions)
+        return self.fresh or any(v is not None for v in given) or bool(self.catalogues)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInputs:
+    """Fingerprints of what a plan was built from, stored with it."""
+
+    history: str
+    profile: str
+    assessment: str
+    model: str
+
+    def changed(self, other: PlanInputs) -> list[str]:
+        """The names of the inputs that differ, in a fixed order."""
+        names = ("history", "profile", "assessment", "model")
+        return [n for n in names if getattr(self, n) != getattr(other, n)]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOutcome:
+    """The plan, the analysis it was built from, and one line on what happened to it."""
+
+    plan: TrackedPlan
+    analysis: Analysis
+    change: str | None = None
+    """E.g. ``history changed since 1 Dec: weeks 3-8 rebuilt``; None when nothing changed."""
+
+    @property
+    def change_sentence(self) -> str | None:
+        """:attr:`change` as a sentence to print."""
+        return None if self.change is None else self.change[0].upper() + self.change[1:] + "."
+
+
+def current_plan(
+    history: History, request: PlanRequest = PlanRequest(), *, as_of: date | None = None
+) -> PlanOutcome:
+    """The plan for ``history``, stored in the user folder.
+
+    A stored plan whose inputs are unchanged is matched against the newly logged workouts
+    (:func:`~chainfix.planning.reconcile`). When the history, the profile, the latest self-tests
+    or the model changed, the sessions from today on are rebuilt from the new inputs and what was
+    logged as done is kept (unless ``request.keep``). With no stored plan, or when the request
+    asks for one, a new plan starts. ``as_of`` is the day the plan is made (default today).
+    """
+    from chainfix.planning.assessment import latest_assessment
+    from chainfix.planning.generator import make_plan
+    from chainfix.planning.profile import load_profile
+    from chainfix.planning.reconcile import reconcile
+    from chainfix.planning.state import load_plan, save_plan
+
+    day = as_of or today()
+    profile = load_profile()
+    if request.level is not None:
+        profile = profile.with_changes(level=request.level)
+    if request.sessions is not None:
+        profile = profile.with_changes(sessions_per_week=request.sessions)
+    analysis = analyse(history, AnalysisRequest(level=request.level), profile)
+    stored = None if request.fresh else load_plan()
+    start = request.start or day
+    assessment = latest_assessment(on_or_before=max(start, day))
+    inputs = plan_inputs(history, profile, assessment, analysis)
+
+    def fresh_plan(first: date, weeks: int) -> TrackedPlan:
+        made = make_plan(
+            history,
+            priorities_of(analysis),
+            profile,
+            first,
+            weeks,
+            assessment,
+            catalogue_files=request.catalogues,
+            model=analysis.model,
+        )
+        return _with_inputs(made, inputs, day)
+
+    change: str | None = None
+    if stored is None or stored.state is None or request.starts_afresh:
+        plan = fresh_plan(start, request.weeks or DEFAULT_PLAN_WEEKS)
+    else:
+        reconciled = reconcile(stored, history)
+        before = _stored_inputs(stored)
+        changed = inputs.changed(before) if before is not None else ["history"]
+        if not changed:
+            plan = reconciled
+        elif request.keep:
+            plan = reconciled
+            since = _made_on(stored)
+            change = f"{_describe(changed)} changed since {since}: kept the plan (--keep)"
+        else:
+            fresh = fresh_plan(stored.start, stored.weeks)
+            plan, rebuilt = _splice(reconciled, fresh, day)
+            weeks = _week_span(rebuilt)
+            what = f"weeks {weeks} rebuilt" if weeks else "no session left to rebuild"
+            change = f"{_describe(changed)} changed since {_made_on(stored)}: {what}"
+    save_plan(plan)
+    return PlanOutcome(plan=plan, analysis=analysis, change=change)
+
+
+def priorities_of(analysis: Analysis) -> dict[str, float]:
+    """Muscle group -> priority 0..1, the planner's input from the analysis."""
+    return {group: float(score.priority) for group, score in analysis.muscles.items()}
+
+
+def stored_plan() -> TrackedPlan | None:
+    """The plan kept in the user folder, or None (for reports that show it)."""
+    from chainfix.planning.state import load_plan
+
+    return load_plan()
+
+
+def plan_inputs(
+    history: History,
+    profile: AthleteProfile,
+    assessment: Assessment | None,
+    analysis: Analysis,
+) -> PlanInputs:
+    """The fingerprints of a plan's inputs."""
+    from chainfix.planning.assessment import results_to_dict
+    from chainfix.planning.profile import profile_to_dict
+
+    activities = [
+        (a.id, a.start_utc.isoformat(), a.sport, a.sub_sport, round(a.duration_s), len(a.sets))
+        for a in history.activities
+    ]
+    results = results_to_dict(assessment.results) if assessment is not None else None
+    model = [__version__]
+    for item in analysis.model.files:
+        if item.origin != "built-in":
+            model.append(_file_digest(Path(item.path)))
+    return PlanInputs(
+        history=_digest(activities),
+        profile=_digest(profile_to_dict(profile)),
+        assessment=_digest(results),
+        model=_digest(model),
+    )
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return "unreadable"
+
+
+def _with_inputs(plan: TrackedPlan, inputs: PlanInputs, day: date) -> TrackedPlan:
+    """``plan`` with its input fingerprints and the day they were taken in its state."""
+    assert plan.state is not None
+    context = {
+        **plan.state.context,
+        "inputs": {
+            "history": inputs.history,
+            "profile": inputs.profile,
+            "assessment": inputs.assessment,
+            "model": inputs.model,
+        },
+        "inputs_on": day.isoformat(),
+    }
+    return replace(plan, state=replace(plan.state, context=context))
+
+
+def _stored_inputs(plan: TrackedPlan) -> PlanInputs | None:
+    assert plan.state is not None
+    raw = plan.state.context.get("inputs")
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return PlanInputs(**{k: str(raw[k]) for k in ("history", "profile", "assessment", "model")})
+    except KeyError:
+        return None
+
+
+def _made_on(plan: TrackedPlan) -> str:
+    assert plan.state is not None
+    raw = plan.state.context.get("inputs_on") or plan.start.isoformat()
+    made = date.fromisoformat(str(raw))
+    return f"{made.day} {made.strftime('%b')}"
+
+
+def _describe(changed: list[str]) -> str:
+    names = {
+        "history": "history",
+        "profile": "profile",
+        "assessment": "self-tests",
+        "model": "model",
+    }
+    words = [names[c] for c in changed]
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _splice(current: TrackedPlan, fresh: TrackedPlan, day: date) -> tuple[TrackedPlan, list[int]]:
+    """``current`` before ``day`` and what was logged, ``fresh`` from ``day`` on.
+
+    Returns the spliced plan (with ``fresh``'s notes and planning context, and ``current``'s
+    records) and the week numbers that were rebuilt.
+    """
+    assert current.state is not None and fresh.state is not None
+    records = current.state.records
+    kept = [w for w in current.workouts if w.date < day or w.key in records]
+    taken = {w.key for w in kept}
+    new = [w for w in fresh.workouts if w.date >= day and w.key not in taken]
+    workouts = tuple(sorted((*kept, *new), key=lambda w: (w.date, w.key)))
+    dropped = {w.week for w in current.workouts if w.date >= day and w.key not in records}
+    rebuilt = sorted({w.week for w in new} | dropped)
+    state = replace(fresh.state, records=records, reconciled_until=current.state.reconciled_until)
+    plan = replace(fresh, workouts=workouts, state=state)
+    return plan, rebuilt
+
+
+def _week_span(weeks: list[int]) -> str:
+    if not weeks:
+        return ""
+    first, last = weeks[0], weeks[-1]
+    return f"{first}" if first == last else f"{first}\u2013{last}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Delivery
+# ---------------------------------------------------------------------------------------------
+
+
+def deliver_files(
+    workouts: Sequence[Workout], folder: Path, *, dry_run: bool = False
+) -> list[tuple[FitWorkoutFile, Path]]:
+    """Every session as a validated FIT workout file in ``folder`` (or, with ``dry_run``,
+    where each would go); nothing is written when any session is invalid."""
+    from chainfix.delivery.fit_workout import planned_files, write_files
+
+    files = planned_files(list(workouts))
+    written = [folder / f.filename for f in files] if dry_run else write_files(files, folder)
+    return list(zip(files, written, strict=True))
+
+
+def deliver_garmin(
+    workouts: Sequence[Workout],
+    *,
+    dry_run: bool = False,
+    prune: bool = False,
+    on_action: Callable[[SyncAction], None] | None = None,
+) -> SyncReport:
+    """Upload and schedule the sessions on Garmin Connect exactly once (``delivery.sync``)."""
+    from chainfix.delivery.ledger import Ledger
+    from chainfix.delivery.sync import sync_to_garmin
+
+    workouts = list(workouts)
+    with Ledger() as ledger:
+        if dry_run:
+            return sync_to_garmin(workouts, None, ledger, prune=prune, dry_run=True)
+        from chainfix.garmin_client import GarminConnect
+
+        client = GarminConnect.from_tokens()
+        return sync_to_garmin(workouts, client, ledger, prune=prune, on_action=on_action)

@@ -1,0 +1,119 @@
+"""The stored plan follows what it was built from: another history, a new profile, new
+self-tests. ``plan`` and ``sync`` rebuild the sessions still to come and say so in one line."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from garmin_support import root_with
+from test_planning_support import Persona, persona_history, planning_cli
+
+from chainfix import app
+from chainfix.cli import sync as sync_cli
+from chainfix.model import History
+
+START = date(2026, 12, 7)
+TODAY = date(2026, 12, 3)
+# A: long run Sunday, hard Tuesday/Thursday. B: long run Saturday, hard Monday/Wednesday.
+A = Persona(start=START, long_run=6, hard=frozenset({1, 3}), easy=frozenset({2, 5}))
+B = Persona(start=START, long_run=5, hard=frozenset({0, 2}), easy=frozenset({1, 3}))
+
+
+@pytest.fixture
+def histories(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, Path]:
+    """Two folders whose histories are the personas A and B; the calendar held on TODAY."""
+    folders = {name: tmp_path / name for name in ("A", "B")}
+    for folder in folders.values():
+        folder.mkdir()
+    persona = {str(folders["A"]): A, str(folders["B"]): B}
+
+    def load(paths: Any, **_: Any) -> History:
+        return persona_history(persona[str(list(paths)[0])])
+
+    monkeypatch.setattr("chainfix.cli.plan.load_history", lambda paths, **kw: load(paths))
+    monkeypatch.setattr("chainfix.cli.sync.load_history", load)
+    monkeypatch.setattr(app, "today", lambda: TODAY)
+    return folders
+
+
+def plan_json(*args: str) -> dict[str, Any]:
+    result = CliRunner().invoke(planning_cli(), ["plan", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def weekdays(doc: dict[str, Any]) -> set[int]:
+    return {date.fromisoformat(s["date"]).weekday() for s in doc["sessions"]}
+
+
+def test_plan_of_another_history_is_that_historys_plan(histories: dict[str, Path]) -> None:
+    a = plan_json(str(histories["A"]), "--start", START.isoformat())
+    assert any("long run is usually on Sunday" in n for n in a["notes"])
+    assert weekdays(a) <= {1, 3} and a["change"] is None
+    b = plan_json(str(histories["B"]))
+    assert any("long run is usually on Saturday" in n for n in b["notes"]), b["notes"]
+    assert not any("Sunday" in n for n in b["notes"])
+    assert weekdays(b) <= {0, 2}, "B's hard days are Monday and Wednesday"
+    assert b["change"] == "history changed since 3 Dec: weeks 1\u20138 rebuilt"
+    assert b["start"] == a["start"], "the plan keeps its calendar; its sessions are B's"
+    # unchanged inputs: the plan is only reconciled, and says nothing changed
+    again = plan_json(str(histories["B"]))
+    assert again["change"] is None and again["sessions"] == b["sessions"]
+
+
+def test_keep_holds_the_old_plan(histories: dict[str, Path]) -> None:
+    a = plan_json(str(histories["A"]), "--start", START.isoformat())
+    kept = plan_json(str(histories["B"]), "--keep")
+    assert kept["change"] == "history changed since 3 Dec: kept the plan (--keep)"
+    assert [s["key"] for s in kept["sessions"]] == [s["key"] for s in a["sessions"]]
+
+
+def test_sync_delivers_the_plan_of_the_history_it_is_given(
+    histories: dict[str, Path], tmp_path: Path
+) -> None:
+    plan_json(str(histories["A"]), "--start", START.isoformat())
+    out = tmp_path / "fit"
+    cli = root_with(sync_cli.register)
+    result = CliRunner().invoke(cli, ["sync", "fit", str(out), str(histories["B"]), "--json"])
+    assert result.exit_code == 0, result.output
+    files = json.loads(result.stdout)["files"]
+    assert files and {date.fromisoformat(f["date"]).weekday() for f in files} <= {0, 2}
+    assert "History changed since 3 Dec: weeks 1\u20138 rebuilt." in result.stderr
+    b = plan_json(str(histories["B"]))
+    assert sorted(f["key"] for f in files) == sorted(s["key"] for s in b["sessions"])
+
+
+def test_a_new_assessment_applies_at_the_next_plan(histories: dict[str, Path]) -> None:
+    before = plan_json(str(histories["A"]), "--start", START.isoformat())
+    first_test = "Run `chainfix assess` so the self-tests can set your starting rungs."
+    assert first_test in before["notes"]
+    runner = CliRunner()
+    tested = runner.invoke(
+        planning_cli(),
+        [
+            "assess",
+            "--date",
+            TODAY.isoformat(),
+            "--bridge-left",
+            "30",
+            "--bridge-right",
+            "10",
+            "--heel-raise-left",
+            "25",
+            "--heel-raise-right",
+            "12",
+            "--sorensen",
+            "90",
+        ],
+    )
+    assert tested.exit_code == 0, tested.output
+    after = plan_json(str(histories["A"]))
+    assert after["change"] == "self-tests changed since 3 Dec: weeks 1\u20138 rebuilt"
+    assert first_test not in after["notes"]
+    assert any(n.startswith("Retest your self-tests around") for n in after["notes"])
+    assert after["sessions"] != before["sessions"]

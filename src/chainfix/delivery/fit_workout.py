@@ -589,8 +589,8 @@ def resolve_watch_dir(watch_dir: Path | None = None, roots: Iterable[Path] | Non
         if found is None:
             raise DeliveryError(
                 f"{path} has no GARMIN/NewFiles folder, so the watch would not import the files",
-                hint="Point --watch-dir at the watch's drive, or use `chainfix sync fit DIR PATHS` to write "
-                "the files anywhere.",
+                hint="Point --watch-dir at the watch's drive, or use "
+                "`chainfix sync fit DIR PATHS` to write the files anywhere.",
             )
         return found
     searched = ", ".join(p.replace("{user}", _user() or "$USER") + "/*" for p in MOUNT_PARENTS)
@@ -600,7 +600,8 @@ def resolve_watch_dir(watch_dir: Path | None = None, roots: Iterable[Path] | Non
             f"no Garmin watch found: no GARMIN/NewFiles folder under {searched}",
             hint="Connect the watch by USB and wait until its drive is mounted, or give the "
             "folder with --watch-dir. Watches that connect over MTP have no drive: write the "
-            "files with `chainfix sync fit DIR PATHS` and copy them into GARMIN/NewFiles with an MTP file manager.",
+            "files with `chainfix sync fit DIR PATHS` and copy them into GARMIN/NewFiles with an "
+            "MTP file manager.",
         )
     if len(found_dirs) > 1:
         listed = ", ".join(str(p) for p in found_dirs)

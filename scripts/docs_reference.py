@@ -1,22 +1,16 @@
-"""Generate the reference parts of the docs from the code, so they never drift.
+"""The reference parts of the docs, generated from the code by cog, so they never drift.
 
-``python -m chainfix.docgen`` rewrites the generated blocks in ``docs/``; the tests fail when a
-generated block is out of date or a hook has no documentation.
+``cog -r -I scripts docs/cli.md docs/plugins.md docs/json.md`` rewrites the generated blocks;
+``tests/test_docs.py`` fails when one is out of date or a hook has no documentation.
 """
 
 from __future__ import annotations
 
 import inspect
-import re
-import sys
-from pathlib import Path
 
 import click
 
 from chainfix import hookspecs, plugins
-
-BEGIN = "<!-- [[[generated:{name}]]] -->"
-END = "<!-- [[[end:{name}]]] -->"
 
 
 def hooks_markdown() -> str:
@@ -79,34 +73,3 @@ def _is_builtin(cmd: click.Command) -> bool:
     """Commands chainfix itself defines; plugin commands are documented by their plugins."""
     module = getattr(cmd.callback, "__module__", "") or ""
     return module.startswith("chainfix.")
-
-
-GENERATORS = {"hooks": hooks_markdown, "cli": cli_markdown, "problem-kinds": problem_kinds_markdown}
-FILES = {"hooks": "docs/plugins.md", "cli": "docs/cli.md", "problem-kinds": "docs/json.md"}
-
-
-def render(text: str, name: str) -> str:
-    """Replace the generated block ``name`` in ``text`` with fresh output."""
-    begin, end = BEGIN.format(name=name), END.format(name=name)
-    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
-    block = f"{begin}\n{GENERATORS[name]().rstrip()}\n{end}"
-    if not pattern.search(text):
-        raise ValueError(f"no generated block {name!r}")
-    return pattern.sub(lambda _m: block, text)
-
-
-def main(root: Path) -> int:
-    changed = 0
-    for name, rel in FILES.items():
-        path = root / rel
-        old = path.read_text()
-        new = render(old, name)
-        if new != old:
-            path.write_text(new)
-            changed += 1
-            print(f"updated {rel}")
-    return changed
-
-
-if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path.cwd())

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from cogapp import Cog
 
 ROOT = Path(__file__).resolve().parents[1]

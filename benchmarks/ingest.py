@@ -3,7 +3,7 @@
     python benchmarks/ingest.py [--activities N] [--json FILE] [--repeat 3] [--sample 30]
 
 Generates (once; reused by parameters and generator code) a Garmin export of one-hour 1 Hz
-activities with :func:`chainfix.synth.bench.big_export` in a cache folder outside the repository
+activities with :func:`chainfix_synth.bench.big_export` in a cache folder outside the repository
 (``$CHAINFIX_BENCH_DIR``, else ``<tmp>/chainfix-bench``), then measures in one run:
 
 * **chainfix, end to end**: the real CLI (``chainfix analyze EXPORT -q``) as a subprocess, so
@@ -55,8 +55,10 @@ from typing import Any
 from baselines import fitdecode_full, fitparse_full
 
 import chainfix
-from chainfix.synth.bench import bench_persona, big_export
-from chainfix.synth.garmin_export import write_export
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from chainfix_synth.bench import bench_persona, big_export  # noqa: E402
+from chainfix_synth.garmin_export import write_export  # noqa: E402
 
 SIZES = (300, 1000, 3000)
 MAIN_SIZE = 3000

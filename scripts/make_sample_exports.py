@@ -28,10 +28,11 @@ try:
     import chainfix  # noqa: F401
 except ImportError:  # running from a checkout without installing
     sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "tests"))  # the synthetic-history generator is test code
 
-from chainfix.synth.fitfiles import activity_fit, gzipped  # noqa: E402
-from chainfix.synth.garmin_export import ExportManifest, write_export  # noqa: E402
-from chainfix.synth.personas import PlannedActivity, extra_activity, runner  # noqa: E402
+from chainfix_synth.fitfiles import activity_fit, gzipped  # noqa: E402
+from chainfix_synth.garmin_export import ExportManifest, write_export  # noqa: E402
+from chainfix_synth.personas import PlannedActivity, extra_activity, runner  # noqa: E402
 
 SEED = 20250106
 EXPORT_HZ = 0.2

@@ -18,8 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from chainfix.synth.bench import big_export
+from chainfix_synth.bench import big_export
 
 ACTIVITIES = 1500
 """Enough one-hour activities (recorded every 2 s) for three cache flushes before the end."""

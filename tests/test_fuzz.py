@@ -37,6 +37,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chainfix_synth.fitfiles import activity_fit, monitoring_fit
+from chainfix_synth.garmin_export import write_export
+from chainfix_synth.personas import extra_activity, runner
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
@@ -51,9 +54,6 @@ from chainfix.model import Activity, Origin, ReadProblem
 from chainfix.sources.archive import Member, walk_zip
 from chainfix.sources.base import Limits
 from chainfix.sources.garmin_json import parse_summaries
-from chainfix.synth.fitfiles import activity_fit, monitoring_fit
-from chainfix.synth.garmin_export import write_export
-from chainfix.synth.personas import extra_activity, runner
 from chainfix.testing.contract import activity_errors, problem_errors
 from tests.corpus import fitbytes
 

@@ -10,13 +10,13 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from chainfix_synth.garmin_export import ExportManifest, write_export
+from chainfix_synth.personas import runner
 from click.testing import CliRunner
 
 from chainfix.cli import cli
 from chainfix.ingest import IngestOptions, read_history
 from chainfix.model import History
-from chainfix.synth.garmin_export import ExportManifest, write_export
-from chainfix.synth.personas import runner
 
 PERSONA = runner(weeks=6, seed=11)
 

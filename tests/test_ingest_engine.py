@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from chainfix_synth.garmin_export import write_export
+from chainfix_synth.personas import runner
 
 import chainfix.ingest as ingest
 from chainfix.codec import activity_to_dict, problem_to_dict
@@ -33,8 +35,6 @@ from chainfix.sources.archive import (
 )
 from chainfix.sources.base import BlobLoadError, FitBlob, Limits, ReadOptions, Source
 from chainfix.sources.fitfiles import FileLoad
-from chainfix.synth.garmin_export import write_export
-from chainfix.synth.personas import runner
 from tests.conftest import real_fit_files
 
 

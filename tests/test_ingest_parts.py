@@ -14,12 +14,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from chainfix_synth.garmin_export import ExportManifest, write_export
+from chainfix_synth.personas import runner
 
 from chainfix.codec import activity_to_dict, problem_to_dict
 from chainfix.ingest import IngestOptions, IngestStats, read_history
 from chainfix.sources.base import Limits
-from chainfix.synth.garmin_export import ExportManifest, write_export
-from chainfix.synth.personas import runner
 
 PERSONA = runner(weeks=8, seed=5)
 

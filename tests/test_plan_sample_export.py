@@ -13,10 +13,10 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from chainfix_synth.personas import runner
 from click.testing import CliRunner
 
 from chainfix.cli import cli
-from chainfix.synth.personas import runner
 from tests.test_planning_support import Calendar, Persona, check_plan
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -104,8 +104,8 @@ def test_second_run_reconciles_the_stored_plan(tmp_path: Path) -> None:
 
 def test_plan_reads_real_fit_files(tmp_path: Path) -> None:
     """End to end: synthetic runner FIT files -> analysis priorities -> plan on hard days."""
-    from chainfix.synth import runner
-    from chainfix.synth.fitfiles import activity_fit
+    from chainfix_synth import runner
+    from chainfix_synth.fitfiles import activity_fit
 
     persona = runner(weeks=10, start=date(2026, 9, 7))
     for i, activity in enumerate(persona.activities):

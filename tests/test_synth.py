@@ -20,15 +20,15 @@ import fitdecode
 import fitparse
 import numpy as np
 import pytest
+from chainfix_synth import corrupt, personas
+from chainfix_synth.bench import big_export
+from chainfix_synth.fitfiles import activity_fit, monitoring_fit, planned_laps
+from chainfix_synth.garmin_export import TYPE_KEYS, write_export
+from chainfix_synth.personas import PlannedActivity, extra_activity
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chainfix.fit.encode import FitEncodeError, FitWriter, degrees_to_semicircles
-from chainfix.synth import corrupt, personas
-from chainfix.synth.bench import big_export
-from chainfix.synth.fitfiles import activity_fit, monitoring_fit, planned_laps
-from chainfix.synth.garmin_export import TYPE_KEYS, write_export
-from chainfix.synth.personas import PlannedActivity, extra_activity
 
 REPO = Path(__file__).resolve().parents[1]
 T0 = datetime(2025, 5, 4, 7, 30, tzinfo=UTC)

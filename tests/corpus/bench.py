@@ -18,10 +18,11 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from chainfix_synth.fitfiles import activity_fit, gzipped, monitoring_fit
+from chainfix_synth.garmin_export import write_export
+from chainfix_synth.personas import extra_activity, runner
+
 from chainfix.model import History, ProblemKind, Severity
-from chainfix.synth.fitfiles import activity_fit, gzipped, monitoring_fit
-from chainfix.synth.garmin_export import write_export
-from chainfix.synth.personas import extra_activity, runner
 from tests.conftest import REAL_DIR
 from tests.corpus import zipbytes
 from tests.corpus.zipbytes import Entry

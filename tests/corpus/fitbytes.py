@@ -1,9 +1,9 @@
 """Byte surgery on FIT files, for the bad-input corpus and the fuzzers.
 
 Everything here works on one plain (unchained) FIT file as written by
-:mod:`chainfix.synth.fitfiles` and returns new bytes. "Repaired" results carry a header data size,
+:mod:`chainfix_synth.fitfiles` and returns new bytes. "Repaired" results carry a header data size,
 header CRC and file CRC that match their records, so the damage left is exactly the one intended.
-Record walking reuses :func:`chainfix.synth.corrupt.records`.
+Record walking reuses :func:`chainfix_synth.corrupt.records`.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from chainfix_synth.corrupt import Record, records
 from fastcrc import crc16
 from fitparse.profile import MESSAGE_TYPES
-
-from chainfix.synth.corrupt import Record, records
 
 __all__ = [
     "WIDTHS",

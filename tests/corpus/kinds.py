@@ -17,9 +17,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from chainfix_synth import corrupt
+
 from chainfix.fit.encode import fit_timestamp
 from chainfix.model import Activity, History
-from chainfix.synth import corrupt
 from tests.corpus import fitbytes, zipbytes
 from tests.corpus.bench import Bad, Case, Goods, Kind, Layout, Mix, Outcome, real_bytes
 from tests.corpus.zipbytes import Entry

@@ -15,9 +15,9 @@ from typing import Any
 import chainfix.garmin_client as adapter
 import pytest
 from chainfix import plugins
-from chainfix.synth.fitfiles import activity_fit
-from chainfix.synth.personas import PlannedActivity, runner
 from chainfix.testing.fake_garmin import FakeGarminConnect, localhost_only
+from chainfix_synth.fitfiles import activity_fit
+from chainfix_synth.personas import PlannedActivity, runner
 
 from chainfix_garmin_connect import pull as pull_module
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import pytest
 from chainfix.cli import cli
-from chainfix.synth.personas import PlannedActivity
+from chainfix_synth.personas import PlannedActivity
 from click.testing import CliRunner
 from conftest import Account
 

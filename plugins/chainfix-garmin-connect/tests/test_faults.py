@@ -22,8 +22,8 @@ from chainfix.errors import (
     GarminRateLimitError,
     GarminUnavailableError,
 )
-from chainfix.synth.personas import PlannedActivity
 from chainfix.testing.fake_garmin import FAULT_KINDS, FakeGarminConnect
+from chainfix_synth.personas import PlannedActivity
 from conftest import Account
 
 from chainfix_garmin_connect.library import Library, default_library

@@ -12,7 +12,7 @@ import pytest
 from chainfix.errors import GarminAuthError, GarminRateLimitError, UsageError
 from chainfix.garmin_client import GarminConnect
 from chainfix.paths import library_dir
-from chainfix.synth.personas import PlannedActivity
+from chainfix_synth.personas import PlannedActivity
 from conftest import Account
 
 from chainfix_garmin_connect import pull as pull_module

@@ -13,8 +13,8 @@ from chainfix.garmin_client import GarminConnect
 from chainfix.ingest import IngestOptions, read_history
 from chainfix.model import Activity, ReadProblem
 from chainfix.sources.base import FitBlob, ReadOptions
-from chainfix.synth.personas import PlannedActivity
 from chainfix.testing.contract import activity_errors, check_source
+from chainfix_synth.personas import PlannedActivity
 from conftest import Account, api_summary
 
 from chainfix_garmin_connect import GARMIN_CONNECT

@@ -3,14 +3,14 @@
 Used by tests, ``scripts/make_sample_exports.py`` and the benchmarks. Everything is seeded, so the
 same arguments always give the same bytes.
 
-- :mod:`chainfix.synth.personas` plans activities (:class:`PlannedActivity`) for a persona.
-- :mod:`chainfix.synth.fitfiles` turns a plan into FIT bytes (activity, monitoring).
-- :mod:`chainfix.synth.corrupt` makes damaged variants of FIT bytes.
-- :mod:`chainfix.synth.garmin_export` writes a Garmin Connect account export and its manifest.
-- :mod:`chainfix.synth.bench` writes a large export for the benchmarks.
+- :mod:`chainfix_synth.personas` plans activities (:class:`PlannedActivity`) for a persona.
+- :mod:`chainfix_synth.fitfiles` turns a plan into FIT bytes (activity, monitoring).
+- :mod:`chainfix_synth.corrupt` makes damaged variants of FIT bytes.
+- :mod:`chainfix_synth.garmin_export` writes a Garmin Connect account export and its manifest.
+- :mod:`chainfix_synth.bench` writes a large export for the benchmarks.
 """
 
-from chainfix.synth.personas import (
+from chainfix_synth.personas import (
     Device,
     Persona,
     PlannedActivity,

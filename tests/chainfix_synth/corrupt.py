@@ -1,6 +1,6 @@
 """Byte-level damage for FIT files, to test that readers report problems instead of crashing.
 
-Every function takes valid FIT bytes (as written by :mod:`chainfix.synth.fitfiles`) and returns
+Every function takes valid FIT bytes (as written by :mod:`chainfix_synth.fitfiles`) and returns
 new bytes; the input is never modified.
 """
 

@@ -35,9 +35,9 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any, Literal, Protocol
 
-from chainfix.synth import corrupt
-from chainfix.synth.fitfiles import activity_fit, monitoring_fit, planned_laps
-from chainfix.synth.personas import Persona, PlannedActivity, PlannedSet, extra_activity
+from chainfix_synth import corrupt
+from chainfix_synth.fitfiles import activity_fit, monitoring_fit, planned_laps
+from chainfix_synth.personas import Persona, PlannedActivity, PlannedSet, extra_activity
 
 __all__ = [
     "ExportManifest",

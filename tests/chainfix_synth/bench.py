@@ -3,7 +3,7 @@
 ``big_export(path)`` writes about 300 MB of FIT (3,000 activities x 3,601 records) streamed into
 nested zips, one file in memory at a time. Run it as a script to time it::
 
-    python -m chainfix.synth.bench /tmp/big-export.zip --activities 3000
+    python -m chainfix_synth.bench /tmp/big-export.zip --activities 3000
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from chainfix.synth.garmin_export import ExportManifest, write_export
-from chainfix.synth.personas import Persona, _Planner
+from chainfix_synth.garmin_export import ExportManifest, write_export
+from chainfix_synth.personas import Persona, _Planner
 
 __all__ = ["big_export", "bench_persona"]
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from chainfix.fit.encode import FitWriter, degrees_to_semicircles, encode_rows
-from chainfix.synth.personas import Device, PlannedActivity
+from chainfix_synth.personas import Device, PlannedActivity
 
 __all__ = ["Track", "activity_fit", "gzipped", "monitoring_fit", "planned_laps", "track"]
 

@@ -8,8 +8,9 @@ from datetime import date, timedelta
 from click.testing import CliRunner
 from test_planning_support import planning_cli
 
+from chainfix.paths import assessments_path
 from chainfix.planning import SelfTestResults, evaluate, latest_assessment
-from chainfix.planning.assessment import assessments_path, load_results
+from chainfix.planning.assessment import load_results
 
 
 def test_interactive_walk_through() -> None:

@@ -45,11 +45,12 @@ from chainfix.errors import (
     MissingExtraError,
     UsageError,
 )
+from chainfix.paths import GARMIN_TOKEN_FILE, garmin_dir, garmin_token_file
 
 API_URL_ENV = "CHAINFIX_GARMIN_API_URL"
 """Environment variable: Connect API base URL to use instead of ``https://connectapi.garmin.com``."""
 
-TOKEN_FILE = "garmin_tokens.json"
+TOKEN_FILE = GARMIN_TOKEN_FILE
 """garminconnect's token file name inside the token folder."""
 
 SUPPORTED = ">=0.3.20,<0.4"
@@ -192,14 +193,12 @@ def _gc_version() -> str:
 
 def token_dir() -> Path:
     """The token folder, ``<user dir>/garmin`` (created 0700)."""
-    from chainfix.paths import garmin_dir
-
     return garmin_dir()
 
 
 def token_file(folder: Path | None = None) -> Path:
     """The token file inside ``folder`` (default :func:`token_dir`)."""
-    return (folder or token_dir()) / TOKEN_FILE
+    return garmin_token_file(folder)
 
 
 def has_tokens(folder: Path | None = None) -> bool:
@@ -222,7 +221,7 @@ def _secure(folder: Path) -> None:
     """Enforce 0700 on the token folder and 0600 on the token file."""
     try:
         os.chmod(folder, 0o700)
-        path = folder / TOKEN_FILE
+        path = token_file(folder)
         if path.exists():
             os.chmod(path, 0o600)
     except OSError as exc:

@@ -12,6 +12,8 @@ from pathlib import Path
 import platformdirs
 
 ENV_HOME = "CHAINFIX_HOME"
+GARMIN_TOKEN_FILE = "garmin_tokens.json"
+"""The file name garminconnect gives its token store."""
 
 
 def user_dir(create: bool = True) -> Path:
@@ -54,6 +56,27 @@ def garmin_dir(create: bool = True) -> Path:
 def ledger_path() -> Path:
     """SQLite ledger of workouts uploaded to Garmin Connect."""
     return user_dir() / "ledger.sqlite"
+
+
+def plan_path() -> Path:
+    """The current plan and its state (JSON)."""
+    return user_dir() / "plan.json"
+
+
+def assessments_path() -> Path:
+    """Every self-test result, oldest first (JSON)."""
+    return user_dir() / "assessments.json"
+
+
+def override_file(name: str) -> Path:
+    """A data file a coach drops into the user folder to replace a built-in one
+    (``dosing.toml``, ``exercises.csv``, ``garmin-exercise-catalog.json`` ...)."""
+    return user_dir(create=False) / name
+
+
+def garmin_token_file(folder: Path | None = None) -> Path:
+    """garminconnect's token store (in ``folder``, default :func:`garmin_dir`)."""
+    return (folder or garmin_dir()) / GARMIN_TOKEN_FILE
 
 
 def library_dir() -> Path:

@@ -43,7 +43,7 @@ def doctor_report() -> dict[str, object]:
         "user_dir": str(home),
         "user_dir_exists": home.exists(),
         "cache_exists": paths.cache_path().exists() if home.exists() else False,
-        "garmin_tokens_present": (home / "garmin" / "garmin_tokens.json").exists(),
+        "garmin_tokens_present": paths.garmin_token_file(home / "garmin").exists(),
         "plugins": {
             name: ("error: " + info.error) if info.error else "ok"
             for name, info in host.infos.items()

@@ -213,9 +213,9 @@ def load_catalog(path: Path | None = None) -> ExerciseCatalog:
     either shape); 3. ``chainfix/data/garmin-exercise-catalog.json`` when the package ships it;
     4. the catalogue bundled with garminconnect (``garminconnect.exercises``, 1,527 rows).
     """
-    from chainfix.paths import user_dir
+    from chainfix.paths import override_file
 
-    candidates: list[Path] = [path] if path is not None else [user_dir(create=False) / CATALOG_FILE]
+    candidates: list[Path] = [path] if path is not None else [override_file(CATALOG_FILE)]
     for candidate in candidates:
         if candidate.is_file():
             return _read_catalog_file(candidate)

@@ -18,10 +18,9 @@ from typing import Any
 
 from chainfix.atomic import write_atomic
 from chainfix.errors import DataFileError, UsageError
-from chainfix.paths import user_dir
+from chainfix.paths import assessments_path
 from chainfix.planning.rules import AssessmentRules, Outcome, load_assessment_rules
 
-ASSESSMENTS_FILE = "assessments.json"
 BRIDGE_RESULTS: tuple[str, ...] = ("30", "10", "fail")
 """Single-leg glute bridge answers: steady 30 s, steady 10 s only, or failed."""
 _BRIDGE_SECONDS = {"30": 30.0, "10": 10.0, "fail": 0.0}
@@ -236,10 +235,6 @@ def evaluate(results: SelfTestResults, rules: AssessmentRules | None = None) -> 
 # ---------------------------------------------------------------------------------------------
 # Storage
 # ---------------------------------------------------------------------------------------------
-
-
-def assessments_path() -> Path:
-    return user_dir() / ASSESSMENTS_FILE
 
 
 def results_to_dict(results: SelfTestResults) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from chainfix.errors import DataFileError
 from chainfix.model import MUSCLE_GROUPS
-from chainfix.paths import user_dir
+from chainfix.paths import override_file
 
 CATALOGUE_FILE = "exercises.csv"
 
@@ -418,7 +418,7 @@ def load_catalogue(
     ]
     paths: list[Path] = []
     if include_user:
-        user_file = user_dir(create=False) / CATALOGUE_FILE
+        user_file = override_file(CATALOGUE_FILE)
         if user_file.is_file():
             paths.append(user_file)
     paths.extend(Path(p) for p in extra)

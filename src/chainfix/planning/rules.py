@@ -17,7 +17,7 @@ from typing import Any
 
 from chainfix.errors import DataFileError
 from chainfix.model import LEVELS
-from chainfix.paths import user_dir
+from chainfix.paths import override_file
 
 """Athlete levels of rule R1, easiest first."""
 
@@ -107,7 +107,7 @@ class _Table:
 
 def _load(name: str, path: Path | None) -> tuple[dict[str, Any], str]:
     """Read ``path``, else ``<user dir>/<name>``, else the built-in file."""
-    candidates = [path] if path is not None else [user_dir(create=False) / name]
+    candidates = [path] if path is not None else [override_file(name)]
     for candidate in candidates:
         if candidate is not None and candidate.is_file():
             try:

@@ -18,9 +18,8 @@ from typing import Any
 from chainfix.atomic import write_atomic
 from chainfix.errors import DataFileError
 from chainfix.model import Plan, Workout, WorkoutStep
-from chainfix.paths import user_dir
+from chainfix.paths import plan_path
 
-PLAN_FILE = "plan.json"
 SCHEMA = 1
 
 
@@ -248,11 +247,6 @@ def plan_from_dict(data: Mapping[str, Any], state: Mapping[str, Any] | None = No
         notes=tuple(data.get("notes", ())),
         state=plan_state,
     )
-
-
-def plan_path() -> Path:
-    """Where the current plan and its state are kept."""
-    return user_dir() / PLAN_FILE
 
 
 def save_plan(plan: TrackedPlan, path: Path | None = None) -> Path:

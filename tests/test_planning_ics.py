@@ -8,7 +8,6 @@ import icalendar
 
 from chainfix.model import Plan, Workout, WorkoutStep
 from chainfix.planning import AthleteProfile, make_plan, plan_to_ics
-from chainfix.planning.ics import escape_text, fold
 
 STAMP = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -49,12 +48,6 @@ def test_lines_are_crlf_and_at_most_75_octets() -> None:
 
 
 def test_escaping_and_folding_of_awkward_text() -> None:
-    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    long = "DESCRIPTION:" + "Sørensen hold, 30 s; ü " * 20
-    parts = fold(long)
-    assert all(len(p.encode("utf-8")) <= 75 for p in parts)
-    assert all(p.startswith(" ") for p in parts[1:])
-    assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == long
     step = WorkoutStep(
         "x", "Hip thrust, bench; banded \\ test", "hip_raise", "hip_raise", 3, reps=10
     )

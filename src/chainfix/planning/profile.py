@@ -1,19 +1,20 @@
 """The athlete profile: level, equipment, days, races, phase, pain flags, sitting hours.
 
 Stored as TOML at :func:`chainfix.paths.profile_path`. Read with :mod:`tomllib`; written with the
-small writer in this module (:func:`dumps_toml`), atomically: a temporary file in the same folder
+tomli-w (:func:`dumps_toml`), atomically: a temporary file in the same folder
 is written, flushed to disk and renamed over the old one, so a crash never leaves half a profile.
 """
 
 from __future__ import annotations
 
-import math
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+import tomli_w
 
 from chainfix.atomic import write_atomic
 from chainfix.errors import ProfileError
@@ -180,93 +181,17 @@ def parse_pain(value: str | Sequence[str] | None, flags: Sequence[str]) -> tuple
 # ---------------------------------------------------------------------------------------------
 
 
-def _toml_string(value: str) -> str:
-    out = ['"']
-    escapes = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\b": "\\b"}
-    escapes["\f"] = "\\f"
-    for ch in value:
-        if ch in escapes:
-            out.append(escapes[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def _toml_key(key: str) -> str:
-    if key and all(ch.isascii() and (ch.isalnum() or ch in "_-") for ch in key):
-        return key
-    return _toml_string(key)
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            raise ValueError("TOML cannot hold NaN or infinity here")
-        return repr(value)
-    if isinstance(value, str):
-        return _toml_string(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, Mapping):
-        return (
-            "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
-        )
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
-
-
 def dumps_toml(data: Mapping[str, Any]) -> str:
-    """A small TOML writer: scalars, dates, lists, tables and arrays of tables.
-
-    Scalars and inline lists come first, then ``[table]`` sections, then ``[[array]]`` entries,
-    as TOML requires. ``None`` values are left out.
-    """
-    lines: list[str] = []
-    _dump_table(data, [], lines)
-    return "\n".join(lines).lstrip("\n") + "\n"
+    """``data`` as TOML (tomli-w), leaving out ``None`` values, which TOML cannot hold."""
+    return tomli_w.dumps(_without_none(data))
 
 
-def _is_table_array(value: Any) -> bool:
-    return (
-        isinstance(value, list | tuple)
-        and bool(value)
-        and all(isinstance(v, Mapping) for v in value)
-    )
-
-
-def _dump_table(data: Mapping[str, Any], path: list[str], lines: list[str]) -> None:
-    tables: list[tuple[str, Mapping[str, Any]]] = []
-    arrays: list[tuple[str, Sequence[Mapping[str, Any]]]] = []
-    for key, value in data.items():
-        if value is None:
-            continue
-        if isinstance(value, Mapping):
-            tables.append((key, value))
-        elif _is_table_array(value):
-            arrays.append((key, value))
-        else:
-            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
-    for key, value in tables:
-        sub = [*path, key]
-        lines.append("")
-        lines.append("[" + ".".join(_toml_key(k) for k in sub) + "]")
-        _dump_table(value, sub, lines)
-    for key, items in arrays:
-        sub = [*path, key]
-        for item in items:
-            lines.append("")
-            lines.append("[[" + ".".join(_toml_key(k) for k in sub) + "]]")
-            _dump_table(item, sub, lines)
+def _without_none(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_without_none(v) for v in value if v is not None]
+    return value
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+import pytest
 from click.testing import CliRunner
 from test_planning_support import planning_cli
 
@@ -13,6 +14,13 @@ from chainfix.planning import SelfTestResults, evaluate, latest_assessment
 from chainfix.planning.assessment import load_results
 
 
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CliRunner's input stands in for a person at a terminal."""
+    monkeypatch.setattr("chainfix.cli.assess.can_prompt", lambda: True)
+
+
+@pytest.mark.usefixtures("terminal")
 def test_interactive_walk_through() -> None:
     answers = "\n".join(
         [
@@ -84,6 +92,7 @@ def test_flags_without_prompts_and_json() -> None:
     assert [a["date"] for a in json.loads(shown.output)["assessments"]] == ["2026-11-01"]
 
 
+@pytest.mark.usefixtures("terminal")
 def test_everything_skipped_stores_nothing() -> None:
     result = CliRunner().invoke(planning_cli(), ["assess"], input="\n\n\n\n\n\n")
     assert result.exit_code == 0, result.output

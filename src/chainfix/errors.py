@@ -16,6 +16,8 @@ class ChainfixError(Exception):
     """Base class. ``hint`` tells the user what to do about it."""
 
     hint: str = ""
+    exit_code: int = 1
+    """The command's exit code when this error ends it (README: 1 fatal, 2 usage)."""
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
@@ -29,6 +31,8 @@ class ChainfixError(Exception):
 
 class UsageError(ChainfixError):
     """The user asked for something that cannot work (bad path, bad option combination)."""
+
+    exit_code = 2
 
 
 class NothingToReadError(ChainfixError):
@@ -54,6 +58,13 @@ class ProfileError(ChainfixError):
     """The athlete profile is missing or invalid."""
 
     hint = "Run `chainfix profile --help` to set it."
+
+
+class ProfileValueError(ProfileError):
+    """A value given for the profile (a date, equipment, a pain area ...) is not one chainfix
+    knows; the message names the allowed values."""
+
+    exit_code = 2
 
 
 class DeliveryError(ChainfixError):

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from chainfix import __version__, plugins
-from chainfix.cli.common import EXIT_FATAL
+from chainfix.cli.common import EXIT_FATAL, EXIT_INTERRUPTED, EXIT_USAGE
 from chainfix.errors import ChainfixError
 
 COMMAND_MODULES: tuple[str, ...] = (
@@ -50,6 +50,24 @@ class FatalError(click.ClickException):
             click.echo(self.hint, err=True)
 
 
+class UsageFailure(FatalError):
+    """A ChainfixError about what the user asked for (bad value or combination): exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+
+class Interrupted(click.ClickException):
+    """Ctrl-C: one line, exit 130 (128 + SIGINT), as shells expect."""
+
+    exit_code = EXIT_INTERRUPTED
+
+    def __init__(self) -> None:
+        super().__init__("interrupted; what was read is kept — run the same command again")
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.message, err=True)
+
+
 class ChainfixGroup(click.Group):
     """Adds plugin commands before running and turns ChainfixError into a clean exit."""
 
@@ -65,7 +83,10 @@ class ChainfixGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ChainfixError as exc:
-            raise FatalError(exc) from exc
+            failure = UsageFailure if exc.exit_code == EXIT_USAGE else FatalError
+            raise failure(exc) from exc
+        except KeyboardInterrupt:
+            raise Interrupted() from None
 
 
 @click.group(cls=ChainfixGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -6,6 +6,7 @@ it records them without asking. Results are stored with their date in the user f
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime
 from typing import Any
 
@@ -68,8 +69,19 @@ def _count_prompt(text: str, unit: str = "reps", maximum: float = 500) -> float 
     return click.prompt(text, type=CountOrSkip(unit, maximum), default="skip", show_default=True)
 
 
+def can_prompt() -> bool:
+    """Whether someone can answer prompts (standard input is a terminal)."""
+    return sys.stdin.isatty()
+
+
 def ask(day: date) -> SelfTestResults:
-    """Walk through the tests with prompts."""
+    """Walk through the tests with prompts (a terminal is needed to answer them)."""
+    if not can_prompt():
+        raise click.UsageError(
+            "no terminal to ask the self-test questions: give the results as options, e.g. "
+            "chainfix assess --bridge-left 30 --bridge-right 10 --heel-raise-left 25 "
+            "--heel-raise-right 22 --sorensen 90 (see chainfix assess --help)"
+        )
     rules = load_assessment_rules()
     click.echo(SAFETY)
     click.echo("")

@@ -157,6 +157,12 @@ def register(cli: click.Group) -> None:
             by_date: dict[date, Any] = {} if clear_races else {r.date: r for r in current.races}
             for text in races:
                 race = parse_race(text)
+                if race.date < date.today():
+                    raise click.BadParameter(
+                        f"{race.date.isoformat()} is in the past: give a coming race date "
+                        "(YYYY-MM-DD, optionally :A or :B)",
+                        param_hint="'--race'",
+                    )
                 by_date[race.date] = race
             changes["races"] = tuple(sorted(by_date.values(), key=lambda r: r.date))
         if not changes:

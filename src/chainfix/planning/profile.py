@@ -17,7 +17,7 @@ from typing import Any
 import tomli_w
 
 from chainfix.atomic import write_atomic
-from chainfix.errors import ProfileError
+from chainfix.errors import ProfileError, ProfileValueError
 from chainfix.paths import profile_path
 from chainfix.planning.rules import LEVELS, PHASES, words_of
 
@@ -90,12 +90,12 @@ def parse_days(value: str | Sequence[str] | None) -> tuple[str, ...]:
     for word in words_of(value):
         short = word[:3]
         if short not in WEEKDAYS or (len(word) > 3 and not _full_day(word)):
-            raise ProfileError(
+            raise ProfileValueError(
                 f"{word!r} is not a weekday", hint=f"Use {','.join(WEEKDAYS)} (or full names)."
             )
         out.add(short)
     if not out and value:
-        raise ProfileError("no weekday given", hint=f"Use {','.join(WEEKDAYS)}.")
+        raise ProfileValueError("no weekday given", hint=f"Use {','.join(WEEKDAYS)}.")
     return tuple(d for d in WEEKDAYS if d in out)
 
 
@@ -110,12 +110,12 @@ def parse_race(text: str) -> Race:
     try:
         day = date.fromisoformat(parts[0].strip())
     except ValueError:
-        raise ProfileError(
+        raise ProfileValueError(
             f"{parts[0]!r} is not a date", hint="Give races as YYYY-MM-DD, optionally :A or :B."
         ) from None
     priority = parts[1].strip().upper() if len(parts) > 1 and parts[1].strip() else "A"
     if priority not in RACE_PRIORITIES:
-        raise ProfileError(f"race priority {priority!r} must be A or B")
+        raise ProfileValueError(f"race priority {priority!r} must be A or B")
     name = parts[2].strip() if len(parts) > 2 else ""
     return Race(date=day, priority=priority, name=name)
 
@@ -127,14 +127,16 @@ def parse_level(value: str | None) -> str | None:
     if level in ("auto", "none"):
         return None
     if level not in LEVELS:
-        raise ProfileError(f"{value!r} is not a level", hint=f"Use one of {', '.join(LEVELS)}.")
+        hint = f"Use one of {', '.join(LEVELS)}."
+        raise ProfileValueError(f"{value!r} is not a level", hint=hint)
     return level
 
 
 def parse_phase(value: str) -> str:
     phase = value.strip().lower()
     if phase not in PHASES:
-        raise ProfileError(f"{value!r} is not a phase", hint=f"Use one of {', '.join(PHASES)}.")
+        hint = f"Use one of {', '.join(PHASES)}."
+        raise ProfileValueError(f"{value!r} is not a phase", hint=hint)
     return phase
 
 
@@ -155,7 +157,7 @@ def normalise_equipment(
         names = list(gym) if name == "gym" else [name]
         for n in names:
             if known_set is not None and n not in known_set:
-                raise ProfileError(
+                raise ProfileValueError(
                     f"unknown equipment {word!r}",
                     hint=f"Known equipment: {', '.join(sorted(known_set | {'gym'}))}.",
                 )
@@ -170,7 +172,7 @@ def parse_pain(value: str | Sequence[str] | None, flags: Sequence[str]) -> tuple
         if word in ("none", "no"):
             continue
         if word not in flags:
-            raise ProfileError(f"unknown pain flag {word!r}", hint=f"Use {', '.join(flags)}.")
+            raise ProfileValueError(f"unknown pain flag {word!r}", hint=f"Use {', '.join(flags)}.")
         if word not in out:
             out.append(word)
     return tuple(out)

@@ -29,6 +29,8 @@ def cli_markdown(group: click.Group | None = None) -> str:
     from chainfix.cli import cli
 
     root = group or cli
+    if hasattr(root, "load_everything"):
+        root.load_everything()  # the root loads its commands lazily
     lines: list[str] = []
     hidden = _hide_plugin_commands(root)
 

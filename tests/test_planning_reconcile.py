@@ -23,10 +23,9 @@ from chainfix.planning import (
     load_plan,
     make_plan,
     plan_to_dict,
-    reconcile,
     save_plan,
 )
-from chainfix.planning.reconcile import fit_step_layout, match_sets
+from chainfix.planning.reconcile import fit_step_layout, match_sets, reconcile
 
 START = date(2026, 12, 7)
 RUNNER = Persona(

@@ -1,10 +1,32 @@
 """chainfix: read a training history, measure how quad-dominant it is, plan posterior-chain work."""
 
-from chainfix.hookspecs import hookimpl
-from chainfix.model import Activity, History, Origin, ReadProblem, StrengthSet
-from chainfix.sources.base import Source
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from chainfix.hookspecs import hookimpl
+    from chainfix.model import Activity, History, Origin, ReadProblem, StrengthSet
+    from chainfix.sources.base import Source
+
+_LAZY = {
+    "hookimpl": "chainfix.hookspecs",
+    "Activity": "chainfix.model",
+    "History": "chainfix.model",
+    "Origin": "chainfix.model",
+    "ReadProblem": "chainfix.model",
+    "StrengthSet": "chainfix.model",
+    "Source": "chainfix.sources.base",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The domain types load on first use, so ``chainfix --version`` imports nothing else."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'chainfix' has no attribute {name!r}")
 
 __all__ = [
     "Activity",

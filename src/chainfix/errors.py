@@ -12,11 +12,23 @@ if TYPE_CHECKING:
     from chainfix.model import History
 
 
+EXIT_OK = 0
+"""Everything was read."""
+EXIT_FATAL = 1
+"""Nothing usable, or a fatal error (one line and what to do)."""
+EXIT_USAGE = 2
+"""A usage error: an unknown option, a bad value, a missing path."""
+EXIT_PARTIAL = 3
+"""The job was done, but some files could not be read (each is listed)."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (128 + SIGINT)."""
+
+
 class ChainfixError(Exception):
     """Base class. ``hint`` tells the user what to do about it."""
 
     hint: str = ""
-    exit_code: int = 1
+    exit_code: int = EXIT_FATAL
     """The command's exit code when this error ends it (README: 1 fatal, 2 usage)."""
 
     def __init__(self, message: str, hint: str | None = None) -> None:
@@ -32,7 +44,7 @@ class ChainfixError(Exception):
 class UsageError(ChainfixError):
     """The user asked for something that cannot work (bad path, bad option combination)."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class NothingToReadError(ChainfixError):
@@ -64,7 +76,7 @@ class ProfileValueError(ProfileError):
     """A value given for the profile (a date, equipment, a pain area ...) is not one chainfix
     knows; the message names the allowed values."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class DeliveryError(ChainfixError):

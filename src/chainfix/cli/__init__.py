@@ -11,22 +11,24 @@ from typing import Any
 
 import click
 
-from chainfix import __version__, plugins
-from chainfix.cli.common import EXIT_FATAL, EXIT_INTERRUPTED, EXIT_USAGE
-from chainfix.errors import ChainfixError
+from chainfix import __version__
+from chainfix.errors import EXIT_FATAL, EXIT_INTERRUPTED, EXIT_USAGE, ChainfixError
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "chainfix.cli.activities",
-    "chainfix.cli.analyze",
-    "chainfix.cli.plugins_cmd",
-    "chainfix.cli.doctor",
-    "chainfix.cli.garmin",
-    "chainfix.cli.sync",
-    "chainfix.cli.plugin_new",
-    "chainfix.cli.profile",
-    "chainfix.cli.assess",
-    "chainfix.cli.plan",
-)
+COMMANDS: dict[str, str] = {
+    "activities": "chainfix.cli.activities",
+    "analyze": "chainfix.cli.analyze",
+    "assess": "chainfix.cli.assess",
+    "doctor": "chainfix.cli.doctor",
+    "garmin": "chainfix.cli.garmin",
+    "plan": "chainfix.cli.plan",
+    "plugin": "chainfix.cli.plugin_new",
+    "plugins": "chainfix.cli.plugins_cmd",
+    "profile": "chainfix.cli.profile",
+    "sources": "chainfix.cli.plugins_cmd",
+    "sync": "chainfix.cli.sync",
+}
+"""Built-in command name -> the module whose ``register(cli)`` adds it. Modules load when their
+command runs, so ``chainfix --version`` imports none of them."""
 
 
 class FatalError(click.ClickException):
@@ -69,15 +71,42 @@ class Interrupted(click.ClickException):
 
 
 class ChainfixGroup(click.Group):
-    """Adds plugin commands before running and turns ChainfixError into a clean exit."""
+    """Loads command modules when they are needed, adds plugin commands, and turns
+    ChainfixError into a clean exit.
 
-    _plugin_commands_added = False
+    A built-in command that is not a group loads its own module only. Listing the commands
+    (``--help``), a built-in group (plugins may add subcommands to it) or an unknown name load
+    every built-in command and then the plugins' commands.
+    """
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        if not ChainfixGroup._plugin_commands_added:
-            ChainfixGroup._plugin_commands_added = True
-            plugins.register_commands(self)
-        return super().main(*args, **kwargs)
+    lazy: dict[str, str] = {}
+    _everything_loaded = False
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in self.lazy:
+            importlib.import_module(self.lazy[cmd_name]).register(self)
+            command = super().get_command(ctx, cmd_name)
+        if command is None or isinstance(command, click.Group):
+            self.load_everything()
+            command = super().get_command(ctx, cmd_name)
+        return command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self.load_everything()
+        return super().list_commands(ctx)
+
+    def load_everything(self) -> None:
+        """Every built-in command, then the plugins' commands (once)."""
+        if self._everything_loaded:
+            return
+        self._everything_loaded = True
+        for name, module in self.lazy.items():
+            if name not in self.commands:
+                importlib.import_module(module).register(self)
+        from chainfix import plugins
+
+        plugins.register_commands(self)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -100,8 +129,7 @@ def cli() -> None:
     """
 
 
-for _module in COMMAND_MODULES:
-    importlib.import_module(_module).register(cli)
+cli.lazy = COMMANDS
 
 
 def main() -> None:

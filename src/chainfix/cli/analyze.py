@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from chainfix import app
 from chainfix.cli.common import (
     both_to_stdout,
     exit_code,
@@ -99,6 +98,8 @@ def analyze(
     The JSON holds every number (schema: docs/analysis-json.md); the CSV has one row per
     muscle group. A record of logged work, not an injury prediction.
     """
+    from chainfix import app
+
     both_to_stdout(json_out, csv_out)
     history = load_history(**kwargs)
     problems = [problem_to_dict(p) for p in history.problems]

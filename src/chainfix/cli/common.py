@@ -6,30 +6,32 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
-from chainfix import app
-from chainfix.app import ReadSettings
-from chainfix.model import History
+from chainfix.errors import EXIT_OK, EXIT_PARTIAL
 from chainfix.sources.base import Limits
 
-EXIT_OK = 0
-EXIT_FATAL = 1
-EXIT_USAGE = 2
-EXIT_PARTIAL = 3
-EXIT_INTERRUPTED = 130
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from chainfix.app import ReadSettings
+    from chainfix.model import History
+
 
 DEFAULT_LIMITS = Limits()
 
 
 def stderr_console() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False)
 
 
 def stdout_console() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, width=100 if not sys.stdout.isatty() else None)
 
 
@@ -87,6 +89,8 @@ def read_settings(
     **_: Any,
 ) -> ReadSettings:
     """The reading options of :func:`read_options` as :class:`~chainfix.app.ReadSettings`."""
+    from chainfix.app import ReadSettings
+
     limits = Limits(
         max_member_bytes=(max_member_mb or DEFAULT_LIMITS.max_member_bytes // 1024**2) * 1024**2,
         max_total_bytes=(max_total_gb or DEFAULT_LIMITS.max_total_bytes // 1024**3) * 1024**3,
@@ -102,6 +106,8 @@ def load_history(
     **options: Any,
 ) -> History:
     """Read the paths with a progress bar on stderr (:func:`chainfix.app.read`)."""
+    from chainfix import app
+
     settings = read_settings(**options)
     console = stderr_console()
     if quiet or not console.is_terminal:

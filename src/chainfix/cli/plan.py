@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from chainfix import app
 from chainfix.cli.common import (
     both_to_stdout,
     csv_text,
@@ -29,7 +28,10 @@ from chainfix.cli.common import (
     write_output,
 )
 from chainfix.codec import problem_to_dict
-from chainfix.model import LEVELS, Plan
+from chainfix.model import LEVELS
+
+if TYPE_CHECKING:
+    from chainfix.model import Plan
 
 CSV_COLUMNS = (
     "date",
@@ -122,6 +124,8 @@ def plan(
     day before the long run; every 4th week is a deload; A-races get a taper. A stored plan
     is matched against newly logged strength workouts and progressed or held accordingly.
     """
+    from chainfix import app
+
     both_to_stdout(json_out, csv_out)
     if fresh and keep:
         raise click.UsageError("choose one of --new and --keep")

@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from chainfix import app
 from chainfix.cli.common import (
     both_to_stdout,
     csv_text,
@@ -26,11 +25,13 @@ from chainfix.cli.common import (
     output_options,
     write_output,
 )
-from chainfix.delivery.fit_workout import FitWorkoutFile
-from chainfix.delivery.ledger import Ledger
-from chainfix.delivery.sync import SyncAction, SyncReport
-from chainfix.model import Workout
 from chainfix.paths import ledger_path
+
+if TYPE_CHECKING:
+    from chainfix.delivery.fit_workout import FitWorkoutFile
+    from chainfix.delivery.ledger import Ledger
+    from chainfix.delivery.sync import SyncAction, SyncReport
+    from chainfix.model import Workout
 
 FILE_COLUMNS = ("path", "key", "title", "date", "exercises", "bytes")
 ACTION_COLUMNS = ("action", "request", "key", "title", "date")
@@ -48,6 +49,8 @@ def sync() -> None:
 
 def _planned_workouts(paths: Sequence[Path], **read: Any) -> list[Workout]:
     """The sessions to deliver: the plan ``chainfix plan PATHS`` shows, brought up to date."""
+    from chainfix import app
+
     history = load_history(paths, **read)
     outcome = app.current_plan(history)
     if outcome.change_sentence and not read.get("quiet"):
@@ -75,6 +78,8 @@ def sync_fit(
     rewrites the same files. Copy them into GARMIN/NewFiles on the watch.
     """
     both_to_stdout(json_out, csv_out)
+    from chainfix import app
+
     workouts = _planned_workouts(**read)
     files = app.deliver_files(workouts, directory, dry_run=dry_run)
     _report_files("fit", directory, files, dry_run, json_out, csv_out)
@@ -107,6 +112,8 @@ def sync_watch(
 
     both_to_stdout(json_out, csv_out)
     folder = resolve_watch_dir(watch_dir)
+    from chainfix import app
+
     workouts = _planned_workouts(**read)
     files = app.deliver_files(workouts, folder, dry_run=dry_run)
     _report_files("watch", folder, files, dry_run, json_out, csv_out)
@@ -140,6 +147,8 @@ def sync_garmin(
     updated in place, and after an error (network, rate limit, expired login) the next run
     resumes without uploading anything twice. Your own workouts are never changed.
     """
+    from chainfix import app
+
     both_to_stdout(json_out, csv_out)
     workouts = _planned_workouts(**read)
     quiet = "-" in (json_out, csv_out)
@@ -162,6 +171,8 @@ def sync_garmin(
 @output_options
 def sync_status(json_out: str | None, csv_out: str | None) -> None:
     """Show the upload ledger: what is on Garmin Connect, and calls that got no answer."""
+    from chainfix.delivery.ledger import Ledger
+
     both_to_stdout(json_out, csv_out)
     with Ledger() as ledger:
         data = _status_json(ledger)

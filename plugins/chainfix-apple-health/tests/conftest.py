@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from chainfix import plugins
 from healthgen import write_export
 
 
@@ -16,7 +15,6 @@ def _isolated_home(
     """chainfix's cache and settings go to a fresh folder, never the user's."""
     monkeypatch.setenv("CHAINFIX_HOME", str(tmp_path_factory.mktemp("chainfix-home")))
     monkeypatch.delenv("CHAINFIX_LOAD_PLUGINS", raising=False)
-    plugins.reset()
 
 
 @pytest.fixture(scope="session")

@@ -42,6 +42,7 @@ STAND = b"HKCategoryTypeIdentifierAppleStandHour"
 ROOT_END = b"</HealthData>"
 _DELIMS = frozenset(b" \t\r\n/>")
 _ROOT_START = re.compile(rb"<HealthData(?=[\s/>])")
+_DECLARED = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _START_TAG = re.compile(rb"<[A-Za-z_][\w.-]*(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
 
 
@@ -144,8 +145,17 @@ def check_prolog(head: bytes) -> tuple[str, int]:
     parser.UnparsedEntityDeclHandler = _refuse("the DTD declares the unparsed entity {name!r}")
     parser.ExternalEntityRefHandler = _refuse("the file refers to an external entity")
     parser.StartElementHandler = lambda name, attrs: root.append(name)
+    declared_at = _DECLARED.match(prolog)
+    if declared_at is not None and declared_at.group(1).decode("ascii").lower() not in ENCODINGS:
+        raise ScanError(
+            "unsupported",
+            f"the file declares the encoding {declared_at.group(1).decode('ascii')!r}; chainfix "
+            "reads UTF-8 exports (as the Health app writes them)",
+        )
     try:
         parser.Parse(prolog if closed_root else prolog + ROOT_END, True)
+    except ValueError as exc:  # an encoding expat cannot read
+        raise ScanError("unsupported", f"the file cannot be decoded: {exc}") from None
     except expat.ExpatError as exc:
         reason = expat.ErrorString(exc.code)
         raise ScanError(
@@ -216,13 +226,13 @@ class XmlScan:
         workouts: bool = True,
         stand: bool = True,
         advance: Callable[[int], None] | None = None,
-        chunk: int = CHUNK,
+        chunk: int | None = None,
     ) -> None:
         self.stream = stream
         self.want_workouts = workouts
         self.want_stand = stand
         self.advance = advance
-        self.chunk = chunk
+        self.chunk = chunk or CHUNK
         self.encoding = "UTF-8"
         self.closed = False
         self.read_bytes = 0
@@ -238,16 +248,18 @@ class XmlScan:
         return data
 
     def _head(self) -> bytes:
+        """The start of the file, up to and including the root's start tag when within reach."""
         head = b""
-        while len(head) < PROLOG_MAX and not _ROOT_START.search(head):
+        while len(head) < PROLOG_MAX + MAX_ELEMENT:
+            match = _ROOT_START.search(head)
+            if match is not None and _START_TAG.match(head, match.start()) is not None:
+                break
+            if match is None and len(head) >= PROLOG_MAX:
+                break
             data = self._read()
             if not data:
                 break
             head += data
-        # the root's start tag may straddle a chunk: one more read settles it
-        match = _ROOT_START.search(head)
-        if match and _START_TAG.match(head, match.start()) is None:
-            head += self._read()
         return head
 
     def __iter__(self) -> Iterator[Found | Trouble]:
@@ -274,11 +286,11 @@ class XmlScan:
             pos = done
             if done == limit and i >= 0:
                 end = self._element_end(buf, i)
-                if end >= 0:
+                if 0 <= end and end - i <= MAX_ELEMENT:
                     yield Found("workout", base + i, buf[i:end])
                     pos = end
                     continue
-                if eof:
+                if eof and end < 0:
                     yield Trouble(
                         "truncated",
                         f"the file ends inside a Workout element (at byte {base + i:,}): it was "
@@ -286,7 +298,7 @@ class XmlScan:
                         "warning",
                     )
                     return
-                if len(buf) - i > MAX_ELEMENT:
+                if len(buf) - i > MAX_ELEMENT or end >= 0:
                     yield Trouble(
                         "bad_value",
                         f"the Workout element at byte {base + i:,} is larger than "

@@ -33,6 +33,7 @@ TARGET_RSS_MB = 200.0
 def measure(path: Path) -> dict[str, float]:
     """Read ``path`` through the source (in this process); seconds, activities, peak RSS."""
     from chainfix.api import Activity, ReadOptions
+
     from chainfix_apple_health.export import read
 
     started = time.perf_counter()

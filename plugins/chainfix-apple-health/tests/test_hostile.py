@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from chainfix.api import Activity, Limits, ReadOptions, ReadProblem
+from healthgen import FOOTER, Plan, _workout_xml, default_plan, header, write_export, write_xml
+
 from chainfix_apple_health import scan
 from chainfix_apple_health.export import read
-from healthgen import FOOTER, Plan, _workout_xml, default_plan, header, write_export, write_xml
 
 LAUGHS = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE HealthData [\n'
@@ -114,18 +115,28 @@ def test_a_truncated_file_keeps_what_came_before(tmp_path: Path, where: str) -> 
         cut = data.index(b"<ActivitySummary") + 30
     items = items_of(xml_file(tmp_path, data[:cut]))
     acts = activities(items)
-    assert 0 < len(acts) < len(plan.workouts) if where == "workout" else len(acts) == len(plan.workouts)
+    assert (
+        0 < len(acts) < len(plan.workouts)
+        if where == "workout"
+        else len(acts) == len(plan.workouts)
+    )
     (cut_problem,) = [p for p in problems(items) if p.kind == "truncated"]
     assert cut_problem.severity == "warning"
-    assert ("inside a Workout" if where == "workout" else "before </HealthData>") in cut_problem.message
+    assert (
+        "inside a Workout" if where == "workout" else "before </HealthData>"
+    ) in cut_problem.message
 
 
 def test_utf16_and_unknown_encodings_are_named(tmp_path: Path) -> None:
     text = full_xml().decode()
-    utf16 = xml_file(tmp_path, text.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"))
+    utf16 = xml_file(
+        tmp_path, text.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    )
     (p16,) = items_of(utf16)
     assert isinstance(p16, ReadProblem) and p16.kind == "unsupported" and "UTF-16" in p16.message
-    sjis = xml_file(tmp_path, text.replace('encoding="UTF-8"', 'encoding="Shift_JIS"').encode(), "s.xml")
+    sjis = xml_file(
+        tmp_path, text.replace('encoding="UTF-8"', 'encoding="Shift_JIS"').encode(), "s.xml"
+    )
     (pj,) = items_of(sjis)
     assert isinstance(pj, ReadProblem) and "'Shift_JIS'" in pj.message
 
@@ -145,7 +156,9 @@ def test_an_oversized_workout_is_skipped(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(scan, "CHUNK", 16 * 1024)
     plan = default_plan()
     first = _workout_xml(plan.workouts[0])
-    huge = first.replace("  <MetadataEntry", '  <MetadataEntry key="x" value="y"/>\n' * 5000 + "  <MetadataEntry", 1)
+    huge = first.replace(
+        "  <MetadataEntry", '  <MetadataEntry key="x" value="y"/>\n' * 5000 + "  <MetadataEntry", 1
+    )
     data = full_xml().replace(first.encode(), huge.encode())
     items = items_of(xml_file(tmp_path, data))
     assert len(activities(items)) == len(plan.workouts) - 1
@@ -191,16 +204,24 @@ def test_a_route_path_that_climbs_out_is_refused(tmp_path: Path) -> None:
     xml.write_bytes(xml.read_bytes().replace(first.encode(), evil.encode()))
     items = items_of(root)
     assert len(activities(items)) == len(plan.workouts)
-    assert any("out of the export" in p.message and p.severity == "warning" for p in problems(items))
+    assert any(
+        "out of the export" in p.message and p.severity == "warning" for p in problems(items)
+    )
 
 
 @pytest.mark.parametrize("chunk", [7, 61, 1000, 8191])
 def test_chunk_boundaries_change_nothing(tmp_path: Path, chunk: int) -> None:
     """Elements cut by every possible read boundary are still found whole."""
-    data = header().encode() + b"".join(
-        _workout_xml(p).encode() for p in default_plan().workouts
-    ) + full_xml()[len(header()) :]
-    whole = [(f.kind, f.offset, f.data) for f in scan.XmlScan(io.BytesIO(data)) if isinstance(f, scan.Found)]
+    data = (
+        header().encode()
+        + b"".join(_workout_xml(p).encode() for p in default_plan().workouts)
+        + full_xml()[len(header()) :]
+    )
+    whole = [
+        (f.kind, f.offset, f.data)
+        for f in scan.XmlScan(io.BytesIO(data))
+        if isinstance(f, scan.Found)
+    ]
     cut = [
         (f.kind, f.offset, f.data)
         for f in scan.XmlScan(io.BytesIO(data), chunk=chunk)
@@ -208,5 +229,7 @@ def test_chunk_boundaries_change_nothing(tmp_path: Path, chunk: int) -> None:
     ]
     assert cut == whole
     assert sum(k == "workout" for k, _, _ in whole) == 2 * len(default_plan().workouts)
-    assert sum(k == "stand" for k, _, _ in whole) == sum(s + i for _, s, i in default_plan().stand_days)
+    assert sum(k == "stand" for k, _, _ in whole) == sum(
+        s + i for _, s, i in default_plan().stand_days
+    )
     assert data.endswith(FOOTER.encode())

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from chainfix.api import Activity, ReadOptions, ReadProblem
+from healthgen import PREFIX, Planned, default_plan
+
 from chainfix_apple_health.export import read
 from chainfix_apple_health.routes import HYSTERESIS_M
 from chainfix_apple_health.scan import Element, parse_element
 from chainfix_apple_health.sports import sport_for
 from chainfix_apple_health.workouts import quantity, read_workout
-from healthgen import PREFIX, Planned, default_plan
 
 EXPECTED_SPORTS = {
     ("Running", False): ("running", "generic"),
@@ -148,6 +149,7 @@ def test_open_water_and_pool_swims() -> None:
 
 def test_every_table_row_is_a_fit_name() -> None:
     from chainfix.testing.contract import fit_names
+
     from chainfix_apple_health.sports import table
 
     for name, row in table().items():

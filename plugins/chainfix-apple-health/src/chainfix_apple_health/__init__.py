@@ -20,7 +20,8 @@ __version__ = "0.1.0"
 
 PRIORITY = 25
 """Above chainfix's ``zip`` (-5), ``folder`` (-10) and ``garmin-export`` (20) sources: an Apple
-Health export is recognised by its own XML, so when ``can_open`` says yes it is the better reader."""
+Health export is recognised by its own XML, so when ``can_open`` says yes it is the better
+reader."""
 
 APPLE_HEALTH = Source(
     name="apple-health",

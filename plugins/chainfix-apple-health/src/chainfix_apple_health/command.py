@@ -6,11 +6,12 @@ import json
 import zipfile
 import zlib
 from pathlib import Path
+from typing import IO
 
 import click
 
 from chainfix_apple_health.export import folder_xml, zip_member
-from chainfix_apple_health.scan import ScanError, XmlScan
+from chainfix_apple_health.scan import Found, ScanError, XmlScan
 from chainfix_apple_health.sitting import MIN_DAYS, MIN_HOURS_WORN, StandHours
 
 
@@ -21,6 +22,7 @@ def apple_health() -> None:
 
 def _stand_hours(path: Path) -> StandHours:
     hours = StandHours()
+    stream_ctx: IO[bytes]
     if path.is_dir():
         xml = folder_xml(path)
         if xml is None:
@@ -36,13 +38,12 @@ def _stand_hours(path: Path) -> StandHours:
         member = zip_member(zf)
         if member is None:
             raise click.ClickException(f"{path} holds no Apple Health export.xml")
-        stream_ctx = zf.open(member)  # type: ignore[assignment]
+        stream_ctx = zf.open(member)
     with stream_ctx as stream:
         try:
-            for found in XmlScan(stream, workouts=False):  # type: ignore[arg-type]
-                if not hasattr(found, "data"):
-                    continue
-                hours.add(found.data)  # type: ignore[union-attr]
+            for found in XmlScan(stream, workouts=False):
+                if isinstance(found, Found):
+                    hours.add(found.data)
         except ScanError as exc:
             raise click.ClickException(f"{path}: {exc.message}") from None
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:

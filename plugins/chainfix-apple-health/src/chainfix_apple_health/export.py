@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from chainfix.api import (
     Activity,
@@ -51,7 +51,6 @@ from chainfix_apple_health.scan import (
     parse_element,
 )
 from chainfix_apple_health.sitting import StandHours
-from chainfix_apple_health.sports import short_name
 from chainfix_apple_health.workouts import WorkoutError, activity_fields, read_workout
 
 SOURCE = "apple-health"
@@ -160,7 +159,7 @@ class _Export:
     """The path problems and activities name: the zip, or the XML on disk."""
     member: str | None
     """The XML's member name inside the zip."""
-    open_xml: Callable[[], BinaryIO]
+    open_xml: Callable[[], IO[bytes]]
     xml_size: int
     disk_ratio: float
     """Bytes on disk per byte of XML (compression), for the progress bar."""
@@ -368,7 +367,7 @@ def read_export(export: _Export, options: ReadOptions) -> Iterator[SourceItem]:
     unknown: Counter[str] = Counter()
     truncated = False
     now = datetime.now(UTC)
-    stream: BinaryIO | None = None
+    stream: IO[bytes] | None = None
     scan: XmlScan | None = None
     try:
         stream = export.open_xml()
@@ -377,7 +376,11 @@ def read_export(export: _Export, options: ReadOptions) -> Iterator[SourceItem]:
             if isinstance(found, Trouble):
                 truncated = truncated or found.kind == "truncated"
                 yield ReadProblem(
-                    export.file, export.member, found.kind, found.message, found.severity  # type: ignore[arg-type]
+                    export.file,
+                    export.member,
+                    found.kind,
+                    found.message,
+                    found.severity,
                 )
             elif found.kind == "stand":
                 stand.add(found.data)
@@ -387,7 +390,7 @@ def read_export(export: _Export, options: ReadOptions) -> Iterator[SourceItem]:
                         unknown[item.id.split("-", 1)[1]] += 1
                     yield item
     except ScanError as exc:
-        yield ReadProblem(export.file, export.member, exc.kind, exc.message)  # type: ignore[arg-type]
+        yield ReadProblem(export.file, export.member, exc.kind, exc.message)
         return
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         yield ReadProblem(
@@ -464,7 +467,7 @@ def _zip_export(path: Path, zf: zipfile.ZipFile, limits: Limits) -> _Export | Re
     return _Export(
         file=label,
         member=member,
-        open_xml=lambda: zf.open(info),  # type: ignore[return-value]
+        open_xml=lambda: zf.open(info),
         xml_size=info.file_size,
         disk_ratio=info.compress_size / info.file_size if info.file_size else 1.0,
         route=_zip_route(zf, prefix + "/" if prefix else "", limits),

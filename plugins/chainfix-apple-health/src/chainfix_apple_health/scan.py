@@ -20,10 +20,12 @@ Memory is bounded by the chunk size plus the largest element allowed (:data:`MAX
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import IO
 from xml.parsers import expat
+
+from chainfix.api import ProblemKind, Severity
 
 CHUNK = 4 * 1024**2
 """Bytes read at a time."""
@@ -49,9 +51,9 @@ _START_TAG = re.compile(rb"<[A-Za-z_][\w.-]*(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
 class ScanError(Exception):
     """The file as a whole cannot be read: a refused DTD, a wrong encoding, not an export."""
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: ProblemKind, message: str) -> None:
         super().__init__(message)
-        self.kind = kind
+        self.kind: ProblemKind = kind
         self.message = message
 
 
@@ -84,9 +86,9 @@ class Found:
 class Trouble:
     """Something wrong with the file found while scanning (the scan goes on where it can)."""
 
-    kind: str
+    kind: ProblemKind
     message: str
-    severity: str = "error"
+    severity: Severity = "error"
 
 
 def _refuse(reason: str) -> Callable[..., None]:
@@ -143,7 +145,11 @@ def check_prolog(head: bytes) -> tuple[str, int]:
         "expansion and external entities are ways to attack an XML reader)"
     )
     parser.UnparsedEntityDeclHandler = _refuse("the DTD declares the unparsed entity {name!r}")
-    parser.ExternalEntityRefHandler = _refuse("the file refers to an external entity")
+
+    def external(context: str, base: str | None, sysid: str | None, pubid: str | None) -> int:
+        raise ScanError("corrupt", "the file refers to an external entity, which is never loaded")
+
+    parser.ExternalEntityRefHandler = external
     parser.StartElementHandler = lambda name, attrs: root.append(name)
     declared_at = _DECLARED.match(prolog)
     if declared_at is not None and declared_at.group(1).decode("ascii").lower() not in ENCODINGS:
@@ -221,7 +227,7 @@ class XmlScan:
 
     def __init__(
         self,
-        stream: BinaryIO,
+        stream: IO[bytes],
         *,
         workouts: bool = True,
         stand: bool = True,
@@ -353,7 +359,7 @@ class XmlScan:
 
     def _stand(
         self, buf: bytes, pos: int, limit: int, base: int, eof: bool
-    ) -> Iterator[Found | Trouble]:
+    ) -> Generator[Found | Trouble, None, int]:
         """Yield the stand-hour records in ``buf[pos:limit]``; return where to go on from."""
         j = buf.find(STAND, pos, limit)
         while j >= 0:

@@ -1,4 +1,6 @@
-"""Evidence about sitting from the Apple Watch's stand hours (``HKCategoryTypeIdentifierAppleStandHour``).
+"""Evidence about sitting from the Apple Watch's stand hours.
+
+The records are ``HKCategoryTypeIdentifierAppleStandHour``.
 
 The watch records one value per hour it is worn: ``…Stood`` when the wearer stood and moved for at
 least a minute in that hour, ``…Idle`` when not. An idle hour is an hour spent sitting (or lying)
@@ -50,8 +52,8 @@ class Estimate:
     def sentence(self) -> str:
         return (
             f"stand hours from {self.days} working days ({self.first} to {self.last}) show about "
-            f"{self.idle_hours:g} h a day without standing (a lower bound on sitting); not applied: "
-            f"to use it, run `{self.command}`"
+            f"{self.idle_hours:g} h a day without standing (a lower bound on sitting); "
+            f"not applied: to use it, run `{self.command}`"
         )
 
 

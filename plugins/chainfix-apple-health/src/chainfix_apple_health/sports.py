@@ -1,9 +1,10 @@
-"""HealthKit workout activity types → FIT sport and sub-sport names, from ``data/activity-types.csv``.
+"""HealthKit workout activity types → FIT sport and sub-sport names.
 
-The table's ``health_type`` is the name after the ``HKWorkoutActivityType`` prefix. ``indoor_sub_sport``
-is used when the workout's ``HKIndoorWorkout`` metadata is 1 (empty: the sport has no indoor kind).
-A type not in the table is kept under its own name in the activity id and counted as
-``generic``/``generic``, which chainfix reports as unmodelled minutes rather than guessing.
+The table is ``data/activity-types.csv``. Its ``health_type`` is the name after the
+``HKWorkoutActivityType`` prefix; its ``indoor_sub_sport`` is used when the workout's
+``HKIndoorWorkout`` metadata is 1 (empty: the sport has no indoor kind). A type not in the table
+is kept under its own name in the activity id and counted as ``generic``/``generic``, which
+chainfix reports as unmodelled minutes rather than guessing.
 """
 
 from __future__ import annotations

@@ -155,3 +155,24 @@ def test_every_table_row_is_a_fit_name() -> None:
     for name, row in table().items():
         assert row.sport in fit_names("sport"), name
         assert {row.sub_sport, row.indoor_sub_sport} <= fit_names("sub_sport"), name
+
+
+def test_a_workout_recorded_by_two_apps_counts_once(tmp_path: Path) -> None:
+    """The watch's own workout and a copy another app synced into Health (fewer details)."""
+    from dataclasses import replace
+
+    from healthgen import Plan, write_export
+
+    plan = default_plan()
+    run = plan.workouts[0]
+    strava = replace(run, source_name="Strava", hr=None, route_climb_m=None, pause_s=0,
+                     start=run.start.replace(second=run.start.second + 2))  # fmt: skip
+    items = list(
+        read(write_export(tmp_path / "e.zip", Plan([strava, *plan.workouts])), ReadOptions())
+    )
+    acts = [i for i in items if isinstance(i, Activity)]
+    assert len(acts) == len(plan.workouts)
+    (kept,) = [a for a in acts if abs((a.start_utc - run.start_utc).total_seconds()) < 60]
+    assert kept.start_utc == run.start_utc and kept.avg_hr == run.hr[0]  # type: ignore[index]
+    (dup,) = [p for p in items if isinstance(p, ReadProblem) and p.kind == "duplicate"]
+    assert dup.severity == "info" and "twice" in dup.message

@@ -61,6 +61,10 @@ SKIPPED_XML = ("export_cda.xml",)
 """The clinical document (HL7 CDA) beside the main XML."""
 GRADE_SPORTS = frozenset({"running", "walking", "hiking", "mountaineering"})
 """Sports whose load chainfix models from climb and descent (``modifiers.csv``): worth a route."""
+TWIN_SECONDS = 60
+"""Two workouts of one sport starting this close, with durations within :data:`TWIN_SHARE` of
+each other, are one workout recorded by two apps (the watch, and Strava syncing into Health)."""
+TWIN_SHARE = 0.8
 PROBLEMS_SHOWN = 20
 """Problems of one sort reported one by one; the rest are counted in one more problem."""
 
@@ -360,9 +364,43 @@ class _Progress:
             self.options.advance(whole)
 
 
+def _detail(a: Activity) -> int:
+    """How much an activity says: the number of measured fields it has."""
+    values = (a.distance_m, a.ascent_m, a.descent_m, a.avg_hr, a.max_hr, a.avg_power_w)
+    return sum(v is not None for v in (*values, a.avg_cadence, a.timer_s))
+
+
+def _twins(a: Activity, b: Activity) -> bool:
+    if a.sport != b.sport or abs((a.start_utc - b.start_utc).total_seconds()) > TWIN_SECONDS:
+        return False
+    da, db = a.duration_s, b.duration_s
+    return min(da, db) >= TWIN_SHARE * max(da, db)
+
+
+def one_per_workout(acts: list[Activity]) -> tuple[list[Activity], list[Activity]]:
+    """The activities with each workout once (the copy with more detail, else the first), and the
+    copies dropped. Order is kept."""
+    order = sorted(range(len(acts)), key=lambda i: (acts[i].start_utc, i))
+    keep = set(range(len(acts)))
+    for pos, i in enumerate(order):
+        if i not in keep:
+            continue
+        for j in order[pos + 1 :]:
+            if (acts[j].start_utc - acts[i].start_utc).total_seconds() > TWIN_SECONDS:
+                break
+            if j in keep and _twins(acts[i], acts[j]):
+                loser = j if _detail(acts[i]) >= _detail(acts[j]) else i
+                keep.discard(loser)
+                if loser == i:
+                    break
+    return [acts[i] for i in sorted(keep)], [acts[i] for i in range(len(acts)) if i not in keep]
+
+
 def read_export(export: _Export, options: ReadOptions) -> Iterator[SourceItem]:
-    """Everything one export gives: its workouts in file order, then notes about the whole."""
+    """Everything one export gives: problems as found, then the workouts in file order (each
+    once), then notes about the whole."""
     problem = _Problems(export)
+    kept: list[Activity] = []
     stand = StandHours()
     unknown: Counter[str] = Counter()
     truncated = False
@@ -386,9 +424,10 @@ def read_export(export: _Export, options: ReadOptions) -> Iterator[SourceItem]:
                 stand.add(found.data)
             else:
                 for item in _workout(found, scan.encoding, export, problem, now):
-                    if isinstance(item, Activity) and item.sport == "generic":
-                        unknown[item.id.split("-", 1)[1]] += 1
-                    yield item
+                    if isinstance(item, Activity):
+                        kept.append(item)
+                    else:
+                        yield item
     except ScanError as exc:
         yield ReadProblem(export.file, export.member, exc.kind, exc.message)
         return
@@ -419,6 +458,20 @@ def read_export(export: _Export, options: ReadOptions) -> Iterator[SourceItem]:
             "copy?); the workouts before the cut are read",
             "warning",
         )
+    activities, dropped = one_per_workout(kept)
+    yield from activities
+    for copy in dropped:
+        yield ReadProblem(
+            export.file,
+            export.member,
+            "duplicate",
+            f"the {copy.sport} workout at {copy.start_local:%Y-%m-%d %H:%M} is in the export twice "
+            "(recorded by two apps); counted once, from the copy with more detail",
+            "info",
+        )
+    for act in activities:
+        if act.sport == "generic":
+            unknown[act.id.split("-", 1)[1]] += 1
     yield from problem.summary()
     for name, count in sorted(unknown.items()):
         yield ReadProblem(

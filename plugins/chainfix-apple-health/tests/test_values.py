@@ -176,3 +176,17 @@ def test_a_workout_recorded_by_two_apps_counts_once(tmp_path: Path) -> None:
     assert kept.start_utc == run.start_utc and kept.avg_hr == run.hr[0]  # type: ignore[index]
     (dup,) = [p for p in items if isinstance(p, ReadProblem) and p.kind == "duplicate"]
     assert dup.severity == "info" and "twice" in dup.message
+
+
+def test_progress_counts_the_bytes_on_disk(export_zip: Path, export_folder: Path) -> None:
+    import zipfile
+
+    xml = export_folder / "apple_health_export" / "export.xml"
+    seen: list[int] = []
+    list(read(xml, ReadOptions(progress=seen.append)))
+    assert sum(seen) == xml.stat().st_size
+    seen.clear()
+    list(read(export_zip, ReadOptions(progress=seen.append)))
+    with zipfile.ZipFile(export_zip) as zf:
+        member = zf.getinfo("apple_health_export/export.xml").compress_size
+    assert member - 1 <= sum(seen) <= member

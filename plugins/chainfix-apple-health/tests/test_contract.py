@@ -50,3 +50,17 @@ def test_apple_health_source_keeps_the_contract(
     assert "entity" in laughs.message  # type: ignore[union-attr]
     cut = report.items[str(tmp_path / "cut.zip")]
     assert [p.kind for p in cut] == ["truncated"]  # type: ignore[union-attr]
+
+
+def test_an_export_zipped_inside_a_folder_is_found(tmp_path: Path) -> None:
+    """A user who unzipped and zipped again adds a folder level (and macOS adds __MACOSX/)."""
+    from healthgen import default_plan, write_xml
+
+    target = tmp_path / "again.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("__MACOSX/Export/apple_health_export/._export.xml", b"\x00\x05\x16\x07junk")
+        with zf.open("Export/apple_health_export/export.xml", "w") as fh:
+            write_xml(fh, default_plan())
+    report = check_source("apple-health", samples=[target])
+    assert len(report.activities) == len(default_plan().workouts)
+    assert {a.origin.member for a in report.activities} == {"Export/apple_health_export/export.xml"}

@@ -3,7 +3,9 @@
 The main XML is found by its ``HealthData`` root, not by its name (phones in other languages
 localise it), among the ``.xml`` files at the top of the export (``export_cda.xml`` is skipped).
 It is read as a stream (:mod:`chainfix_apple_health.scan`), straight out of the zip when zipped,
-so a multi-gigabyte export costs a few megabytes of memory. Route files are opened only for
+so a multi-gigabyte export costs a few megabytes of memory. For that reason the archive limit on
+one member's size (``--max-member-mb``) does not apply to the XML, which is never held whole; the
+compression-ratio limit and the total limit (``--max-total-gb``) do. Route files are opened only for
 outdoor walks, runs and hikes whose metadata lacks the climb.
 
 Every workout becomes a summary activity (``from_summary=True``): when the same workout also
@@ -90,12 +92,15 @@ def _sniff_file(path: Path) -> bool:
 
 
 def _xml_candidates(names: list[str]) -> list[str]:
-    """Names that may be the main XML: ``.xml`` at most one folder deep, ``export.xml`` first."""
+    """Names that may be the main XML: ``.xml`` at most two folders deep (``apple_health_export/``,
+    or a folder the user zipped it in), ``export.xml`` first; never under ``__MACOSX/``."""
     found = []
     for name in names:
         norm = name.replace("\\", "/")
         base = norm.rsplit("/", 1)[-1].lower()
-        if not base.endswith(".xml") or base in SKIPPED_XML or norm.count("/") > 1:
+        if not base.endswith(".xml") or base in SKIPPED_XML or norm.count("/") > 2:
+            continue
+        if norm.startswith("__MACOSX/") or base.startswith("._"):
             continue
         found.append(name)
     return sorted(found, key=lambda n: (n.rsplit("/", 1)[-1].lower() != XML_NAME, n.count("/"), n))

@@ -233,3 +233,14 @@ def test_chunk_boundaries_change_nothing(tmp_path: Path, chunk: int) -> None:
         s + i for _, s, i in default_plan().stand_days
     )
     assert data.endswith(FOOTER.encode())
+
+
+def test_a_dangling_route_link_costs_nothing_but_its_route(tmp_path: Path) -> None:
+    root = write_export(tmp_path / "folder", zipped=False)
+    routes = root / "apple_health_export" / "workout-routes"
+    (routes / "route_2024-05-12_7.41am.gpx").unlink()
+    (routes / "route_2024-05-12_7.41am.gpx").symlink_to(tmp_path / "gone.gpx")
+    items = items_of(root)
+    assert len(activities(items)) == len(default_plan().workouts)
+    (missing,) = [p for p in problems(items) if "route" in p.message]
+    assert missing.severity == "warning" and "climb unknown" in missing.message

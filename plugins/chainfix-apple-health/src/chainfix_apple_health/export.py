@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import IO
@@ -231,14 +232,14 @@ def _identity(path: Path) -> str:
     if target.suffix.lower() == ".xml":
         routes_dir = target.parent / "workout-routes"
         if routes_dir.is_dir():
-            listing = sorted(
-                (e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(routes_dir)
-            )
+            entries = [(e.name, e.stat(follow_symlinks=False)) for e in os.scandir(routes_dir)]
+            listing = sorted((name, st.st_size, st.st_mtime_ns) for name, st in entries)
             parts.append(hashlib.sha1(repr(listing).encode()).hexdigest())
     return "|".join(parts)
 
 
-def _code_version() -> str:
+@cache
+def code_version() -> str:
     """A fingerprint of this plugin's code and tables: a new reader never trusts old results."""
     digest = hashlib.sha256()
     for entry in sorted(resources.files("chainfix_apple_health").iterdir(), key=lambda e: e.name):
@@ -249,15 +250,10 @@ def _code_version() -> str:
     return digest.hexdigest()[:12]
 
 
-_VERSION: list[str] = []
-
-
 def part_key(path: Path, limits: Limits) -> str:
     """The cache key of a whole export."""
-    if not _VERSION:
-        _VERSION.append(_code_version())
     lim = f"{limits.max_member_bytes}/{limits.max_total_bytes}/{limits.max_ratio!r}"
-    return f"apple-health:{_VERSION[0]}:{lim}:{_identity(path)}"
+    return f"apple-health:{code_version()}:{lim}:{_identity(path)}"
 
 
 class _Problems:

@@ -244,3 +244,11 @@ def test_a_dangling_route_link_costs_nothing_but_its_route(tmp_path: Path) -> No
     assert len(activities(items)) == len(default_plan().workouts)
     (missing,) = [p for p in problems(items) if "route" in p.message]
     assert missing.severity == "warning" and "climb unknown" in missing.message
+
+
+def test_a_declared_latin1_export_is_read(tmp_path: Path) -> None:
+    text = full_xml().decode().replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
+    data = text.replace("Alex\u2019s", "J\u00f6rg's").encode("latin-1")
+    items = items_of(xml_file(tmp_path, data))
+    assert len(activities(items)) == len(default_plan().workouts)
+    assert not [p for p in problems(items) if p.kind == "corrupt" or p.severity == "error"]

@@ -11,7 +11,8 @@ What is here keeps its name and signature across minor releases.
 - **FIT**: :func:`fit_file_item` hands a FIT file to chainfix's parallel, cached reader;
   :func:`read_fit` decodes FIT bytes in place.
 - **The part cache**: a source that yields :class:`Container` parts with :class:`PortableLoad`
-  loaders gets parallel decoding and caching per part (see ``docs/plugins.md``).
+  loaders gets parallel decoding and caching per part (see ``docs/plugins.md``); wrap its read
+  function in :class:`PartsReader` so that only chainfix's engine sees the marks.
 - **Where to keep things**: :func:`user_dir`, :func:`library_dir`, :func:`write_atomic`.
 - **Garmin Connect**: :class:`GarminConnect` (imported lazily; needs the ``garmin`` extra).
 """
@@ -43,7 +44,7 @@ from chainfix.model import (
     StrengthSet,
 )
 from chainfix.paths import library_dir, user_dir
-from chainfix.sources.archive import Container, Member, PortableLoad, walk_zip
+from chainfix.sources.archive import Container, Member, PartsReader, PortableLoad, walk_zip
 from chainfix.sources.base import (
     BlobLoadError,
     FitBlob,
@@ -89,6 +90,7 @@ __all__ = [
     "Member",
     "MissingExtraError",
     "Origin",
+    "PartsReader",
     "PortableLoad",
     "ProblemKind",
     "ReadOptions",

@@ -1,0 +1,44 @@
+"""chainfix-apple-health: read the Apple Health export (``export.zip``) into chainfix.
+
+Registers the source ``apple-health`` and the command ``chainfix apple-health sitting``, through
+chainfix's ``register_sources`` and ``register_commands`` hooks. The source outranks chainfix's
+generic ``zip`` and ``folder`` sources and recognises an export by an XML file whose root is
+``HealthData``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+from chainfix.api import Source, hookimpl
+
+from chainfix_apple_health.command import apple_health
+from chainfix_apple_health.export import can_open, read
+
+__version__ = "0.1.0"
+
+PRIORITY = 25
+"""Above chainfix's ``zip`` (-5), ``folder`` (-10) and ``garmin-export`` (20) sources: an Apple
+Health export is recognised by its own XML, so when ``can_open`` says yes it is the better
+reader."""
+
+APPLE_HEALTH = Source(
+    name="apple-health",
+    description="Apple Health export: export.zip, its folder, or export.xml (workouts, routes).",
+    can_open=can_open,
+    read=read,
+    priority=PRIORITY,
+)
+
+
+@hookimpl
+def register_sources(register: Callable[[Source], None]) -> None:
+    """Register the ``apple-health`` source."""
+    register(APPLE_HEALTH)
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    """Add ``chainfix apple-health`` (its ``sitting`` command)."""
+    cli.add_command(apple_health)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from chainfix.cli import cli
-from chainfix.synth import Device, PlannedActivity
-from chainfix.synth.fitfiles import activity_fit
+from chainfix_synth import Device, PlannedActivity
+from chainfix_synth.fitfiles import activity_fit
 from click.testing import CliRunner
 from healthgen import Planned, default_plan, write_export
 

@@ -42,7 +42,6 @@ from chainfix.cache import (
     CachedRead,
     ReadCache,
     activity_entry,
-    activity_from_row,
     compact_json,
     encode_part,
     is_volatile,
@@ -391,7 +390,7 @@ class _Engine:
         if mark.end:
             self.queue.append(("close", mark))
             return
-        part = self.cache.get_part(mark.key)
+        part = self.cache.get_part(mark.key, mark.label)
         if part is not None and (mark.room is None or part.used <= mark.room):
             mark.skip = True
             mark.used = part.used
@@ -528,17 +527,16 @@ class _Engine:
 
     def _replay(self, label: str, part: CachedPart) -> None:
         """Collect a cached part's items as if the source had just yielded them."""
-        for kind, path, member, body in part.items:
-            origin = Origin(path if path is not None else label, member)
-            if kind == "f":
+        for kind, origin, value, body in part.items:
+            if isinstance(value, CachedRead):
                 self.stats.files += 1
-                result = read_from_rows(body, origin)
                 payload = compact_json(body) if self.recorders else None
-                self._read(None, origin, result, payload, False, 0)
-            elif kind == "a":
-                self._activity(activity_from_row(body, origin))
+                self._read(None, origin, value, payload, False, 0)
+            elif isinstance(value, Activity):
+                self._activity(value)
             else:
-                self._problem(ReadProblem(origin.path, member, body[0], body[1], body[2]))
+                assert kind == "p" and isinstance(value, ReadProblem)
+                self._problem(value)
 
 
 def read_history(
@@ -598,7 +596,7 @@ def read_history(
         release_handles()
         if cache is not None:
             cache.close()
-    activities, merge_problems = merge(engine.recorded, engine.summaries)
+    activities, merge_problems = merge(engine.recorded, engine.summaries, engine.problems)
     problems = engine.problems + merge_problems
     stats.seconds = time.perf_counter() - started
     return History(activities=tuple(activities), problems=tuple(problems), files_read=stats.files)
@@ -617,29 +615,59 @@ def _no_source(path: Path, forced: str | None) -> ReadProblem:
     )
 
 
+_DAMAGE = {"info": 0, "warning": 1, "error": 2}
+
+
+def _completeness(act: Activity) -> int:
+    """How much an activity holds: its filled values and its sets."""
+    values = (
+        act.elapsed_s, act.timer_s, act.distance_m, act.ascent_m, act.descent_m,
+        act.avg_speed_m_s, act.avg_hr, act.max_hr, act.avg_power_w, act.avg_cadence,
+        act.utc_offset_s, act.device,
+    )  # fmt: skip
+    return sum(v is not None for v in values) + len(act.sets) + len(act.summary_sets)
+
+
 def merge(
-    recorded: list[Activity], summaries: list[Activity]
+    recorded: list[Activity],
+    summaries: list[Activity],
+    read_problems: Sequence[ReadProblem] = (),
 ) -> tuple[list[Activity], list[ReadProblem]]:
-    """De-duplicate recorded activities, then link JSON summaries to them by start time."""
-    problems: list[ReadProblem] = []
-    kept: list[Activity] = []
-    seen: dict[tuple[int, str, str], Activity] = {}
+    """De-duplicate recorded activities, then link JSON summaries to them by start time.
+
+    Of copies of one activity the best is kept, whatever the path order: the one whose file has
+    the least severe problem in ``read_problems`` (an intact copy beats a bad-CRC, truncated or
+    recovered one), then the most complete, then the first in time and path order.
+    """
+    damage: dict[tuple[str, str | None], int] = {}
+    for p in read_problems:
+        if p.kind != "duplicate":
+            where = (p.file, p.member)
+            damage[where] = max(damage.get(where, 0), _DAMAGE.get(p.severity, 0))
+    best: dict[tuple[int, str, str], tuple[tuple[int, int], Activity]] = {}
+    copies: dict[tuple[int, str, str], list[Activity]] = {}
     for act in sorted(recorded, key=lambda a: (a.start_utc, a.leg, str(a.origin))):
         key = (int(act.start_utc.timestamp()), act.sport, act.sub_sport)
-        first = seen.get(key)
-        if first is not None:
-            problems.append(
-                ReadProblem(
-                    act.origin.path,
-                    act.origin.member,
-                    "duplicate",
-                    f"same activity as {first.origin}; counted once",
-                    severity="info",
+        rank = (damage.get((act.origin.path, act.origin.member), 0), -_completeness(act))
+        copies.setdefault(key, []).append(act)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, act)
+    problems: list[ReadProblem] = []
+    kept: list[Activity] = []
+    for key, group in copies.items():
+        winner = best[key][1]
+        kept.append(winner)
+        for act in group:
+            if act is not winner:
+                problems.append(
+                    ReadProblem(
+                        act.origin.path,
+                        act.origin.member,
+                        "duplicate",
+                        f"same activity as {winner.origin}; counted once",
+                        severity="info",
+                    )
                 )
-            )
-            continue
-        seen[key] = act
-        kept.append(act)
     by_second: dict[int, list[int]] = {}
     for index, act in enumerate(kept):
         by_second.setdefault(int(act.start_utc.timestamp()), []).append(index)

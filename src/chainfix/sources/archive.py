@@ -231,7 +231,9 @@ class ZipMemberLoad(PortableLoad):
                 data = raw if self.compress_size == self.file_size else None
             else:
                 inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-                data = inflater.decompress(raw, self.limit + 1)
+                # stop one byte past the declared size: a member that declares 1,000 bytes is
+                # never inflated to the member limit
+                data = inflater.decompress(raw, self.file_size + 1)
                 if not inflater.eof:
                     return None
         except (OSError, ValueError, zlib.error, struct.error):
@@ -322,7 +324,7 @@ def _reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> Callable[
     def load() -> bytes:
         try:
             with zf.open(info) as fh:
-                data = fh.read(limit + 1)
+                data = fh.read(min(limit, info.file_size) + 1)
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
             raise BlobLoadError("bad_archive", f"the archive member cannot be read: {exc}") from exc
         except Exception as exc:  # zlib.error and friends

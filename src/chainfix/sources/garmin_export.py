@@ -140,7 +140,7 @@ def _member_items(
                 yield ReadProblem(label, m.path, getattr(exc, "kind", "bad_archive"), str(exc))
                 yield mark.closing(complete=not isinstance(exc, OSError))
                 continue
-            yield from parse_summaries(data, label, m.path)
+            yield from isolated(parse_summaries(data, label, m.path), label, m.path)
             yield mark.closing()
         elif has_suffix(lower, TRACK_SUFFIXES):
             tracks += 1
@@ -236,13 +236,52 @@ def read_zip_file(path: Path, options: ReadOptions) -> Iterator[SourceItem | Con
 
 def _summary_file(file: Path, options: ReadOptions) -> Iterator[SourceItem | Container]:
     """One summarizedActivities JSON file on disk, as a cacheable part."""
-    stat = file.stat()
-    mark = Container(f"jsonfile:{_context(options.limits)}:{file_key(file, stat)}", str(file))
+    label = str(file)
+    try:
+        stat = file.stat()
+    except OSError as exc:
+        yield ReadProblem(label, None, "io_error", f"cannot read: {exc.strerror}")
+        return
+    limit = options.limits.max_member_bytes
+    if stat.st_size > limit:
+        yield ReadProblem(
+            label,
+            None,
+            "unsupported",
+            f"the file is {stat.st_size:,} bytes, more than the {limit:,}-byte limit "
+            "(--max-member-mb)",
+        )
+        return
+    mark = Container(f"jsonfile:{_context(options.limits)}:{file_key(file, stat)}", label)
     yield mark
     if mark.skip:
         return
-    yield from parse_summaries(file.read_bytes(), str(file), None)
+    try:
+        with file.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        yield ReadProblem(label, None, "io_error", f"cannot read: {exc.strerror}")
+        yield mark.closing(complete=False)
+        return
+    if len(data) > limit:  # grew since stat
+        yield ReadProblem(
+            label, None, "unsupported", f"the file is larger than the {limit:,}-byte limit"
+        )
+        yield mark.closing()
+        return
+    yield from isolated(parse_summaries(data, label, None), label, None)
     yield mark.closing()
+
+
+def isolated(items: Iterator[SourceItem], file: str, member: str | None) -> Iterator[SourceItem]:
+    """``items``, with any exception they raise turned into a problem of that file or member: one
+    unforeseen value costs that member, never the rest of the export."""
+    try:
+        yield from items
+    except Exception as exc:  # noqa: BLE001
+        yield ReadProblem(
+            file, member, "bad_json", f"cannot be read ({type(exc).__name__}: {exc}); skipped"
+        )
 
 
 def _export_parts(path: Path, options: ReadOptions) -> Iterator[SourceItem | Container]:

@@ -1,0 +1,226 @@
+"""Issue 15: damage stays in the file it came from, and nothing the user owns is lost.
+
+Every input here is generated (``chainfix.synth`` and byte surgery from ``tests/corpus``); each
+test failed on the code before its fix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import zipfile
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from chainfix.cache import ReadCache
+from chainfix.ingest import IngestOptions, IngestStats, read_history
+from chainfix.model import History
+from chainfix.paths import cache_path
+from chainfix.synth.fitfiles import activity_fit
+from chainfix.synth.garmin_export import write_export
+from chainfix.synth.personas import Persona, runner
+from tests.corpus import fitbytes
+
+
+@cache
+def persona() -> Persona:
+    return runner(weeks=1, seed=5)
+
+
+@cache
+def fits() -> list[bytes]:
+    """The persona's recorded activities as FIT files (deterministic)."""
+    return [activity_fit(a) for a in persona().activities if a.device]
+
+
+def read(paths: list[Path], *, cache: bool = False, stats: IngestStats | None = None) -> History:
+    return read_history(paths, IngestOptions(workers=1, use_cache=cache), stats=stats)
+
+
+def starts(history: History) -> list[str]:
+    return [a.id for a in history.activities]
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Any name the OS gives
+
+
+def _bytes_name(folder: Path, raw: bytes) -> Path:
+    target = os.path.join(os.fsencode(folder), raw)
+    try:
+        with open(target, "wb"):
+            pass
+    except OSError:
+        pytest.skip("this file system refuses names that are not UTF-8")
+    return Path(os.fsdecode(target))
+
+
+@pytest.mark.parametrize("use_cache", [False, True])
+def test_name_that_is_not_utf8_is_read_in_a_folder_and_as_an_argument(
+    tmp_path: Path, use_cache: bool
+) -> None:
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    odd = _bytes_name(folder, b"\xe9t\xe9 0.fit")  # Latin-1, sorts before every good file
+    odd.write_bytes(fits()[0])
+    for i, data in enumerate(fits()[1:3], start=1):
+        (folder / f"z{i}.fit").write_bytes(data)
+    alone = read([folder / f"z{i}.fit" for i in (1, 2)] + [odd])
+    for _run in ("cold", "warm"):
+        history = read([folder], cache=use_cache)
+        assert history.problems == ()
+        assert starts(history) == starts(alone)
+        single = read([odd], cache=use_cache)
+        assert single.problems == () and len(single.activities) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. One bad value costs that summary, not the export
+
+
+def test_integer_too_large_for_a_float_costs_only_its_summary(tmp_path: Path) -> None:
+    write_export(persona(), tmp_path / "export", folder=True)
+    (summary,) = (tmp_path / "export").rglob("*summarizedActivities.json")
+    clean = read([tmp_path / "export"])
+    doc = json.loads(summary.read_text())
+    records = doc[0]["summarizedActivitiesExport"]
+    records[0]["distance"] = 10**400
+    records[1]["startTimeGmt"] = -(10**400)
+    summary.write_text(json.dumps(doc))
+    history = read([tmp_path / "export"])
+    assert starts(history) == [a for a in starts(clean) if a in starts(history)]
+    lost = set(starts(clean)) - set(starts(history))
+    assert len(lost) <= 1  # the summary without a start; a FIT twin keeps it otherwise
+    recorded = [a.id for a in clean.activities if not a.from_summary]
+    assert set(recorded) <= set(starts(history))
+    mine = [p for p in history.problems if p.file == str(summary)]
+    assert mine and all(p.kind in ("bad_json", "bad_value") for p in mine)
+    assert not [p for p in history.problems if p.kind == "plugin_error"]
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. The best copy wins
+
+
+def _bad_crc(data: bytes) -> bytes:
+    return data[:-2] + bytes([data[-2] ^ 0xFF, data[-1]])
+
+
+def _truncated_after_session(data: bytes) -> bytes:
+    record = fitbytes.find(data, "session")
+    return data[: record.offset + record.length]
+
+
+@pytest.mark.parametrize("damage", [_bad_crc, _truncated_after_session])
+def test_intact_copy_wins_over_a_damaged_one_whatever_the_path_order(
+    tmp_path: Path, damage: object
+) -> None:
+    good = fits()[0]
+    for first in ("damaged", "intact"):
+        folder = tmp_path / first
+        folder.mkdir()
+        names = {"damaged": "b.fit", "intact": "c.fit"}
+        if first == "intact":
+            names = {"damaged": "c.fit", "intact": "b.fit"}
+        (folder / names["damaged"]).write_bytes(damage(good))  # type: ignore[operator]
+        (folder / names["intact"]).write_bytes(good)
+        history = read([folder])
+        (kept,) = history.activities
+        assert kept.origin.path == str(folder / names["intact"])
+        dup = [p for p in history.problems if p.kind == "duplicate"]
+        assert [p.file for p in dup] == [str(folder / names["damaged"])]
+        assert str(folder / names["intact"]) in dup[0].message
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. Cache entries that do not decode are misses
+
+
+POISON = [
+    '{"used":0,"state":{},"items":{}}',
+    '{"used":0,"state":[],"items":[]}',
+    '{"used":0,"state":{},"items":[["a",null,null,[1,2,3]]]}',
+    '{"used":0,"state":{},"items":[["f",null,"x.fit",[null,"fast",[],[["nope","m","error"]]]]]}',
+    "[1,2,3]",
+    '["activity","fast",[["id","fit","running","generic",5]],[]]',
+    "not json",
+    "",
+]
+
+
+@pytest.mark.parametrize("poison", POISON)
+def test_cache_entry_of_the_wrong_shape_is_a_miss_and_is_dropped(
+    tmp_path: Path, poison: str
+) -> None:
+    write_export(persona(), tmp_path / "export.zip")
+    (tmp_path / "folder").mkdir()
+    for i, data in enumerate(fits()[:2]):
+        (tmp_path / "folder" / f"{i}.fit").write_bytes(data)
+    paths = [tmp_path / "export.zip", tmp_path / "folder"]
+    cold = read(paths, cache=True)
+    assert cold.activities
+    with sqlite3.connect(cache_path()) as db:
+        keys = db.execute("SELECT key FROM results").fetchall()
+        db.execute("UPDATE results SET payload = ?", (poison,))
+    for _run in ("dropped", "rewritten"):
+        stats = IngestStats()
+        warm = read(paths, cache=True, stats=stats)
+        assert warm.activities == cold.activities and warm.problems == cold.problems
+    with sqlite3.connect(cache_path()) as db:
+        rows = db.execute("SELECT key, payload FROM results").fetchall()
+    assert len(rows) >= len(keys) and poison not in {r[1] for r in rows}
+    assert stats.cached + stats.parts_cached > 0  # the second warm run trusted the new entries
+
+
+def test_dropped_entries_are_counted(tmp_path: Path) -> None:
+    (tmp_path / "0.fit").write_bytes(fits()[0])
+    read([tmp_path / "0.fit"], cache=True)
+    with sqlite3.connect(cache_path()) as db:
+        db.execute("UPDATE results SET payload = '[1]'")
+    with ReadCache(cache_path()) as store:
+        (key,) = (r[0] for r in store.db.execute("SELECT key FROM results"))
+        from chainfix.model import Origin
+
+        assert store.get_read(key, Origin("x")) is None
+        assert store.dropped == 1
+        assert store.db.execute("SELECT count(*) FROM results").fetchone()[0] == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# 10. Resources: stop at the declared size
+
+
+def test_zip_member_is_inflated_only_to_its_declared_size(tmp_path: Path) -> None:
+    from chainfix.sources.archive import Backing, ZipMemberLoad
+    from chainfix.sources.base import BlobLoadError
+    from tests.corpus import zipbytes
+
+    big = bytes(64 * 1024**2)  # 64 MiB of zeros deflate to ~64 KiB
+    data = zipbytes.build([zipbytes.Entry("liar.fit", big)])
+    data = zipbytes.patch(data, "liar.fit", file_size=1000)
+    path = tmp_path / "liar.zip"
+    path.write_bytes(data)
+    with zipfile.ZipFile(path) as zf:
+        (info,) = zf.infolist()
+    load = ZipMemberLoad(
+        Backing(str(path), 0, len(data)),
+        info.header_offset,
+        info.orig_filename,
+        info.flag_bits,
+        info.compress_type,
+        info.compress_size,
+        info.file_size,
+        info.CRC,
+        512 * 1024**2,
+    )
+    import tracemalloc
+
+    tracemalloc.start()
+    with pytest.raises(BlobLoadError, match="cannot be read"):
+        load()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 16 * 1024**2, f"inflated {peak:,} bytes for a member declaring 1,000"

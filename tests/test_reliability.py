@@ -12,6 +12,7 @@ import sqlite3
 import zipfile
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -224,3 +225,151 @@ def test_zip_member_is_inflated_only_to_its_declared_size(tmp_path: Path) -> Non
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 16 * 1024**2, f"inflated {peak:,} bytes for a member declaring 1,000"
+
+
+# ---------------------------------------------------------------------------------------------
+# 8 and 9. The upload ledger and the sync lock, against the local fake Garmin Connect
+
+
+@pytest.fixture
+def garmin(fake: Any) -> Any:
+    import chainfix.garmin_client as adapter
+
+    fake.write_token_store(adapter.token_dir())
+    return fake
+
+
+def _plan(weeks: int = 2) -> list[Any]:
+    from tests.test_sync_engine import eight_week_plan
+
+    return eight_week_plan(weeks=weeks)
+
+
+def _sync(ledger_path: Path, plan: list[Any], **kw: Any) -> Any:
+    from chainfix.delivery.ledger import Ledger
+    from chainfix.delivery.sync import sync_to_garmin
+    from chainfix.garmin_client import GarminConnect
+
+    with Ledger(ledger_path) as ledger:
+        return sync_to_garmin(plan, GarminConnect.from_tokens(), ledger, **kw)
+
+
+def _one_copy_each(fake: Any, plan: list[Any]) -> None:
+    from tests.test_sync_engine import chainfix_copies
+
+    copies = chainfix_copies(fake)
+    assert sorted(copies) == sorted(w.key for w in plan)
+    for w in plan:
+        [workout_id] = copies[w.key]
+        assert fake.schedules_of(workout_id) == [w.date]
+
+
+def _random_bytes(path: Path) -> None:
+    import random
+
+    path.write_bytes(random.Random(15).randbytes(path.stat().st_size))
+
+
+def _truncated(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2 + 100])
+
+
+def _bad_date(path: Path) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE workouts SET planned_date = '2026-13-45' WHERE rowid = 2")
+    db.close()
+
+
+@pytest.mark.parametrize("damage", [_random_bytes, _truncated, _bad_date])
+def test_damaged_ledger_is_set_aside_and_rebuilt_from_the_markers(
+    garmin: Any, tmp_path: Path, damage: Any
+) -> None:
+    from chainfix.delivery.ledger import Ledger
+
+    plan = _plan()
+    book = tmp_path / "ledger.sqlite"
+    _sync(book, plan)
+    _one_copy_each(garmin, plan)
+    damage(book)
+    writes = len(garmin.writes())
+    report = _sync(book, plan)
+    assert len(garmin.writes()) == writes, "a damaged ledger made sync upload again"
+    _one_copy_each(garmin, plan)
+    assert "set aside" in report.summary() and "[chainfix:" in report.summary()
+    assert list(tmp_path.glob("ledger.sqlite.damaged-*"))
+    with Ledger(book) as ledger:
+        assert ledger.damaged is None
+        assert sorted(e.key for e in ledger.entries()) == sorted(w.key for w in plan)
+        assert all(e.workout_id and e.schedule_id for e in ledger.entries())
+
+
+def test_damaged_ledger_in_a_dry_run_says_how_to_rebuild(tmp_path: Path) -> None:
+    from chainfix.delivery.ledger import Ledger
+    from chainfix.delivery.sync import sync_to_garmin
+
+    book = tmp_path / "ledger.sqlite"
+    book.write_bytes(b"\x00garbage" * 512)
+    with Ledger(book) as ledger:
+        report = sync_to_garmin(_plan(1), None, ledger, dry_run=True)
+    assert "sync --to garmin" in report.summary() and "set aside" in report.summary()
+
+
+def test_two_syncs_at_once_upload_once_and_the_second_says_so(
+    garmin: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    import chainfix.delivery.sync as engine
+    from chainfix.delivery.sync import SyncBusyError
+
+    monkeypatch.setattr(engine, "LOCK_WAIT_S", 0.5)
+    plan = _plan()
+    book = tmp_path / "ledger.sqlite"
+    started = threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def slow(_action: Any) -> None:
+        started.set()
+        time.sleep(0.1)
+
+    def first() -> None:
+        outcome["first"] = _sync(book, plan, on_action=slow)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert started.wait(30)
+    with pytest.raises(SyncBusyError, match="another chainfix sync is running"):
+        _sync(book, plan)
+    thread.join(60)
+    assert outcome["first"].count("create") == len(plan)
+    _one_copy_each(garmin, plan)
+
+
+def test_second_sync_waits_briefly_for_the_first(
+    garmin: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import chainfix.delivery.sync as engine
+    from chainfix.delivery.sync import sync_lock
+
+    monkeypatch.setattr(engine, "LOCK_WAIT_S", 10)
+    plan = _plan(1)
+    book = tmp_path / "ledger.sqlite"
+    held, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with sync_lock(tmp_path):
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert held.wait(10)
+    threading.Timer(0.5, release.set).start()
+    report = _sync(book, plan)
+    thread.join()
+    assert report.count("create") == len(plan)
+    _one_copy_each(garmin, plan)

@@ -102,6 +102,8 @@ def test_sessions_agree_with_fitdecode(path: Path) -> None:
         assert ours.file_type == theirs.file_type
         return
     expected = _unique(theirs.sessions)
+    if not expected and any(p.kind == "no_session" for p in ours.problems):
+        return  # rebuilt from records (no session to compare with): see the corpus
     assert len(ours.activities) == len(expected)
     for activity, session in zip(ours.activities, expected, strict=True):
         assert activity.sport == (session["sport"] or "generic")
@@ -142,7 +144,7 @@ EXPECTED_PROBLEMS = {
     "610464_bad_crc.fit": ("bad_header", "error", 0),
     "empty.fit": ("empty", "error", 0),
     "activity_truncated.fit": ("no_session", "error", 0),
-    "WithGearChangeData.fit": ("no_session", "error", 0),
+    "WithGearChangeData.fit": ("no_session", "warning", 1),  # rebuilt from its records
     "MonitoringFile.fit": ("not_activity", "info", 0),
     "sleep1.fit": ("not_activity", "info", 0),
     "D55A5738.fit": ("not_activity", "info", 0),

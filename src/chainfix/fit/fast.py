@@ -110,7 +110,9 @@ _DEFINITIONS: _DefCache = {}
 _MAX_CACHED = 4096
 
 
-def _definition(data: bytes, pos: int, header: int) -> tuple[int, int, _MessageDecoder | None]:
+def _definition(
+    data: bytes, pos: int, header: int, recovery: bool = False
+) -> tuple[int, int, _MessageDecoder | None]:
     """Parse the definition record at ``pos``: (next position, data size, decoder or None)."""
     nfields = data[pos + 5]
     end = pos + 6 + 3 * nfields
@@ -120,7 +122,7 @@ def _definition(data: bytes, pos: int, header: int) -> tuple[int, int, _MessageD
         end += 1 + 3 * ndev
     if end > len(data):
         raise Anomaly("definition runs past the end of the file")
-    key = (b"\x01" if dev else b"\x00") + data[pos + 2 : end]
+    key = bytes(((1 if dev else 0) | (2 if recovery else 0),)) + data[pos + 2 : end]
     cached = _DEFINITIONS.get(key)
     if cached is not None:
         return end, cached[0], cached[1]
@@ -161,7 +163,7 @@ def _definition(data: bytes, pos: int, header: int) -> tuple[int, int, _MessageD
             total += size
             p += 3
 
-    spec = wanted_messages().get(mesg_num)
+    spec = wanted_messages(recovery).get(mesg_num)
     decoder = _build_decoder(spec, ">" if big else "<", fields) if spec else None
     if len(_DEFINITIONS) >= _MAX_CACHED:
         _DEFINITIONS.clear()
@@ -189,7 +191,9 @@ def _segment_bounds(data: bytes, view: memoryview, start: int) -> tuple[int, int
     return first, end
 
 
-def _walk(data: bytes, pos: int, end: int, out: list[tuple[str, RawFields]]) -> None:
+def _walk(
+    data: bytes, pos: int, end: int, out: list[tuple[str, RawFields]], recovery: bool = False
+) -> None:
     """Walk the records of one segment, appending the wanted messages to ``out``."""
     sizes = [-1] * 16
     decoders: list[Any] = [None] * 16
@@ -204,7 +208,7 @@ def _walk(data: bytes, pos: int, end: int, out: list[tuple[str, RawFields]]) -> 
             pos += 1 + size
         elif header & 0x40:
             local = header & 0x0F
-            pos, sizes[local], decoders[local] = _definition(data, pos, header)
+            pos, sizes[local], decoders[local] = _definition(data, pos, header, recovery)
         else:
             local = header & 0x0F
             decoder = decoders[local]
@@ -219,15 +223,16 @@ def _walk(data: bytes, pos: int, end: int, out: list[tuple[str, RawFields]]) -> 
         raise Anomaly("last record runs past the data size")
 
 
-def decode_fast(data: bytes) -> Decoded:
-    """Decode a plainly valid FIT file (chained segments included); raise ``Anomaly`` otherwise."""
+def decode_fast(data: bytes, recovery: bool = False) -> Decoded:
+    """Decode a plainly valid FIT file (chained segments included); raise ``Anomaly`` otherwise.
+    ``recovery``: read laps and records too (see ``profile.RECOVERY_FIELDS``)."""
     try:
         view = memoryview(data)
         messages: list[tuple[str, RawFields]] = []
         start = 0
         while True:
             first, end = _segment_bounds(data, view, start)
-            _walk(data, first, end, messages)
+            _walk(data, first, end, messages, recovery)
             start = end + 2
             if start >= len(data):
                 return Decoded(messages)

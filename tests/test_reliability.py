@@ -373,3 +373,126 @@ def test_second_sync_waits_briefly_for_the_first(
     thread.join()
     assert report.count("create") == len(plan)
     _one_copy_each(garmin, plan)
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. A user folder that cannot be used: one line, never a traceback; reading still works
+
+
+def _mount_tmpfs(target: Path, options: str) -> bool:
+    import subprocess
+
+    if os.geteuid() != 0:
+        return False
+    target.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)],
+        capture_output=True,
+        check=False,
+    )
+    return done.returncode == 0
+
+
+def _umount(target: Path) -> None:
+    import subprocess
+
+    subprocess.run(["umount", "-l", str(target)], capture_output=True, check=False)
+
+
+@pytest.fixture(params=["read-only", "a file", "disk full"])
+def unusable_home(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Any:
+    """A user folder on a read-only tmpfs, a file in its place, or on a full tmpfs."""
+    kind = request.param
+    mount = tmp_path / "mnt"
+    if kind == "a file":
+        home = tmp_path / "home"
+        home.write_text("not a folder\n")
+    elif kind == "read-only":
+        if not _mount_tmpfs(mount, "ro,size=1m"):
+            pytest.skip("cannot mount a read-only tmpfs here (needs root)")
+        request.addfinalizer(lambda: _umount(mount))
+        home = mount / "chainfix"
+    else:
+        if not _mount_tmpfs(mount, "size=64k"):
+            pytest.skip("cannot mount a small tmpfs here (needs root)")
+        request.addfinalizer(lambda: _umount(mount))
+        home = mount / "chainfix"
+        home.mkdir(mode=0o700)
+        try:
+            with open(mount / "filler", "wb", buffering=0) as fh:
+                while True:
+                    fh.write(bytes(4096))
+        except OSError:
+            pass  # full
+    monkeypatch.setenv("CHAINFIX_HOME", str(home))
+    return kind, home
+
+
+def test_unusable_user_folder_is_one_line_and_reading_still_works(
+    unusable_home: Any, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from chainfix.cli import cli
+
+    kind, home = unusable_home
+    data = tmp_path / "history"
+    data.mkdir()
+    for i, fit in enumerate(fits()):
+        (data / f"{i}.fit").write_bytes(fit)
+    runner = CliRunner()
+    writers = [
+        ["profile", "set", "--sessions", "2"],
+        ["plan", str(data)],
+        ["sync", str(data), "--to", "garmin"],
+        ["garmin", "status"],
+    ]
+    if kind != "disk full":  # these only read what is there: a full disk does not stop them
+        writers += [["sync", "--status"], ["profile", "show"]]
+    expected = {"read-only": "is read-only", "a file": "is a file", "disk full": "is full"}[kind]
+    for args in writers:
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 1, (args, result.output, result.exception)
+        assert isinstance(result.exception, SystemExit), (args, result.exception)
+        errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+        if args[:2] == ["garmin", "status"] and kind == "disk full":
+            continue  # nothing to write: "not logged in"
+        assert len(errors) == 1 and expected in errors[0] and str(home) in errors[0], (
+            args,
+            result.stderr,
+        )
+        assert "Traceback" not in result.output
+    for args in (["analyze", str(data)], ["activities", str(data)]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, (args, result.output, result.exception)
+        assert "Warning:" in result.stderr and "without" in result.stderr
+
+
+def test_existing_user_folder_is_tightened_with_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from chainfix.cli import cli
+
+    home = tmp_path / "home"
+    home.mkdir(mode=0o755)
+    home.chmod(0o755)
+    monkeypatch.setenv("CHAINFIX_HOME", str(home))
+    (tmp_path / "0.fit").write_bytes(fits()[0])
+    result = CliRunner().invoke(cli, ["activities", str(tmp_path / "0.fit")])
+    assert result.exit_code == 0
+    assert "Note:" in result.stderr and "0700" in result.stderr
+    assert home.stat().st_mode & 0o777 == 0o700
+    for name in ("cache.sqlite",):
+        assert (home / name).stat().st_mode & 0o777 == 0o600
+
+
+def test_ledger_is_private(tmp_path: Path) -> None:
+    from chainfix.delivery.ledger import Ledger
+
+    with Ledger(tmp_path / "ledger.sqlite"):
+        pass
+    assert (tmp_path / "ledger.sqlite").stat().st_mode & 0o777 == 0o600

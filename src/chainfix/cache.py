@@ -353,6 +353,8 @@ def decode_part(doc: Any, label: str) -> CachedPart:
 # ---------------------------------------------------------------------------------------------
 # The SQLite store
 
+_DAMAGED = frozenset({None, 11, 26})
+"""SQLITE_CORRUPT, SQLITE_NOTADB, and chainfix's own "not chainfix's cache" (no code)."""
 _UNREADABLE: Any = object()
 """What :meth:`ReadCache._payload` gives for a stored payload that is not JSON."""
 
@@ -373,12 +375,18 @@ class ReadCache:
         try:
             db = self._connect()
             return db
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as exc:
+            # Damaged or foreign: rebuilt. Read-only, full disk, locked: left alone, not used.
+            if getattr(exc, "sqlite_errorcode", None) not in _DAMAGED:
+                raise
             self._discard()
             return self._connect()
 
     def _connect(self) -> sqlite3.Connection:
+        new = not self.path.exists()
         db = sqlite3.connect(self.path, isolation_level=None)
+        if new:
+            _private(self.path)
         try:
             app_id = db.execute("PRAGMA application_id").fetchone()[0]
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -392,6 +400,8 @@ class ReadCache:
         except sqlite3.DatabaseError:
             db.close()
             raise
+        for suffix in ("-wal", "-shm"):
+            _private(Path(str(self.path) + suffix))
         return db
 
     def _discard(self) -> None:
@@ -503,6 +513,14 @@ class ReadCache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _private(path: Path) -> None:
+    """Mode 0600 where the file system has modes: read results name the user's files."""
+    try:
+        path.chmod(0o600)
+    except OSError:
+        pass
 
 
 def open_cache(path: Path) -> ReadCache | None:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -51,7 +52,7 @@ from chainfix.cache import (
     read_from_rows,
 )
 from chainfix.model import Activity, History, Origin, ReadProblem
-from chainfix.paths import cache_path
+from chainfix.paths import UserFolderError, UserFolderWarning, cache_path
 from chainfix.sources.archive import Container, PortableLoad, release_handles
 from chainfix.sources.base import BlobLoadError, FitBlob, Limits, ReadOptions, Source
 
@@ -556,7 +557,7 @@ def read_history(
     progress = Progress(sum(sizes), on_progress)
     workers = options.workers or os.cpu_count() or 1
     big = sum(sizes) > 8 * 1024**2 or len(paths) >= PARALLEL_MIN_BLOBS
-    cache = open_cache(cache_path()) if options.use_cache else None
+    cache = _open_cache() if options.use_cache else None
     engine = _Engine(workers, big, cache, stats)
     try:
         for path, size in zip(paths, sizes, strict=True):
@@ -600,6 +601,23 @@ def read_history(
     problems = engine.problems + merge_problems
     stats.seconds = time.perf_counter() - started
     return History(activities=tuple(activities), problems=tuple(problems), files_read=stats.files)
+
+
+def _open_cache() -> ReadCache | None:
+    """The read cache, or None (with a UserFolderWarning) when the user folder cannot hold it:
+    reading goes on without it."""
+    try:
+        path = cache_path()
+    except UserFolderError as exc:
+        warnings.warn(UserFolderWarning(f"{exc.message}; reading without the cache"), stacklevel=3)
+        return None
+    cache = open_cache(path)
+    if cache is None:
+        warnings.warn(
+            UserFolderWarning(f"the cache {path} cannot be used; reading without it"),
+            stacklevel=3,
+        )
+    return cache
 
 
 def _no_source(path: Path, forced: str | None) -> ReadProblem:

@@ -138,7 +138,8 @@ def _unusable(path: Path, exc: BaseException) -> DeliveryError:
     reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
     return DeliveryError(
         f"cannot use the upload ledger {path}: {reason}",
-        hint="Make the chainfix user folder writable, or point CHAINFIX_HOME at one that is.",
+        hint="Make the chainfix user folder writable (and its disk not full), or point "
+        "CHAINFIX_HOME at another folder.",
     )
 
 

@@ -493,6 +493,10 @@ def test_existing_user_folder_is_tightened_with_a_note(
 def test_ledger_is_private(tmp_path: Path) -> None:
     from chainfix.delivery.ledger import Ledger
 
-    with Ledger(tmp_path / "ledger.sqlite"):
-        pass
+    old = os.umask(0o022)  # a usual umask: files would be 0644
+    try:
+        with Ledger(tmp_path / "ledger.sqlite"):
+            pass
+    finally:
+        os.umask(old)
     assert (tmp_path / "ledger.sqlite").stat().st_mode & 0o777 == 0o600

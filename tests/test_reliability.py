@@ -500,3 +500,55 @@ def test_ledger_is_private(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert (tmp_path / "ledger.sqlite").stat().st_mode & 0o777 == 0o600
+
+
+# ---------------------------------------------------------------------------------------------
+# 13. garmin login --force keeps the working tokens until the new login has succeeded
+
+
+@pytest.mark.parametrize("answer", ["wrong password", "wrong code"])
+def test_failed_forced_login_keeps_the_working_tokens(
+    garmin: Any, monkeypatch: pytest.MonkeyPatch, answer: str
+) -> None:
+    import garminconnect
+    from click.testing import CliRunner
+
+    import chainfix.garmin_client as adapter
+    from chainfix.cli import garmin as garmin_cli
+    from tests.garmin_support import root_with
+    from tests.test_garmin_cli import EMAIL, PASSWORD, sso
+
+    cli = root_with(garmin_cli.register)
+    saved = adapter.token_file().read_bytes()
+    monkeypatch.setattr(garminconnect.client.Client, "login", sso(garmin, []))
+    typed = {"wrong password": f"{EMAIL}\nnot-it\n", "wrong code": f"{EMAIL}\n{PASSWORD}\n0\n"}
+    result = CliRunner().invoke(cli, ["garmin", "login", "--force"], input=typed[answer])
+    assert result.exit_code == 1 and "refused the login" in result.output
+    assert adapter.token_file().read_bytes() == saved
+    assert sorted(p.name for p in adapter.token_dir().iterdir()) == [adapter.TOKEN_FILE]
+    status = CliRunner().invoke(cli, ["garmin", "status"])
+    assert status.exit_code == 0 and "Logged in" in status.output
+
+
+def test_successful_forced_login_replaces_the_tokens(
+    garmin: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import garminconnect
+    from click.testing import CliRunner
+
+    import chainfix.garmin_client as adapter
+    from chainfix.cli import garmin as garmin_cli
+    from tests.garmin_support import root_with
+    from tests.test_garmin_cli import EMAIL, PASSWORD, sso
+
+    cli = root_with(garmin_cli.register)
+    saved = adapter.token_file().read_bytes()
+    monkeypatch.setattr(garminconnect.client.Client, "login", sso(garmin, []))
+    result = CliRunner().invoke(
+        cli, ["garmin", "login", "--force"], input=f"{EMAIL}\n{PASSWORD}\n654321\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert adapter.token_file().read_bytes() != saved
+    assert adapter.token_file().stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in adapter.token_dir().iterdir()) == [adapter.TOKEN_FILE]
+    assert CliRunner().invoke(cli, ["garmin", "status"]).exit_code == 0

@@ -651,7 +651,8 @@ def merge(
     summaries: list[Activity],
     read_problems: Sequence[ReadProblem] = (),
 ) -> tuple[list[Activity], list[ReadProblem]]:
-    """De-duplicate recorded activities, then link JSON summaries to them by start time.
+    """De-duplicate recorded activities, then link summaries to them: to the recording of the
+    file a summary is attached to (same origin), else by start time (``LINK_SECONDS``).
 
     Of copies of one activity the best is kept, whatever the path order: the one whose file has
     the least severe problem in ``read_problems`` (an intact copy beats a bad-CRC, truncated or
@@ -687,20 +688,31 @@ def merge(
                     )
                 )
     by_second: dict[int, list[int]] = {}
+    by_file: dict[tuple[str, str | None], list[int]] = {}
     for index, act in enumerate(kept):
         by_second.setdefault(int(act.start_utc.timestamp()), []).append(index)
+    position = {id(act): index for index, act in enumerate(kept)}
+    for key, group in copies.items():
+        for act in group:
+            where = (act.origin.path, act.origin.member)
+            by_file.setdefault(where, []).append(position[id(best[key][1])])
     extra: list[Activity] = []
     summary_seen: set[tuple[int, str]] = set()
     for summary in sorted(summaries, key=lambda a: a.start_utc):
         second = int(summary.start_utc.timestamp())
-        twin = next(
-            (
-                i
-                for delta in range(-LINK_SECONDS, LINK_SECONDS + 1)
-                for i in by_second.get(second + delta, ())
-            ),
-            None,
-        )
+        # A summary attached to the file it describes (a Strava row and the FIT its Filename
+        # column names) is that file's, whatever the times say; else the closest start wins.
+        linked = by_file.get((summary.origin.path, summary.origin.member), [])
+        twin = min(linked, key=lambda i: abs(kept[i].start_utc - summary.start_utc), default=None)
+        if twin is None:
+            twin = next(
+                (
+                    i
+                    for delta in range(-LINK_SECONDS, LINK_SECONDS + 1)
+                    for i in by_second.get(second + delta, ())
+                ),
+                None,
+            )
         if twin is not None:
             kept[twin] = _enrich(kept[twin], summary)
             continue

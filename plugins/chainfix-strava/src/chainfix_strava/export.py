@@ -8,8 +8,10 @@ number in a file name is not the Activity ID: rows and files are linked only thr
 What each row becomes:
 
 - a linked FIT file: a :class:`~chainfix.sources.base.FitBlob` for chainfix's own reader, plus the
-  row as a summary activity (``from_summary=True``) that chainfix drops when the FIT gives the
-  same activity, and keeps when the FIT cannot be read;
+  row as a summary activity (``from_summary=True``) attached to that file's origin: chainfix
+  links the two by the file (not by start time: older exports give ``Activity Date`` in local
+  time, and edited activities differ), drops the row when the FIT gives the activity, and keeps
+  it when the FIT cannot be read;
 - a linked GPX/TCX file: one activity from the track (sport from the CSV's type; gaps in the
   track filled from the CSV); when the track cannot be read, a problem naming it and the row;
 - no file (a manual entry) or a missing one: the row as a summary activity.
@@ -23,7 +25,7 @@ import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -401,7 +403,9 @@ def _entry_items(
     if lower.endswith(FIT_SUFFIXES):
         yield _fit_blob(entry, options)
         if summary is not None:
-            yield summary
+            # Attached to the FIT it links, so chainfix pairs the two by file, not by start
+            # time: older exports give Activity Date in local time, and edited activities differ.
+            yield replace(summary, origin=entry.origin)
         return
     if not lower.endswith(TRACK_SUFFIXES):
         kept = "; the activity is taken from the CSV" if summary else ""

@@ -552,3 +552,41 @@ def test_successful_forced_login_replaces_the_tokens(
     assert adapter.token_file().stat().st_mode & 0o777 == 0o600
     assert sorted(p.name for p in adapter.token_dir().iterdir()) == [adapter.TOKEN_FILE]
     assert CliRunner().invoke(cli, ["garmin", "status"]).exit_code == 0
+
+
+@pytest.mark.parametrize("lie", [False, True])
+def test_fit_gz_bomb_costs_nothing_like_the_member_limit(lie: bool) -> None:
+    import gzip
+    import time
+    import tracemalloc
+
+    from chainfix.sources.fitfiles import gunzip_limited
+
+    bomb = gzip.compress(bytes(96 * 1024**2), compresslevel=1, mtime=0)
+    if lie:  # the trailer declares 1,000 bytes
+        bomb = bomb[:-4] + (1000).to_bytes(4, "little")
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(ValueError, match="limit|declares"):
+        gunzip_limited(bomb, 64 * 1024**2)
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 8 * 1024**2, f"{peak:,} bytes for a bomb refused by its declared size"
+    assert seconds < 1.0
+
+
+def test_summary_json_in_a_folder_obeys_the_member_limit(tmp_path: Path) -> None:
+    from chainfix.sources.base import Limits
+
+    write_export(persona(), tmp_path / "export", folder=True)
+    (summary,) = (tmp_path / "export").rglob("*summarizedActivities.json")
+    with summary.open("ab") as fh:
+        fh.write(b" " * (2 * 1024**2))  # valid JSON, 2 MiB over
+    limits = Limits(max_member_bytes=1024**2)
+    history = read_history(
+        [tmp_path / "export"], IngestOptions(workers=1, use_cache=False, limits=limits)
+    )
+    (problem,) = [p for p in history.problems if p.file == str(summary)]
+    assert problem.kind == "unsupported" and "limit" in problem.message
+    assert [a for a in history.activities if not a.from_summary]

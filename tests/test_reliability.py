@@ -590,3 +590,33 @@ def test_summary_json_in_a_folder_obeys_the_member_limit(tmp_path: Path) -> None
     (problem,) = [p for p in history.problems if p.file == str(summary)]
     assert problem.kind == "unsupported" and "limit" in problem.message
     assert [a for a in history.activities if not a.from_summary]
+
+
+def _many_sessions(n: int) -> bytes:
+    """A generated run with ``n`` more (distinct, 5-minute) sessions after its own."""
+    import struct
+
+    fields = [(253, 4, 0x86), (2, 4, 0x86), (5, 1, 0), (7, 4, 0x86), (8, 4, 0x86)]
+    define = fitbytes.definition(9, 18, fields)  # session: timestamp, start, sport, times
+    t0 = 1_100_000_000
+    records = b"".join(
+        fitbytes.data_record(
+            9, struct.pack("<IIBII", t0 + 600 * i + 300, t0 + 600 * i, 1, 300_000, 300_000)
+        )
+        for i in range(n)
+    )
+    return fitbytes.insert_after(fits()[0], "session", define + records)
+
+
+def test_many_sessions_in_one_file_are_read_in_linear_time() -> None:
+    import time
+
+    from chainfix.fit import read_fit
+    from chainfix.model import Origin
+
+    data = _many_sessions(40_000)
+    started = time.perf_counter()
+    result = read_fit(data, Origin("many.fit"))
+    seconds = time.perf_counter() - started
+    assert len(result.activities) == 40_001 and result.problems == []
+    assert seconds < 20, f"{seconds:.1f} s for 40,000 sessions (quadratic: about 60 s)"

@@ -283,13 +283,22 @@ def _contains(outer: _Leg, inner: _Leg) -> bool:
 
 
 def _drop_summaries(legs: list[_Leg]) -> list[_Leg]:
+    """The legs without summary sessions (see the module docstring); linear in the legs: a leg
+    contains every other one when it reaches the earliest start and the latest end of the others,
+    which are the overall extremes unless the leg itself holds them."""
+    if len(legs) < 3:
+        return legs
+    by_start = sorted(range(len(legs)), key=lambda i: legs[i].start)[:2]
+    by_end = sorted(range(len(legs)), key=lambda i: legs[i].end, reverse=True)[:2]
+    total = sum(leg.timer for leg in legs)
     kept = []
-    for leg in legs:
-        others = [o for o in legs if o is not leg]
+    for index, leg in enumerate(legs):
+        first = legs[by_start[1] if by_start[0] == index else by_start[0]].start
+        last = legs[by_end[1] if by_end[0] == index else by_end[0]].end
         is_summary = (
-            len(others) >= 2
-            and all(_contains(leg, o) for o in others)
-            and leg.timer >= _SUMMARY_SHARE * sum(o.timer for o in others)
+            leg.start - _TOLERANCE <= first
+            and last <= leg.end + _TOLERANCE
+            and leg.timer >= _SUMMARY_SHARE * (total - leg.timer)
         )
         if not is_summary:
             kept.append(leg)
@@ -400,6 +409,14 @@ def _activity(
     )
 
 
+def _identity(fields: RawFields) -> Any:
+    """A hashable key equal for equal sessions (a set finds duplicates in linear time)."""
+    try:
+        return frozenset(fields.items())
+    except TypeError:  # an unhashable value: only the same object is the same session
+        return id(fields)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -450,8 +467,10 @@ def build(decoded: Decoded, origin: Origin, source: str = "fit") -> Built:
     sports = groups.get("sport", [])
     sessions: list[RawFields] = []
     extra: list[ReadProblem] = []
+    seen: set[Any] = set()
     for fields in groups.get("session", []):
-        if fields in sessions:
+        key = _identity(fields)
+        if key in seen:
             extra.append(
                 problem(
                     "duplicate",
@@ -460,6 +479,7 @@ def build(decoded: Decoded, origin: Origin, source: str = "fit") -> Built:
                 )
             )
         else:
+            seen.add(key)
             sessions.append(fields)
     rebuilt = False
     if not sessions:

@@ -832,6 +832,12 @@ def _fit_kinds() -> list[Kind]:
                     check=rebuilt_from("strength"),
                 ),
                 real("real WithGearChangeData.fit (Edge 1040)", "WithGearChangeData.fit"),
+                real(
+                    "real compressed-speed-distance.fit without its session (records behind "
+                    "compressed timestamps)",
+                    "compressed-speed-distance.fit",
+                    lambda d: fitbytes.drop_messages(d, "session"),
+                ),
             ),
         ),
         Kind(

@@ -43,7 +43,12 @@ def read_fit(data: bytes, origin: Origin, source: str = "fit") -> FitRead:
         except Exception:  # any doubt at all: the full decoder decides
             decoded, reader = decode_full(data), "full"
         if needs_recovery(decoded):  # no session: read laps and records to rebuild it
-            decoded = decode_fast(data, True) if reader == "fast" else decode_full(data, True)
+            try:
+                if reader != "fast":
+                    raise LookupError("the full decoder read it")
+                decoded = decode_fast(data, recovery=True)
+            except Exception:  # e.g. records behind compressed timestamps: the full decoder
+                decoded, reader = decode_full(data, recovery=True), "full"
         built = build(decoded, origin, source)
         return FitRead(built.activities, built.problems, built.file_type, reader)
     except Exception as exc:  # the contract: never raise

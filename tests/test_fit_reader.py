@@ -124,8 +124,9 @@ def test_every_set_message_is_kept(path: Path) -> None:
 @pytest.mark.parametrize("path", REAL, ids=_id)
 def test_clean_files_take_the_fast_path(path: Path) -> None:
     ours, theirs = _read(path), oracle(path)
-    if theirs.error is None and path.stat().st_size:
-        assert ours.reader == "fast"
+    crc_only = [p.kind for p in ours.problems if p.severity != "info"] == ["bad_crc"]
+    if (theirs.error is None or crc_only) and path.stat().st_size:
+        assert ours.reader == "fast"  # a file whose only fault is its CRC stays fast too
     else:
         assert ours.reader == "full" or not path.stat().st_size
 

@@ -620,3 +620,30 @@ def test_many_sessions_in_one_file_are_read_in_linear_time() -> None:
     seconds = time.perf_counter() - started
     assert len(result.activities) == 40_001 and result.problems == []
     assert seconds < 20, f"{seconds:.1f} s for 40,000 sessions (quadratic: about 60 s)"
+
+
+def _big_fit(megabytes: int) -> bytes:
+    """A generated run padded with copies of its first lap's records to ``megabytes`` (CRCs
+    repaired)."""
+    data = fits()[0]
+    first = fitbytes.find(data, "record")
+    lap = fitbytes.find(data, "lap")
+    block = data[first.offset : lap.offset]
+    copies = megabytes * 1024**2 // len(block)
+    return fitbytes.splice(data, lap.offset, 0, block * copies)
+
+
+def test_large_file_whose_only_fault_is_its_crc_is_read_fast() -> None:
+    import time
+
+    from chainfix.fit import read_fit
+    from chainfix.model import Origin
+
+    intact = _big_fit(6)
+    data = intact[:-1] + bytes([intact[-1] ^ 0xFF])
+    started = time.perf_counter()
+    result = read_fit(data, Origin("big.fit"))
+    seconds = time.perf_counter() - started
+    assert [(p.kind, p.severity) for p in result.problems] == [("bad_crc", "warning")]
+    assert result.activities == read_fit(intact, Origin("big.fit")).activities
+    assert seconds < 3, f"{seconds:.1f} s for a 6 MB file with a bad CRC (the full decoder: 15)"

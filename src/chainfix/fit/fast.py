@@ -5,10 +5,14 @@ data messages it does not need with offset arithmetic, and unpacks only the want
 ``profile.WANTED_FIELDS`` with one precompiled ``struct.Struct`` per definition.
 
 It only accepts what it is sure to read exactly like the full decoder. Anything unusual raises
-``Anomaly`` and the caller hands the file to ``full``: a bad or odd header, a CRC mismatch, a record
+``Anomaly`` and the caller hands the file to ``full``: a bad or odd header, a record
 that runs past the data, an undefined local message, an unknown base type, a field size that is
 zero or not a multiple of its base type, a known field declared with another base type than the
 profile, or a wanted message behind a compressed-timestamp header.
+
+A segment whose only fault is its file CRC is still walked here (the full decoder takes minutes
+on a large file): it ends the decoding with the ``bad_crc`` stop the full decoder gives, after the
+segment's messages, exactly as the full decoder would.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any
 
 from fastcrc import crc16
 
-from chainfix.fit.decoded import Decoded, RawFields
+from chainfix.fit.decoded import Decoded, RawFields, Stop
 from chainfix.fit.profile import MessageSpec, profile_base_types, wanted_messages
 
 _MAGIC = b".FIT"
@@ -171,8 +175,9 @@ def _definition(
     return end, total, decoder
 
 
-def _segment_bounds(data: bytes, view: memoryview, start: int) -> tuple[int, int]:
-    """Check one segment's header and CRC; return where its records start and end."""
+def _segment_bounds(data: bytes, view: memoryview, start: int) -> tuple[int, int, bool]:
+    """Check one segment's header; return where its records start and end, and whether its
+    file CRC matches."""
     if len(data) - start < 12:
         raise Anomaly("segment shorter than a FIT header")
     header_size = data[start]
@@ -186,9 +191,7 @@ def _segment_bounds(data: bytes, view: memoryview, start: int) -> tuple[int, int
     end = first + int.from_bytes(data[start + 4 : start + 8], "little")
     if end + 2 > len(data):
         raise Anomaly("data size runs past the end of the file")
-    if crc16.arc(view[start:end]) != (data[end] | data[end + 1] << 8):
-        raise Anomaly("file CRC mismatch")
-    return first, end
+    return first, end, crc16.arc(view[start:end]) == (data[end] | data[end + 1] << 8)
 
 
 def _walk(
@@ -231,9 +234,12 @@ def decode_fast(data: bytes, recovery: bool = False) -> Decoded:
         messages: list[tuple[str, RawFields]] = []
         start = 0
         while True:
-            first, end = _segment_bounds(data, view, start)
+            first, end, crc_ok = _segment_bounds(data, view, start)
             _walk(data, first, end, messages, recovery)
             start = end + 2
+            if not crc_ok:
+                reason = f"the file checksum does not match (segment ending at byte {start})"
+                return Decoded(messages, Stop("bad_crc", reason, start))
             if start >= len(data):
                 return Decoded(messages)
     except Anomaly:

@@ -647,3 +647,32 @@ def test_large_file_whose_only_fault_is_its_crc_is_read_fast() -> None:
     assert [(p.kind, p.severity) for p in result.problems] == [("bad_crc", "warning")]
     assert result.activities == read_fit(intact, Origin("big.fit")).activities
     assert seconds < 3, f"{seconds:.1f} s for a 6 MB file with a bad CRC (the full decoder: 15)"
+
+
+# ---------------------------------------------------------------------------------------------
+# 12. Names from other systems never drive the terminal
+
+
+def test_control_characters_in_names_are_shown_escaped(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from chainfix.cli import cli
+
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    (folder / "evil\x1b[31mred\x07\x1b]0;title\x07.fit").write_bytes(b"<html>login</html>" * 8)
+    (folder / "good\x1b[1m.fit").write_bytes(fits()[0])
+    with zipfile.ZipFile(folder / "z.zip", "w") as zf:
+        zf.writestr("m\x1b[2Jclear\r.fit", b"not a fit file at all" * 8)
+        zf.writestr("ok\x9b5m.fit", fits()[1])
+    for args in (["activities", str(folder)], ["analyze", str(folder)]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 3, result.output
+        shown = result.stdout + result.stderr
+        assert not any(c in shown for c in "\x1b\x07\x9b\r"), args
+        assert "evil\\x1b[31mred\\x07" in shown.replace("\n", "")
+        assert "m\\x1b[2Jclear\\x0d.fit" in shown.replace("\n", "")
+    history = read([folder])
+    assert len(history.activities) == 2
+    assert all(a.origin.path.isprintable() for a in history.activities)
+    assert {a.origin.member for a in history.activities} == {None, "ok\\x9b5m.fit"}

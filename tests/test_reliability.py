@@ -676,3 +676,82 @@ def test_control_characters_in_names_are_shown_escaped(tmp_path: Path) -> None:
     assert len(history.activities) == 2
     assert all(a.origin.path.isprintable() for a in history.activities)
     assert {a.origin.member for a in history.activities} == {None, "ok\\x9b5m.fit"}
+
+
+# ---------------------------------------------------------------------------------------------
+# 11. Leftovers: workers die with their parent; stale spill folders go at the next start
+
+
+def _marked_pids(marker: str) -> list[int]:
+    """Processes whose environment holds ``marker`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+            state = (entry / "stat").read_bytes().split(b") ", 1)[-1][:1]
+        except OSError:
+            continue
+        if marker.encode() in environ and state != b"Z":
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
+def test_decoder_workers_exit_when_the_main_process_is_killed(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    folder = tmp_path / "slow"
+    folder.mkdir()
+    slow = _big_fit(1)[:-10]  # cut short: the full decoder reads it, for a few seconds
+    for i in range(30):
+        (folder / f"{i:02d}.fit").write_bytes(slow)
+    marker = f"CHAINFIX_TEST_LIFELINE={uuid.uuid4().hex}"
+    env = {**os.environ, "CHAINFIX_TEST_LIFELINE": marker.split("=", 1)[1]}
+    env["CHAINFIX_HOME"] = str(tmp_path / "home")
+    command = [sys.executable, "-m", "chainfix", "activities", str(folder), "--no-cache"]
+    main = subprocess.Popen([*command, "--workers", "2", "-q"], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while len([p for p in _marked_pids(marker) if p != main.pid]) < 2:
+            assert time.monotonic() < deadline, "the decoder processes never started"
+            assert main.poll() is None, "the run ended before it could be killed"
+            time.sleep(0.05)
+        time.sleep(0.5)  # the workers are busy decoding
+        main.send_signal(signal.SIGKILL)
+        main.wait()
+        deadline = time.monotonic() + 5
+        while _marked_pids(marker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = _marked_pids(marker)
+        assert not left, f"decoder processes outlived the killed run: {left}"
+    finally:
+        main.kill()
+        for pid in _marked_pids(marker):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_stale_spill_folders_are_removed_at_the_next_start(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from chainfix.sources.archive import remove_stale_spills
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # reaped: its id names no process now
+    stale = tmp_path / f"chainfix-{dead.pid}-abc123"
+    stale.mkdir()
+    (stale / "spill.zip").write_bytes(bytes(1024))
+    live = tmp_path / f"chainfix-{os.getppid()}-def456"
+    live.mkdir()
+    mine = tmp_path / f"chainfix-{os.getpid()}-ghi789"
+    mine.mkdir()
+    other = tmp_path / "chainfix-unrelated"
+    other.mkdir()
+    assert remove_stale_spills(str(tmp_path)) == 1
+    assert not stale.exists() and live.exists() and mine.exists() and other.exists()

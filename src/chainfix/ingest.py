@@ -53,11 +53,17 @@ from chainfix.cache import (
 )
 from chainfix.model import Activity, History, Origin, ReadProblem
 from chainfix.paths import UserFolderError, UserFolderWarning, cache_path
-from chainfix.sources.archive import Container, PortableLoad, release_handles
+from chainfix.sources.archive import (
+    Container,
+    PortableLoad,
+    release_handles,
+    remove_stale_spills,
+)
 from chainfix.sources.base import BlobLoadError, FitBlob, Limits, ReadOptions, Source
 
 if TYPE_CHECKING:  # concurrent.futures is imported when a pool starts: warm runs need none
     from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.connection import Connection
 
     from chainfix.fit import FitRead
 
@@ -218,6 +224,21 @@ def decode_batch(tasks: list[Task]) -> list[Outcome]:
     return out
 
 
+def _watch_parent(lifeline: Connection) -> None:
+    """In a decoder process: exit as soon as the main process is gone (its end of the lifeline
+    closes), instead of decoding on for minutes after it was killed."""
+    import threading
+
+    def watch() -> None:
+        try:
+            lifeline.recv()
+        except (EOFError, OSError):
+            pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="chainfix-lifeline", daemon=True).start()
+
+
 class _Batch:
     """FIT blobs sent to a worker as one task."""
 
@@ -263,6 +284,8 @@ class _Engine:
         self.cache = cache
         self.stats = stats
         self.pool: ProcessPoolExecutor | None = None
+        self._lifeline: Connection | None = None
+        self._lifeline_read: Connection | None = None
         self.queue: deque[tuple[str, Any]] = deque()
         self.open_batch: _Batch | None = None
         self.inflight: deque[_Batch] = deque()
@@ -290,7 +313,16 @@ class _Engine:
                 context = multiprocessing.get_context(method)
                 if method == "forkserver":
                     context.set_forkserver_preload(WORKER_PRELOAD)
-                self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+                # Only this process holds the lifeline's writing end: when it dies (killed),
+                # every worker sees the pipe close and exits at once, mid-file or idle.
+                lifeline, self._lifeline = context.Pipe(duplex=False)
+                self._lifeline_read = lifeline
+                self.pool = ProcessPoolExecutor(
+                    max_workers=self.workers,
+                    mp_context=context,
+                    initializer=_watch_parent,
+                    initargs=(lifeline,),
+                )
             except (OSError, ValueError, ImportError):
                 self.parallel = False
         return self.pool
@@ -344,6 +376,10 @@ class _Engine:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
+        for end in (self._lifeline, self._lifeline_read):
+            if end is not None:
+                end.close()
+        self._lifeline = self._lifeline_read = None
 
     # -- what sources give ---------------------------------------------------------------------
 
@@ -552,6 +588,7 @@ def read_history(
     options = options or IngestOptions()
     stats = stats if stats is not None else IngestStats()
     started = time.perf_counter()
+    remove_stale_spills()  # what killed runs left in the temporary folder
     sources = plugins.sources()
     sizes = [input_size(p) for p in paths]
     progress = Progress(sum(sizes), on_progress)

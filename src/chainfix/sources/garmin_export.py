@@ -10,7 +10,6 @@ with no FIT (manual entries, strength summaries) become activities of their own.
 from __future__ import annotations
 
 import os
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from chainfix.sources.archive import (
     PartsReader,
     PortableLoad,
     limits_tag,
+    spill_dir,
     walk_zip,
 )
 from chainfix.sources.base import FitBlob, Limits, ReadOptions, Source, SourceItem
@@ -201,7 +201,7 @@ def _zip_parts(path: Path, options: ReadOptions) -> Iterator[SourceItem | Contai
 
 def _folder_parts(path: Path, options: ReadOptions) -> Iterator[SourceItem | Container]:
     """An export already unzipped: FIT files, nested Part zips and summary JSON under the folder."""
-    with tempfile.TemporaryDirectory(prefix="chainfix-") as tmpdir:
+    with spill_dir() as tmpdir:
         for file in walk_folder(path):
             name = file.name.lower()
             try:
@@ -230,7 +230,7 @@ def _folder_parts(path: Path, options: ReadOptions) -> Iterator[SourceItem | Con
 
 def read_zip_file(path: Path, options: ReadOptions) -> Iterator[SourceItem | Container]:
     """A zip found inside a folder: read like a zip given on its own (an export, or FIT files)."""
-    with tempfile.TemporaryDirectory(prefix="chainfix-") as tmpdir:
+    with spill_dir() as tmpdir:
         yield from _walk_archive(path, str(path), options, tmpdir, 1, "not a readable zip archive")
 
 

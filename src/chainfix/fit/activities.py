@@ -67,7 +67,8 @@ _SHOWN = 5
 _PAUSE_S = 30
 """A gap between records longer than this is a pause: not counted in a rebuilt timer time."""
 _MIN_REBUILT_S = 60
-"""Records spanning less than this rebuild nothing (a watch started and stopped at once)."""
+"""Records alone (no lap) moving for less than this rebuild nothing (a watch started and
+stopped at once, a file cut after its first records)."""
 _TOTALS = ("total_elapsed_time", "total_timer_time", "total_distance")
 _CLIMB = ("total_ascent", "total_descent")
 
@@ -263,7 +264,7 @@ def _rebuilt_sessions(laps: list[RawFields], records: list[RawFields]) -> list[R
     span = tail[-1] - begin
     moving = sum(b - a for a, b in zip([begin, *tail], tail, strict=False) if b - a <= _PAUSE_S)
     if not sessions:
-        if span < _MIN_REBUILT_S:
+        if moving < _MIN_REBUILT_S:
             return []
         sessions.append({"start_time": begin, "timestamp": tail[-1]})
         for name in _TOTALS:

@@ -19,7 +19,7 @@ import pytest
 from chainfix.cache import ReadCache
 from chainfix.ingest import IngestOptions, IngestStats, read_history
 from chainfix.model import History
-from chainfix.paths import cache_path
+from chainfix.paths import UserFolderWarning, cache_path
 from chainfix.synth.fitfiles import activity_fit
 from chainfix.synth.garmin_export import write_export
 from chainfix.synth.personas import Persona, runner
@@ -293,7 +293,8 @@ def test_damaged_ledger_is_set_aside_and_rebuilt_from_the_markers(
     _one_copy_each(garmin, plan)
     damage(book)
     writes = len(garmin.writes())
-    report = _sync(book, plan)
+    with pytest.warns(UserFolderWarning, match="set aside"):
+        report = _sync(book, plan)
     assert len(garmin.writes()) == writes, "a damaged ledger made sync upload again"
     _one_copy_each(garmin, plan)
     assert "set aside" in report.summary() and "[chainfix:" in report.summary()
@@ -310,7 +311,7 @@ def test_damaged_ledger_in_a_dry_run_says_how_to_rebuild(tmp_path: Path) -> None
 
     book = tmp_path / "ledger.sqlite"
     book.write_bytes(b"\x00garbage" * 512)
-    with Ledger(book) as ledger:
+    with pytest.warns(UserFolderWarning, match="set aside"), Ledger(book) as ledger:
         report = sync_to_garmin(_plan(1), None, ledger, dry_run=True)
     assert "sync --to garmin" in report.summary() and "set aside" in report.summary()
 
@@ -755,3 +756,18 @@ def test_stale_spill_folders_are_removed_at_the_next_start(tmp_path: Path) -> No
     other.mkdir()
     assert remove_stale_spills(str(tmp_path)) == 1
     assert not stale.exists() and live.exists() and mine.exists() and other.exists()
+
+
+def test_sync_status_with_a_damaged_ledger_says_so_in_one_line(_isolated_home: Path) -> None:
+    import random
+
+    from click.testing import CliRunner
+
+    from chainfix.cli import cli
+
+    (_isolated_home / "ledger.sqlite").write_bytes(random.Random(8).randbytes(4096))
+    result = CliRunner().invoke(cli, ["sync", "--status"])
+    assert result.exit_code == 0, result.output
+    warning = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
+    assert len(warning) == 1 and "set aside" in warning[0] and "[chainfix:" in warning[0]
+    assert "Traceback" not in result.output

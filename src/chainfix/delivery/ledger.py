@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Literal
 
 from chainfix.errors import DeliveryError
+from chainfix.paths import UserFolderWarning
 
 SCHEMA_VERSION = 1
 
@@ -170,6 +172,14 @@ class Ledger:
             self.damage = str(exc)
             self.damaged = self._set_aside()
             self._db = self._open()
+            warnings.warn(
+                UserFolderWarning(
+                    f"the upload ledger was damaged ({self.damage}) and set aside as "
+                    f"{self.damaged}; `chainfix sync --to garmin` rebuilds it from the "
+                    "[chainfix:...] markers on Garmin Connect, without uploading twice"
+                ),
+                stacklevel=2,
+            )
 
     def _open(self) -> sqlite3.Connection:
         """Open, check and migrate the ledger; _Damaged when its content cannot be trusted."""

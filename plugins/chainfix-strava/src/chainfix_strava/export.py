@@ -21,6 +21,7 @@ Files under ``activities/`` that no row links are read too, with the sport the f
 
 from __future__ import annotations
 
+import os
 import tempfile
 import zipfile
 from collections import Counter
@@ -534,7 +535,10 @@ def read(path: Path, options: ReadOptions) -> Iterator[SourceItem]:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         yield ReadProblem(label, None, "bad_archive", f"not a readable zip archive: {exc}")
         return
-    with tempfile.TemporaryDirectory(prefix="chainfix-strava-") as tmpdir, zf:
+    # named after this process, like chainfix's own spill folders: a killed run's are removed
+    # by the next run (chainfix.sources.archive.remove_stale_spills)
+    spill = tempfile.TemporaryDirectory(prefix=f"chainfix-{os.getpid()}-strava")
+    with spill as tmpdir, zf:
         try:
             export = _zip_export(path, zf, options, tmpdir)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:

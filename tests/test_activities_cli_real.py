@@ -26,6 +26,7 @@ def test_activities_json_agrees_with_fitdecode_on_every_real_file(real_dir: Path
     for act in doc["activities"]:
         by_file.setdefault(act["source_file"], []).append(act)
     duplicates = {p["file"] for p in doc["problems"] if p["kind"] == "duplicate"}
+    rebuilt = {p["file"] for p in doc["problems"] if "rebuilt from records" in p["message"]}
     checked = 0
     for path in sorted(real_dir.rglob("*.fit")):
         theirs = oracle(path)
@@ -34,6 +35,8 @@ def test_activities_json_agrees_with_fitdecode_on_every_real_file(real_dir: Path
             assert ours == [], path.name
             continue
         sessions = _unique(theirs.sessions)
+        if not sessions and str(path) in rebuilt:
+            continue  # no session to compare with: rebuilt from its records (see the corpus)
         if str(path) in duplicates and len(ours) < len(sessions):
             continue  # the same recording as another fixture: counted once, reported
         assert len(ours) == len(sessions), path.name

@@ -102,6 +102,8 @@ def test_sessions_agree_with_fitdecode(path: Path) -> None:
         assert ours.file_type == theirs.file_type
         return
     expected = _unique(theirs.sessions)
+    if not expected and any(p.kind == "no_session" for p in ours.problems):
+        return  # rebuilt from records (no session to compare with): see the corpus
     assert len(ours.activities) == len(expected)
     for activity, session in zip(ours.activities, expected, strict=True):
         assert activity.sport == (session["sport"] or "generic")
@@ -122,8 +124,9 @@ def test_every_set_message_is_kept(path: Path) -> None:
 @pytest.mark.parametrize("path", REAL, ids=_id)
 def test_clean_files_take_the_fast_path(path: Path) -> None:
     ours, theirs = _read(path), oracle(path)
-    if theirs.error is None and path.stat().st_size:
-        assert ours.reader == "fast"
+    crc_only = [p.kind for p in ours.problems if p.severity != "info"] == ["bad_crc"]
+    if (theirs.error is None or crc_only) and path.stat().st_size:
+        assert ours.reader == "fast"  # a file whose only fault is its CRC stays fast too
     else:
         assert ours.reader == "full" or not path.stat().st_size
 
@@ -142,7 +145,7 @@ EXPECTED_PROBLEMS = {
     "610464_bad_crc.fit": ("bad_header", "error", 0),
     "empty.fit": ("empty", "error", 0),
     "activity_truncated.fit": ("no_session", "error", 0),
-    "WithGearChangeData.fit": ("no_session", "error", 0),
+    "WithGearChangeData.fit": ("no_session", "warning", 1),  # rebuilt from its records
     "MonitoringFile.fit": ("not_activity", "info", 0),
     "sleep1.fit": ("not_activity", "info", 0),
     "D55A5738.fit": ("not_activity", "info", 0),

@@ -1,4 +1,4 @@
-"""``chainfix sync PATH... --to garmin`` with click's CliRunner against the fake."""
+"""``chainfix sync garmin PATHS`` with click's CliRunner against the fake."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``chainfix sync PATH... --to fit DIR`` and ``--to watch`` with click's CliRunner."""
+"""``chainfix sync fit DIR PATHS`` and ``sync watch PATHS`` with click's CliRunner."""
 
 from __future__ import annotations
 
@@ -114,7 +114,7 @@ def check_file(path: Path, workout: Workout) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# --to fit DIR
+# sync fit DIR
 
 
 def test_to_fit_with_the_real_planner_writes_one_valid_file_per_session(

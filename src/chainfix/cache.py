@@ -33,7 +33,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chainfix import __version__
-from chainfix.model import Activity, ExerciseSummary, Origin, ReadProblem, StrengthSet
+from chainfix.model import (
+    PROBLEM_KINDS,
+    Activity,
+    ExerciseSummary,
+    Origin,
+    ReadProblem,
+    StrengthSet,
+)
 
 if TYPE_CHECKING:
     from chainfix.fit import FitRead
@@ -53,8 +60,18 @@ READER_FILES = ("cache.py", "ingest.py", "model.py")
 """Modules of the ``chainfix`` package whose code shapes cached results."""
 FLUSH_ROWS = 500
 
-_dumps = json.JSONEncoder(separators=(",", ":"), allow_nan=False, ensure_ascii=False).encode
+_dumps = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+"""ASCII JSON: a path the OS gave as bytes that are not UTF-8 (held as lone surrogates) is written
+as ``\\udcXX`` escapes and read back exactly; SQLite could not store it as text."""
 _fromiso = datetime.fromisoformat
+
+
+def storable(key: str) -> str:
+    """``key`` as text SQLite can store: a file name that is not valid UTF-8 (lone surrogates)
+    keeps its bytes as ``\\xNN`` escapes, so every name the OS gives has a key of its own."""
+    if key.isascii():
+        return key
+    return key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def compact_json(value: Any) -> str:
@@ -128,15 +145,68 @@ def activity_row(a: Activity) -> list[Any]:
     ]
 
 
+class BadEntry(ValueError):
+    """A cache entry that is valid JSON but not of the shape the codec writes."""
+
+
+_NUM = (int, float)
+_OPT_NUM = (int, float, type(None))
+_OPT_STR = (str, type(None))
+_OPT_INT = (int, type(None))
+_ACTIVITY_TYPES: tuple[tuple[type, ...], ...] = (
+    (str,), (str,), (str,), (str,), (str,), _OPT_INT, *[_OPT_NUM] * 10, _OPT_STR, (int,),
+    (bool,), (list,), (list,),
+)  # fmt: skip
+_SET_TYPES: tuple[tuple[type, ...], ...] = (
+    _OPT_STR, _OPT_NUM, _OPT_INT, _OPT_NUM, (str,), (list,), _OPT_STR, _OPT_INT,
+)  # fmt: skip
+_SUMMARY_TYPES: tuple[tuple[type, ...], ...] = (
+    (str,), _OPT_STR, (int,), (int,), _OPT_NUM, _OPT_NUM,
+)  # fmt: skip
+_SEVERITIES = frozenset(("error", "warning", "info"))
+
+
+def _check(row: Any, types: tuple[tuple[type, ...], ...]) -> list[Any]:
+    """``row`` when it is a list of exactly these types (bool is no number here); else BadEntry."""
+    if type(row) is not list or len(row) != len(types):
+        raise BadEntry("a row of the wrong length")
+    for value, allowed in zip(row, types, strict=True):
+        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+            raise BadEntry("a value of the wrong type")
+    return row
+
+
+def _when(text: str) -> datetime:
+    value = _fromiso(text)
+    if value.tzinfo is None:
+        raise BadEntry("a time without its UTC offset")
+    return value
+
+
+def _problem_body(body: Any) -> list[Any]:
+    _check(body, ((str,), (str,), (str,)))
+    if body[0] not in PROBLEM_KINDS or body[2] not in _SEVERITIES:
+        raise BadEntry("an unknown problem kind or severity")
+    return body
+
+
 def activity_from_row(r: list[Any], origin: Origin) -> Activity:
-    """The activity of :func:`activity_row`, attached to ``origin``."""
+    """The activity of :func:`activity_row`, attached to ``origin``; BadEntry (a ValueError) when
+    the row is not of that shape, so a damaged entry never yields a half-typed activity."""
+    _check(r, _ACTIVITY_TYPES)
+    for s in r[19]:
+        _check(s, _SET_TYPES)
+        if s[4] not in ("active", "rest") or not all(isinstance(c, str) for c in s[5]):
+            raise BadEntry("a set of the wrong shape")
+    for s in r[20]:
+        _check(s, _SUMMARY_TYPES)
     return Activity(
         id=r[0],
         source=r[1],
         origin=origin,
         sport=r[2],
         sub_sport=r[3],
-        start_utc=_fromiso(r[4]),
+        start_utc=_when(r[4]),
         utc_offset_s=r[5],
         elapsed_s=r[6],
         timer_s=r[7],
@@ -153,7 +223,7 @@ def activity_from_row(r: list[Any], origin: Origin) -> Activity:
         from_summary=r[18],
         sets=tuple(
             StrengthSet(
-                start=_fromiso(s[0]) if s[0] is not None else None,
+                start=_when(s[0]) if s[0] is not None else None,
                 duration_s=s[1],
                 reps=s[2],
                 weight_kg=s[3],
@@ -196,10 +266,15 @@ class CachedRead:
 
 
 def read_from_rows(rows: list[Any], origin: Origin) -> CachedRead:
-    """Decode the parsed JSON of :func:`encode_read`, attached to ``origin``."""
+    """Decode the parsed JSON of :func:`encode_read`, attached to ``origin`` (BadEntry when it is
+    not of that shape)."""
+    _check(rows, (_OPT_STR, (str,), (list,), (list,)))
     return CachedRead(
         [activity_from_row(r, origin) for r in rows[2]],
-        [ReadProblem(origin.path, origin.member, p[0], p[1], p[2]) for p in rows[3]],
+        [
+            ReadProblem(origin.path, origin.member, *_problem_body(p))  # type: ignore[arg-type]
+            for p in rows[3]
+        ],
         rows[0],
         rows[1],
     )
@@ -234,18 +309,54 @@ def encode_part(used: int, state: dict[str, int], entries: Iterable[str]) -> str
     return f'{{"used":{int(used)},"state":{_dumps(state)},"items":[{",".join(entries)}]}}'
 
 
+PartItem = tuple[str, Origin, "CachedRead | Activity | ReadProblem", Any]
+"""A decoded item of a part: kind (f, a or p), its origin, the decoded value, the JSON body."""
+
+
 @dataclass(slots=True)
 class CachedPart:
     """A decoded per-part entry (see :meth:`ReadCache.get_part`)."""
 
     used: int
     state: dict[str, int]
-    items: list[list[Any]] = field(default_factory=list)
-    """Rows ``[kind, path or None, member, body]`` in source order."""
+    items: list[PartItem] = field(default_factory=list)
+    """Every recorded item, decoded, in source order."""
+
+
+def decode_part(doc: Any, label: str) -> CachedPart:
+    """The parsed JSON of :func:`encode_part`, every item decoded and attached to ``label``;
+    BadEntry (a ValueError) when any part of it is not of the shape written."""
+    if type(doc) is not dict or set(doc) != {"used", "state", "items"}:
+        raise BadEntry("a part entry of the wrong shape")
+    used, state, rows = doc["used"], doc["state"], doc["items"]
+    if type(used) is not int or type(state) is not dict or type(rows) is not list:
+        raise BadEntry("a part entry of the wrong shape")
+    if not all(type(v) is int for v in state.values()):
+        raise BadEntry("a part state of the wrong shape")
+    items: list[PartItem] = []
+    for row in rows:
+        kind, path, member, body = _check(row, ((str,), _OPT_STR, _OPT_STR, (list,)))
+        origin = Origin(path if path is not None else label, member)
+        value: CachedRead | Activity | ReadProblem
+        if kind == "f":
+            value = read_from_rows(body, origin)
+        elif kind == "a":
+            value = activity_from_row(body, origin)
+        elif kind == "p":
+            value = ReadProblem(origin.path, member, *_problem_body(body))  # type: ignore[arg-type]
+        else:
+            raise BadEntry("an item of an unknown kind")
+        items.append((kind, origin, value, body))
+    return CachedPart(used, state, items)
 
 
 # ---------------------------------------------------------------------------------------------
 # The SQLite store
+
+_DAMAGED = frozenset({None, 11, 26})
+"""SQLITE_CORRUPT, SQLITE_NOTADB, and chainfix's own "not chainfix's cache" (no code)."""
+_UNREADABLE: Any = object()
+"""What :meth:`ReadCache._payload` gives for a stored payload that is not JSON."""
 
 
 class ReadCache:
@@ -255,6 +366,8 @@ class ReadCache:
         self.path = path
         self.version = reader_version()
         self.hits = 0
+        self.dropped = 0
+        """Entries that did not decode, dropped this run."""
         self.pending: list[tuple[str, str, str]] = []
         self.db = self._open()
 
@@ -262,12 +375,18 @@ class ReadCache:
         try:
             db = self._connect()
             return db
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as exc:
+            # Damaged or foreign: rebuilt. Read-only, full disk, locked: left alone, not used.
+            if getattr(exc, "sqlite_errorcode", None) not in _DAMAGED:
+                raise
             self._discard()
             return self._connect()
 
     def _connect(self) -> sqlite3.Connection:
+        new = not self.path.exists()
         db = sqlite3.connect(self.path, isolation_level=None)
+        if new:
+            _private(self.path)
         try:
             app_id = db.execute("PRAGMA application_id").fetchone()[0]
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -281,6 +400,8 @@ class ReadCache:
         except sqlite3.DatabaseError:
             db.close()
             raise
+        for suffix in ("-wal", "-shm"):
+            _private(Path(str(self.path) + suffix))
         return db
 
     def _discard(self) -> None:
@@ -295,7 +416,7 @@ class ReadCache:
         try:
             row = self.db.execute(
                 "SELECT payload FROM results WHERE key = ? AND version IN (?, ?)",
-                (key, self.version, self._volatile_version()),
+                (storable(key), self.version, self._volatile_version()),
             ).fetchone()
         except sqlite3.DatabaseError:
             return None
@@ -303,29 +424,48 @@ class ReadCache:
             return None
         try:
             return json.loads(row[0])
-        except ValueError:
-            return None
+        except (ValueError, TypeError, RecursionError):
+            return _UNREADABLE
+
+    def _drop(self, key: str) -> None:
+        """Forget an entry that does not decode: a miss now, read again and rewritten."""
+        try:
+            self.db.execute("DELETE FROM results WHERE key = ?", (storable(key),))
+        except sqlite3.DatabaseError:
+            pass
+        self.dropped += 1
 
     def get_read(self, key: str, origin: Origin) -> CachedRead | None:
-        """The cached result of one file, attached to ``origin``; None when absent or stale."""
+        """The cached result of one file, attached to ``origin``; None when absent or stale, and
+        when the entry does not decode (it is dropped: the file is read again)."""
         rows = self._payload(key)
+        if rows is _UNREADABLE:
+            self._drop(key)
+            return None
         if rows is None:
             return None
         try:
             result = read_from_rows(rows, origin)
-        except (ValueError, KeyError, TypeError, IndexError):
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+            self._drop(key)
             return None
         self.hits += 1
         return result
 
-    def get_part(self, key: str) -> CachedPart | None:
-        """The recorded items of a part; None when absent, stale or unreadable."""
+    def get_part(self, key: str, label: str = "") -> CachedPart | None:
+        """The recorded items of a part, decoded and attached to ``label``; None when absent or
+        stale, and when any of it does not decode (the entry is dropped: the part is read again).
+        """
         doc = self._payload(key)
-        if not isinstance(doc, dict):
+        if doc is _UNREADABLE:
+            self._drop(key)
+            return None
+        if doc is None:
             return None
         try:
-            part = CachedPart(int(doc["used"]), dict(doc["state"]), list(doc["items"]))
-        except (ValueError, KeyError, TypeError):
+            part = decode_part(doc, label)
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+            self._drop(key)
             return None
         self.hits += 1
         return part
@@ -346,7 +486,7 @@ class ReadCache:
         ``volatile``: the result may change with the clock; trusted only this UTC hour.
         """
         version = self._volatile_version() if volatile else self.version
-        self.pending.append((key, version, payload))
+        self.pending.append((storable(key), version, payload))
         if len(self.pending) >= FLUSH_ROWS:
             self.flush()
 
@@ -373,6 +513,14 @@ class ReadCache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _private(path: Path) -> None:
+    """Mode 0600 where the file system has modes: read results name the user's files."""
+    try:
+        path.chmod(0o600)
+    except OSError:
+        pass
 
 
 def open_cache(path: Path) -> ReadCache | None:

@@ -28,6 +28,8 @@ import inspect
 import logging
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -401,29 +403,47 @@ class GarminConnect:
         base_url: str | None = None,
     ) -> GarminConnect:
         """Log in with e-mail and password (``prompt_mfa`` is called if Garmin asks for a code)
-        and save the tokens. Neither the e-mail nor the password is stored."""
+        and save the tokens. Neither the e-mail nor the password is stored.
+
+        The new login happens in a private staging folder beside the token file: the saved
+        tokens are replaced (atomically) only once it has succeeded, so a failed, refused or
+        interrupted ``login --force`` keeps the working login."""
         folder = folder or token_dir()
-        logout(folder)  # a stale token file would be tried first and waste a round trip
-        garmin = _new_garmin(
-            email=email, password=password, prompt_mfa=prompt_mfa, base_url=api_url(base_url)
-        )
         try:
-            garmin.login(str(folder))
-        except Exception as exc:
-            raise translate_error(
-                exc,
-                "logging in",
-                auth_hint="Check the e-mail address, password and code, then run "
-                "`chainfix garmin login` again.",
-                rate_hint=LOGIN_RATE_HINT,
-            ) from exc
-        finally:
-            garmin.password = None
-        if not has_tokens(folder):
+            staging = Path(tempfile.mkdtemp(prefix=".login-", dir=folder))
+        except OSError as exc:
             raise DeliveryError(
-                f"logged in, but garminconnect did not save the tokens in {folder}",
-                hint="Check that the folder is writable, then log in again.",
+                f"cannot write in the token folder {folder}: {exc.strerror}",
+                hint="Check that the chainfix user folder is writable, then log in again.",
+            ) from exc
+        try:
+            garmin = _new_garmin(
+                email=email, password=password, prompt_mfa=prompt_mfa, base_url=api_url(base_url)
             )
+            try:
+                garmin.login(str(staging))
+            except Exception as exc:
+                raise translate_error(
+                    exc,
+                    "logging in",
+                    auth_hint="Check the e-mail address, password and code, then run "
+                    "`chainfix garmin login` again.",
+                    rate_hint=LOGIN_RATE_HINT,
+                ) from exc
+            finally:
+                garmin.password = None
+            if not has_tokens(staging):
+                raise DeliveryError(
+                    f"logged in, but garminconnect did not save the tokens in {folder}",
+                    hint="Check that the folder is writable, then log in again.",
+                )
+            os.chmod(token_file(staging), 0o600)
+            os.replace(token_file(staging), token_file(folder))
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        client_state = getattr(garmin, "client", None)
+        if client_state is not None and hasattr(client_state, "_tokenstore_path"):
+            client_state._tokenstore_path = str(folder)  # refreshed tokens go to the real file
         _secure(folder)
         return cls(garmin, folder)
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -42,7 +43,6 @@ from chainfix.cache import (
     CachedRead,
     ReadCache,
     activity_entry,
-    activity_from_row,
     compact_json,
     encode_part,
     is_volatile,
@@ -52,12 +52,18 @@ from chainfix.cache import (
     read_from_rows,
 )
 from chainfix.model import Activity, History, Origin, ReadProblem
-from chainfix.paths import cache_path
-from chainfix.sources.archive import Container, PortableLoad, release_handles
+from chainfix.paths import UserFolderError, UserFolderWarning, cache_path
+from chainfix.sources.archive import (
+    Container,
+    PortableLoad,
+    release_handles,
+    remove_stale_spills,
+)
 from chainfix.sources.base import BlobLoadError, FitBlob, Limits, ReadOptions, Source
 
 if TYPE_CHECKING:  # concurrent.futures is imported when a pool starts: warm runs need none
     from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.connection import Connection
 
     from chainfix.fit import FitRead
 
@@ -218,6 +224,21 @@ def decode_batch(tasks: list[Task]) -> list[Outcome]:
     return out
 
 
+def _watch_parent(lifeline: Connection) -> None:
+    """In a decoder process: exit as soon as the main process is gone (its end of the lifeline
+    closes), instead of decoding on for minutes after it was killed."""
+    import threading
+
+    def watch() -> None:
+        try:
+            lifeline.recv()
+        except (EOFError, OSError):
+            pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="chainfix-lifeline", daemon=True).start()
+
+
 class _Batch:
     """FIT blobs sent to a worker as one task."""
 
@@ -263,6 +284,8 @@ class _Engine:
         self.cache = cache
         self.stats = stats
         self.pool: ProcessPoolExecutor | None = None
+        self._lifeline: Connection | None = None
+        self._lifeline_read: Connection | None = None
         self.queue: deque[tuple[str, Any]] = deque()
         self.open_batch: _Batch | None = None
         self.inflight: deque[_Batch] = deque()
@@ -290,7 +313,16 @@ class _Engine:
                 context = multiprocessing.get_context(method)
                 if method == "forkserver":
                     context.set_forkserver_preload(WORKER_PRELOAD)
-                self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+                # Only this process holds the lifeline's writing end: when it dies (killed),
+                # every worker sees the pipe close and exits at once, mid-file or idle.
+                lifeline, self._lifeline = context.Pipe(duplex=False)
+                self._lifeline_read = lifeline
+                self.pool = ProcessPoolExecutor(
+                    max_workers=self.workers,
+                    mp_context=context,
+                    initializer=_watch_parent,
+                    initargs=(lifeline,),
+                )
             except (OSError, ValueError, ImportError):
                 self.parallel = False
         return self.pool
@@ -344,6 +376,10 @@ class _Engine:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
+        for end in (self._lifeline, self._lifeline_read):
+            if end is not None:
+                end.close()
+        self._lifeline = self._lifeline_read = None
 
     # -- what sources give ---------------------------------------------------------------------
 
@@ -391,7 +427,7 @@ class _Engine:
         if mark.end:
             self.queue.append(("close", mark))
             return
-        part = self.cache.get_part(mark.key)
+        part = self.cache.get_part(mark.key, mark.label)
         if part is not None and (mark.room is None or part.used <= mark.room):
             mark.skip = True
             mark.used = part.used
@@ -528,17 +564,16 @@ class _Engine:
 
     def _replay(self, label: str, part: CachedPart) -> None:
         """Collect a cached part's items as if the source had just yielded them."""
-        for kind, path, member, body in part.items:
-            origin = Origin(path if path is not None else label, member)
-            if kind == "f":
+        for kind, origin, value, body in part.items:
+            if isinstance(value, CachedRead):
                 self.stats.files += 1
-                result = read_from_rows(body, origin)
                 payload = compact_json(body) if self.recorders else None
-                self._read(None, origin, result, payload, False, 0)
-            elif kind == "a":
-                self._activity(activity_from_row(body, origin))
+                self._read(None, origin, value, payload, False, 0)
+            elif isinstance(value, Activity):
+                self._activity(value)
             else:
-                self._problem(ReadProblem(origin.path, member, body[0], body[1], body[2]))
+                assert kind == "p" and isinstance(value, ReadProblem)
+                self._problem(value)
 
 
 def read_history(
@@ -553,12 +588,13 @@ def read_history(
     options = options or IngestOptions()
     stats = stats if stats is not None else IngestStats()
     started = time.perf_counter()
+    remove_stale_spills()  # what killed runs left in the temporary folder
     sources = plugins.sources()
     sizes = [input_size(p) for p in paths]
     progress = Progress(sum(sizes), on_progress)
     workers = options.workers or os.cpu_count() or 1
     big = sum(sizes) > 8 * 1024**2 or len(paths) >= PARALLEL_MIN_BLOBS
-    cache = open_cache(cache_path()) if options.use_cache else None
+    cache = _open_cache() if options.use_cache else None
     engine = _Engine(workers, big, cache, stats)
     try:
         for path, size in zip(paths, sizes, strict=True):
@@ -598,10 +634,77 @@ def read_history(
         release_handles()
         if cache is not None:
             cache.close()
-    activities, merge_problems = merge(engine.recorded, engine.summaries)
-    problems = engine.problems + merge_problems
+    activities, merge_problems = merge(engine.recorded, engine.summaries, engine.problems)
+    problems = [_printable_problem(p) for p in engine.problems + merge_problems]
+    activities = [_printable_activity(a) for a in activities]
     stats.seconds = time.perf_counter() - started
     return History(activities=tuple(activities), problems=tuple(problems), files_read=stats.files)
+
+
+def printable(text: str) -> str:
+    """``text`` safe to show on a terminal: control characters (escape sequences, bells, line
+    breaks) and bytes that are not UTF-8 (held as lone surrogates) become ``\\xNN`` escapes;
+    everything else, non-ASCII letters included, is kept."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if char.isprintable():
+            out.append(char)
+        elif 0xDC80 <= ord(char) <= 0xDCFF:  # a byte of a name that is not UTF-8
+            out.append(f"\\x{ord(char) - 0xDC00:02x}")
+        elif ord(char) < 0x100:
+            out.append(f"\\x{ord(char):02x}")
+        else:
+            out.append(f"\\u{ord(char):04x}")
+    return "".join(out)
+
+
+def _printable_origin(origin: Origin) -> Origin:
+    path, member = origin.path, origin.member
+    if path.isprintable() and (member is None or member.isprintable()):
+        return origin
+    return Origin(printable(path), printable(member) if member is not None else None)
+
+
+def _printable_activity(act: Activity) -> Activity:
+    origin = _printable_origin(act.origin)
+    return act if origin is act.origin else replace(act, origin=origin)
+
+
+def _printable_problem(p: ReadProblem) -> ReadProblem:
+    """File and member names (from other systems' disks and archives) and the message (which may
+    quote them) as :func:`printable` text: never sent raw to a terminal."""
+    member = p.member
+    if (
+        p.file.isprintable()
+        and (member is None or member.isprintable())
+        and p.message.isprintable()
+    ):
+        return p
+    return replace(
+        p,
+        file=printable(p.file),
+        member=printable(member) if member is not None else None,
+        message=printable(p.message),
+    )
+
+
+def _open_cache() -> ReadCache | None:
+    """The read cache, or None (with a UserFolderWarning) when the user folder cannot hold it:
+    reading goes on without it."""
+    try:
+        path = cache_path()
+    except UserFolderError as exc:
+        warnings.warn(UserFolderWarning(f"{exc.message}; reading without the cache"), stacklevel=3)
+        return None
+    cache = open_cache(path)
+    if cache is None:
+        warnings.warn(
+            UserFolderWarning(f"the cache {path} cannot be used; reading without it"),
+            stacklevel=3,
+        )
+    return cache
 
 
 def _no_source(path: Path, forced: str | None) -> ReadProblem:
@@ -617,44 +720,86 @@ def _no_source(path: Path, forced: str | None) -> ReadProblem:
     )
 
 
+_DAMAGE = {"info": 0, "warning": 1, "error": 2}
+
+
+def _completeness(act: Activity) -> int:
+    """How much an activity holds: its filled values and its sets."""
+    values = (
+        act.elapsed_s, act.timer_s, act.distance_m, act.ascent_m, act.descent_m,
+        act.avg_speed_m_s, act.avg_hr, act.max_hr, act.avg_power_w, act.avg_cadence,
+        act.utc_offset_s, act.device,
+    )  # fmt: skip
+    return sum(v is not None for v in values) + len(act.sets) + len(act.summary_sets)
+
+
 def merge(
-    recorded: list[Activity], summaries: list[Activity]
+    recorded: list[Activity],
+    summaries: list[Activity],
+    read_problems: Sequence[ReadProblem] = (),
 ) -> tuple[list[Activity], list[ReadProblem]]:
-    """De-duplicate recorded activities, then link JSON summaries to them by start time."""
-    problems: list[ReadProblem] = []
-    kept: list[Activity] = []
-    seen: dict[tuple[int, str, str], Activity] = {}
+    """De-duplicate recorded activities, then link summaries to them: to the recording of the
+    file a summary is attached to (same origin), else by start time (``LINK_SECONDS``).
+
+    Of copies of one activity the best is kept, whatever the path order: the one whose file has
+    the least severe problem in ``read_problems`` (an intact copy beats a bad-CRC, truncated or
+    recovered one), then the most complete, then the first in time and path order.
+    """
+    damage: dict[tuple[str, str | None], int] = {}
+    for p in read_problems:
+        if p.kind != "duplicate":
+            where = (p.file, p.member)
+            damage[where] = max(damage.get(where, 0), _DAMAGE.get(p.severity, 0))
+    best: dict[tuple[int, str, str], tuple[tuple[int, int], Activity]] = {}
+    copies: dict[tuple[int, str, str], list[Activity]] = {}
     for act in sorted(recorded, key=lambda a: (a.start_utc, a.leg, str(a.origin))):
         key = (int(act.start_utc.timestamp()), act.sport, act.sub_sport)
-        first = seen.get(key)
-        if first is not None:
-            problems.append(
-                ReadProblem(
-                    act.origin.path,
-                    act.origin.member,
-                    "duplicate",
-                    f"same activity as {first.origin}; counted once",
-                    severity="info",
+        rank = (damage.get((act.origin.path, act.origin.member), 0), -_completeness(act))
+        copies.setdefault(key, []).append(act)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, act)
+    problems: list[ReadProblem] = []
+    kept: list[Activity] = []
+    for key, group in copies.items():
+        winner = best[key][1]
+        kept.append(winner)
+        for act in group:
+            if act is not winner:
+                problems.append(
+                    ReadProblem(
+                        act.origin.path,
+                        act.origin.member,
+                        "duplicate",
+                        f"same activity as {winner.origin}; counted once",
+                        severity="info",
+                    )
                 )
-            )
-            continue
-        seen[key] = act
-        kept.append(act)
     by_second: dict[int, list[int]] = {}
+    by_file: dict[tuple[str, str | None], list[int]] = {}
     for index, act in enumerate(kept):
         by_second.setdefault(int(act.start_utc.timestamp()), []).append(index)
+    position = {id(act): index for index, act in enumerate(kept)}
+    for key, group in copies.items():
+        for act in group:
+            where = (act.origin.path, act.origin.member)
+            by_file.setdefault(where, []).append(position[id(best[key][1])])
     extra: list[Activity] = []
     summary_seen: set[tuple[int, str]] = set()
     for summary in sorted(summaries, key=lambda a: a.start_utc):
         second = int(summary.start_utc.timestamp())
-        twin = next(
-            (
-                i
-                for delta in range(-LINK_SECONDS, LINK_SECONDS + 1)
-                for i in by_second.get(second + delta, ())
-            ),
-            None,
-        )
+        # A summary attached to the file it describes (a Strava row and the FIT its Filename
+        # column names) is that file's, whatever the times say; else the closest start wins.
+        linked = by_file.get((summary.origin.path, summary.origin.member), [])
+        twin = min(linked, key=lambda i: abs(kept[i].start_utc - summary.start_utc), default=None)
+        if twin is None:
+            twin = next(
+                (
+                    i
+                    for delta in range(-LINK_SECONDS, LINK_SECONDS + 1)
+                    for i in by_second.get(second + delta, ())
+                ),
+                None,
+            )
         if twin is not None:
             kept[twin] = _enrich(kept[twin], summary)
             continue

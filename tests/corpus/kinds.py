@@ -318,6 +318,34 @@ def ms(when: datetime) -> int:
 TRUNCATED_ERROR = Outcome("truncated", "ends early", "error")
 
 
+def rebuilt_from(victim_name: str, exact: bool = True) -> Callable[[History, Bad], None]:
+    """The rebuilt activities start as the undamaged victim's sessions; ``exact``: their sport,
+    totals and sets are the same too (else: the sport or ``generic``, totals no larger)."""
+
+    def check(history: History, bad: Bad) -> None:
+        from chainfix.fit import read_fit
+        from chainfix.model import Origin
+        from tests.corpus.bench import goods
+
+        expected = read_fit(goods().victims[victim_name], Origin("victim.fit")).activities
+        got = sorted(own(history, bad), key=lambda a: a.start_utc)
+        assert len(got) == len(expected)
+        for act, want in zip(got, expected, strict=True):
+            assert act.start_utc == want.start_utc
+            if exact or act.sport != "generic":  # cut before any lap or sport message: generic
+                assert (act.sport, act.sub_sport) == (want.sport, want.sub_sport)
+            for name in ("timer_s", "elapsed_s", "distance_m", "ascent_m", "descent_m"):
+                value, full = getattr(act, name), getattr(want, name)
+                if exact:
+                    assert value == full, (name, value, full)
+                else:
+                    assert value is None or full is None or value <= full, (name, value, full)
+            if exact:
+                assert len(act.sets) == len(want.sets)
+
+    return check
+
+
 def _fit_kinds() -> list[Kind]:
     return [
         Kind(
@@ -370,10 +398,6 @@ def _fit_kinds() -> list[Kind]:
                     cut("run", inside("file_id", definition=True, into=4)),
                 ),
                 fit(
-                    "inside the session definition",
-                    cut("run", inside("session", definition=True, into=10)),
-                ),
-                fit(
                     "inside the set definition (strength)",
                     cut("strength", inside("set", definition=True, into=7)),
                 ),
@@ -382,13 +406,39 @@ def _fit_kinds() -> list[Kind]:
         Kind(
             "truncated_in_data_message",
             "fit",
-            "A FIT file cut inside a data message, or just before the session (a watch that "
-            "died): the session is lost.",
+            "A FIT file cut inside a data message before anything was recorded.",
             TRUNCATED_ERROR,
+            (fit("inside the file_id message", cut("run", inside("file_id", into=2))),),
+        ),
+        Kind(
+            "truncated_watch_died",
+            "fit",
+            "A recording cut before its session was written (the watch died): inside a record, "
+            "inside the session's definition, just before the session.",
+            Outcome(
+                "no_session",
+                "rebuilt from records",
+                "warning",
+                kept=1,
+                note='Also a `truncated` warning "ends early"; a cut inside the records keeps '
+                "what was recorded before it.",
+            ),
             (
-                fit("inside a record message", cut("run", inside("record", nth=5, into=5))),
-                fit("inside the file_id message", cut("run", inside("file_id", into=2))),
-                fit("just before the session", victim("run", corrupt.truncate_before)),
+                fit(
+                    "inside a record message",
+                    cut("run", inside("record", nth=5, into=5)),
+                    check=rebuilt_from("run", exact=False),
+                ),
+                fit(
+                    "inside the session definition",
+                    cut("run", inside("session", definition=True, into=10)),
+                    check=rebuilt_from("run"),
+                ),
+                fit(
+                    "just before the session",
+                    victim("run", corrupt.truncate_before),
+                    check=rebuilt_from("run"),
+                ),
                 real(
                     "real road-cycling.fit cut in half",
                     "road-cycling.fit",
@@ -753,24 +803,55 @@ def _fit_kinds() -> list[Kind]:
         Kind(
             "no_session_messages",
             "fit",
-            "An activity without any session message (multisport and single sport); its laps "
-            "and records alone give no sport or totals.",
+            "An activity without any session message, and without records or laps to rebuild "
+            "one from.",
             Outcome("no_session", "no session message", "error"),
+            (real("real activity_truncated.fit (SDK)", "activity_truncated.fit"),),
+        ),
+        Kind(
+            "no_session_rebuilt",
+            "fit",
+            "An activity without any session message, holding its records and laps (single "
+            "sport, strength with sets).",
+            Outcome(
+                "no_session",
+                "rebuilt from records",
+                "warning",
+                kept=1,
+                note="Sport, start, times, distance, ascent and descent come from the laps and "
+                "records; the real Edge file has records only: sport `generic`.",
+            ),
             (
-                fit(
-                    "multisport without sessions",
-                    victim("brick", lambda d: fitbytes.drop_messages(d, "session")),
-                ),
                 fit(
                     "run without session",
                     victim("run", lambda d: fitbytes.drop_messages(d, "session")),
+                    check=rebuilt_from("run"),
                 ),
                 fit(
                     "strength with sets, without session",
                     victim("strength", lambda d: fitbytes.drop_messages(d, "session")),
+                    check=rebuilt_from("strength"),
                 ),
-                real("real activity_truncated.fit (SDK)", "activity_truncated.fit"),
                 real("real WithGearChangeData.fit (Edge 1040)", "WithGearChangeData.fit"),
+                real(
+                    "real compressed-speed-distance.fit without its session (records behind "
+                    "compressed timestamps)",
+                    "compressed-speed-distance.fit",
+                    lambda d: fitbytes.drop_messages(d, "session"),
+                ),
+            ),
+        ),
+        Kind(
+            "no_session_multisport_rebuilt",
+            "fit",
+            "A multisport activity without session messages: one leg per run of laps of one sport.",
+            Outcome("no_session", "rebuilt from records", "warning", kept=2),
+            (
+                fit(
+                    "bike-run brick without sessions",
+                    victim("brick", lambda d: fitbytes.drop_messages(d, "session")),
+                    check=rebuilt_from("brick"),
+                ),
             ),
         ),
         Kind(
@@ -1647,7 +1728,7 @@ def _export_kinds() -> list[Kind]:
                 part(
                     "truncated .fit in Part9.zip",
                     lambda g: zipbytes.build(
-                        [Entry("corpus_1.fit", corrupt.truncate_before(g.victims["run"]))]
+                        [Entry("corpus_1.fit", cut("run", inside("file_id", into=2))(g))]
                     ),
                 ),
             ),

@@ -46,6 +46,89 @@ a zip inside a folder, read like a zip given on its own) are regression tests in
 """
 
 
+_RELIABILITY_INTRO = """\
+Bad inputs and faults that need more than one file, a cache, a user folder or a server are in
+`tests/test_reliability.py` (issue 15), every input generated there too:
+"""
+
+_RELIABILITY: tuple[tuple[str, str], ...] = (
+    (
+        "a file name that is not UTF-8 (first in the folder; given as an argument; with and "
+        "without the cache)",
+        "read like any other; shown with its bytes escaped",
+    ),
+    (
+        "names with control characters (escape sequences, BEL, CR, C1) on disk and in a zip",
+        "read; shown escaped (`\\x1b`), never sent to the terminal",
+    ),
+    (
+        "a summary JSON with an integer too large for a float, and a start of -10^400",
+        "that summary's `bad_value`/`bad_json` problem; every FIT file after it read",
+    ),
+    (
+        "the same activity twice, one copy with a bad CRC or cut after its session, in either "
+        "path order",
+        "the intact copy kept, the damaged one an info `duplicate`",
+    ),
+    (
+        "8 cache entries of the wrong shape (valid JSON, wrong structure; not JSON; empty) for "
+        "files and parts",
+        "a miss: dropped, read again, rewritten; the same history",
+    ),
+    (
+        "a zip member declaring 1,000 bytes that inflates to 64 MiB",
+        "`cannot be read`, without inflating past 1,001 bytes",
+    ),
+    (
+        "a `.fit.gz` bomb (honest and lying trailer)",
+        "refused before or at its declared size, in under 8 MiB",
+    ),
+    (
+        "a summary JSON on disk 2 MiB over `--max-member-mb 1`",
+        '`unsupported` "limit"; the FIT files read',
+    ),
+    (
+        "40,000 sessions in one file",
+        "read in linear time (about 2 s)",
+    ),
+    (
+        "a 6 MB FIT whose only fault is its CRC",
+        "`bad_crc` warning on the fast reader (well under a second)",
+    ),
+    (
+        "a user folder on a read-only tmpfs, a file in its place, on a full tmpfs",
+        "one `Error:` line per command; `analyze` and `activities` read on without the cache, "
+        "with a `Warning:`",
+    ),
+    (
+        "a user folder open to others; a new ledger and cache under umask 022",
+        "tightened to 0700 with a `Note:`; files 0600",
+    ),
+    (
+        "the upload ledger as random bytes, cut in half, or with a bad date (fake Connect)",
+        "set aside and rebuilt from the `[chainfix:...]` markers: nothing uploaded twice",
+    ),
+    (
+        "two `sync garmin` at once on one user folder (fake Connect)",
+        'one uploads; the other waits briefly, then "another chainfix sync is running", exit 1',
+    ),
+    (
+        "`garmin login --force` refused (wrong password, wrong code)",
+        "the working tokens kept",
+    ),
+    (
+        "the main process SIGKILLed while two decoders work; a spill folder of a dead run",
+        "the decoders exit within 5 s; the folder removed at the next start",
+    ),
+)
+"""(input or fault, what chainfix gives) of ``tests/test_reliability.py``."""
+
+_STRAVA = """\
+`plugins/chainfix-strava/tests/test_export.py` links rows and FIT files by `Filename` when
+`Activity Date` is off by +2 h, -7 h (local time) or 20 minutes (edited).
+"""
+
+
 def _cases(kind: Kind) -> str:
     real = sum(1 for c in kind.cases if c.real)
     bugs = sum(1 for c in kind.cases if c.bug)
@@ -60,6 +143,12 @@ def render() -> str:
     real = sum(1 for k in KINDS for c in k.cases if c.real)
     lines = [
         _INTRO,
+        _RELIABILITY_INTRO,
+        "| input or fault | what chainfix gives |",
+        "|---|---|",
+        *(f"| {what} | {gives} |" for what, gives in _RELIABILITY),
+        "",
+        _STRAVA,
         f"**{len(KINDS)} kinds, {cases} cases** ({real} from real files): "
         + ", ".join(f"{n} {g}" for g, n in groups.items())
         + ".\n",

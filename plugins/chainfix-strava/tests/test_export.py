@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from exportgen import (
     SPANISH_HEADER,
     T0,
     UNKNOWN_HEADER,
+    english_date,
     export_files,
     german_date,
     write_export,
@@ -183,3 +186,22 @@ def test_row_problems_are_capped(tmp_path: Path) -> None:
     found = problems(root)
     assert "no row has a readable Activity Date" in found[0].message
     assert len(found) == 1 + 20 + 1 and "30 more row(s)" in found[-1].message
+
+
+@pytest.mark.parametrize("shift", [timedelta(hours=2), timedelta(hours=-7), timedelta(minutes=20)])
+def test_rows_and_fit_files_are_linked_by_filename_not_by_start(
+    tmp_path: Path, shift: timedelta
+) -> None:
+    """Older exports give Activity Date in local time, and edited activities differ: a row and
+    the FIT its Filename column names are still one activity."""
+    exact = history(write_export(tmp_path / "exact.zip"))
+    plan = [
+        replace(p, date_text=english_date(p.start + shift)) if p.file == "fit" else p for p in PLAN
+    ]
+    shifted = history(write_export(tmp_path / "shifted.zip", plan=plan))
+    assert len(shifted.activities) == len(exact.activities)
+    fit_rows = [p for p in PLAN if p.file == "fit"]
+    for p in fit_rows:
+        mine = [a for a in shifted.activities if a.origin.member == p.filename]
+        assert len(mine) == 1 and not mine[0].from_summary, (p.filename, mine)
+        assert mine[0].start_utc == p.start

@@ -7,12 +7,14 @@ Exit codes: 0 everything read; 3 the job was done but some files could not be re
 from __future__ import annotations
 
 import importlib
+import warnings
 from typing import Any
 
 import click
 
 from chainfix import __version__
 from chainfix.errors import EXIT_FATAL, EXIT_INTERRUPTED, EXIT_USAGE, ChainfixError
+from chainfix.paths import UserFolderNote, UserFolderWarning, user_folder_error
 
 COMMANDS: dict[str, str] = {
     "activities": "chainfix.cli.activities",
@@ -109,13 +111,39 @@ class ChainfixGroup(click.Group):
         plugins.register_commands(self)
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ChainfixError as exc:
-            failure = UsageFailure if exc.exit_code == EXIT_USAGE else FatalError
-            raise failure(exc) from exc
-        except KeyboardInterrupt:
-            raise Interrupted() from None
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_folder_warning
+            try:
+                return super().invoke(ctx)
+            except ChainfixError as exc:
+                failure = UsageFailure if exc.exit_code == EXIT_USAGE else FatalError
+                raise failure(exc) from exc
+            except KeyboardInterrupt:
+                raise Interrupted() from None
+            except OSError as exc:  # the user folder read-only, a file, or its disk full
+                error = user_folder_error(exc)
+                if error is None:
+                    raise
+                raise FatalError(error) from exc
+
+
+_show_warning = warnings.showwarning
+
+
+def _show_folder_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """User-folder warnings as one line on stderr; any other warning as Python shows it."""
+    if issubclass(category, UserFolderWarning):
+        label = "Note" if issubclass(category, UserFolderNote) else "Warning"
+        click.echo(f"{label}: {message}", err=True)
+    else:
+        _show_warning(message, category, filename, lineno, file, line)
 
 
 @click.group(cls=ChainfixGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -13,12 +13,19 @@ A small SQLite file in the user directory (:func:`chainfix.paths.ledger_path`). 
 
 Each result is written in the same transaction as the ``workouts`` row it changes, so the two
 tables never disagree.
+
+A ledger that is damaged (not a database, truncated, a row that does not decode) is never trusted
+and never fatal: it is set aside as ``ledger.sqlite.damaged-<time>`` (for inspection) and a new,
+empty one takes its place (``Ledger.damaged``). The next sync rebuilds it from Garmin Connect
+itself: every chainfix workout there carries its ``[chainfix:<key>:<hash>]`` marker, so it is
+adopted, not uploaded again. The ledger is written with mode 0600.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import uuid
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +34,7 @@ from pathlib import Path
 from typing import Literal
 
 from chainfix.errors import DeliveryError
+from chainfix.paths import UserFolderWarning
 
 SCHEMA_VERSION = 1
 
@@ -120,6 +128,31 @@ def _d(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+_DAMAGE_CODES = frozenset({11, 26})
+"""SQLITE_CORRUPT, SQLITE_NOTADB: the file's content is damaged (not locked, not unwritable)."""
+
+
+class _Damaged(Exception):
+    """The ledger's content cannot be trusted."""
+
+
+def _unusable(path: Path, exc: BaseException) -> DeliveryError:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return DeliveryError(
+        f"cannot use the upload ledger {path}: {reason}",
+        hint="Make the chainfix user folder writable (and its disk not full), or point "
+        "CHAINFIX_HOME at another folder.",
+    )
+
+
+def _private(path: Path) -> None:
+    """Mode 0600 where the file system has modes."""
+    try:
+        path.chmod(0o600)
+    except OSError:
+        pass
+
+
 class Ledger:
     """The SQLite upload ledger. Use as a context manager, or call :meth:`close`."""
 
@@ -129,26 +162,96 @@ class Ledger:
 
             path = ledger_path()
         self.path = Path(path)
+        self.damaged: Path | None = None
+        """Where a damaged ledger found at open was set aside (a new one replaced it)."""
+        self.damage = ""
+        """Why it was set aside."""
+        try:
+            self._db = self._open()
+        except _Damaged as exc:
+            self.damage = str(exc)
+            self.damaged = self._set_aside()
+            self._db = self._open()
+            warnings.warn(
+                UserFolderWarning(
+                    f"the upload ledger was damaged ({self.damage}) and set aside as "
+                    f"{self.damaged}; `chainfix sync garmin PATHS` rebuilds it from the "
+                    "[chainfix:...] markers on Garmin Connect, without uploading twice"
+                ),
+                stacklevel=2,
+            )
+
+    def _open(self) -> sqlite3.Connection:
+        """Open, check and migrate the ledger; _Damaged when its content cannot be trusted."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10)
+            new = not self.path.exists()
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=10)
+            if new:
+                _private(self.path)
         except (OSError, sqlite3.Error) as exc:
-            raise DeliveryError(
-                f"cannot open the upload ledger {self.path}: {exc}",
-                hint="Check that the chainfix user directory is writable (CHAINFIX_HOME).",
-            ) from exc
-        self._db.row_factory = sqlite3.Row
-        # WAL: a committed intent survives a crash of this process; one fsync per checkpoint.
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise DeliveryError(
-                f"the upload ledger {self.path} was written by a newer chainfix",
-                hint="Upgrade chainfix.",
+            raise _unusable(self.path, exc) from exc
+        try:
+            db.row_factory = sqlite3.Row
+            # WAL: a committed intent survives a crash of this process; one fsync per checkpoint.
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            check = db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise _Damaged(f"SQLite finds it damaged: {check}")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise DeliveryError(
+                    f"the upload ledger {self.path} was written by a newer chainfix",
+                    hint="Upgrade chainfix.",
+                )
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            for row in db.execute("SELECT * FROM workouts"):
+                self._entry(row)
+            for row in db.execute("SELECT * FROM operations"):
+                self._op(row)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            if getattr(exc, "sqlite_errorcode", None) in _DAMAGE_CODES:
+                raise _Damaged(str(exc)) from exc
+            raise _unusable(self.path, exc) from exc
+        except (ValueError, TypeError, KeyError, IndexError) as exc:
+            db.close()
+            raise _Damaged(f"a row does not decode ({type(exc).__name__}: {exc})") from exc
+        except BaseException:
+            db.close()
+            raise
+        for suffix in ("-wal", "-shm"):
+            _private(Path(str(self.path) + suffix))
+        return db
+
+    def _set_aside(self) -> Path:
+        """Move the damaged ledger (and its WAL files) aside; its new name."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                source = Path(str(self.path) + suffix)
+                if source.exists():
+                    source.replace(Path(str(target) + suffix))
+        except OSError as exc:
+            raise _unusable(self.path, exc) from exc
+        return target
+
+    def damaged_note(self, dry_run: bool) -> str:
+        """What the user must know about a damaged ledger that was set aside, in sentences."""
+        found = f"The upload ledger was damaged ({self.damage}); it was set aside as {self.damaged}"
+        if dry_run:
+            return (
+                f"{found}. A dry run cannot see Garmin Connect, so every session is listed as "
+                "new: `chainfix sync garmin PATHS` rebuilds the ledger from the [chainfix:...] "
+                "markers on Garmin Connect, without uploading anything twice."
             )
-        self._db.executescript(_SCHEMA)
-        self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        return (
+            f"{found} and rebuilt from the [chainfix:...] markers on Garmin Connect: sessions "
+            "already there were adopted, not uploaded again."
+        )
 
     def __enter__(self) -> Ledger:
         return self

@@ -23,10 +23,14 @@ sent, JSON bodies included.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
+from pathlib import Path
 from typing import Any, Literal
 
 from chainfix.delivery.garmin_json import (
@@ -144,6 +148,8 @@ class SyncReport:
     dry_run: bool = False
     actions: list[SyncAction] = field(default_factory=list)
     sessions: int = 0
+    notes: list[str] = field(default_factory=list)
+    """Sentences the user must read beside the summary (a damaged ledger set aside ...)."""
 
     def count(self, action: str) -> int:
         return sum(1 for a in self.actions if a.action == action)
@@ -170,13 +176,14 @@ class SyncReport:
         stale = self.count("not-in-plan")
         if stale:
             parts.append(f"{stale} chainfix workout(s) not in the plan kept (use --prune)")
-        return ", ".join(parts) + "."
+        return " ".join([", ".join(parts) + ".", *self.notes])
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "dry_run": self.dry_run,
             "sessions": self.sessions,
             "summary": self.summary(),
+            "notes": list(self.notes),
             "actions": [a.to_dict() for a in self.actions],
         }
 
@@ -238,10 +245,89 @@ def sync_to_garmin(
     """
     planned = prepare(workouts, catalog)
     if dry_run:
-        return _dry_run(planned, ledger, prune, on_action)
-    if client is None:
-        raise ValueError("a Garmin client is needed unless dry_run is set")
-    return _Sync(client, ledger, on_action).run(planned, prune)
+        report = _dry_run(planned, ledger, prune, on_action)
+    else:
+        if client is None:
+            raise ValueError("a Garmin client is needed unless dry_run is set")
+        with sync_lock(ledger.path.parent):
+            report = _Sync(client, ledger, on_action).run(planned, prune)
+    if ledger.damaged is not None:
+        report.notes.append(ledger.damaged_note(dry_run))
+    return report
+
+
+LOCK_NAME = "sync.lock"
+LOCK_WAIT_S = 5.0
+"""How long a second sync waits for the first before giving up."""
+
+
+class SyncBusyError(DeliveryError):
+    """Another sync holds the user folder's lock."""
+
+    hint = (
+        "Wait for it to finish, then run the same command again: it resumes where that one stopped."
+    )
+
+
+@contextmanager
+def sync_lock(folder: Path, wait_s: float | None = None) -> Iterator[None]:
+    """Hold the user folder's sync lock: one sync at a time per user folder, so two at once never
+    upload or schedule a session twice. Waits up to ``wait_s`` (default ``LOCK_WAIT_S``), then
+    raises :class:`SyncBusyError`. The lock is an OS file lock: it dies with its process, so a
+    killed sync never leaves the folder locked."""
+    wait_s = LOCK_WAIT_S if wait_s is None else wait_s
+    path = folder / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise DeliveryError(
+            f"cannot create the sync lock {path}: {exc.strerror}",
+            hint="Check that the chainfix user folder is writable (CHAINFIX_HOME).",
+        ) from exc
+    try:
+        deadline = time.monotonic() + wait_s
+        while not _try_lock(fd):
+            if time.monotonic() >= deadline:
+                raise SyncBusyError(
+                    f"another chainfix sync is running on this user folder ({folder})"
+                )
+            time.sleep(0.1)
+        try:
+            yield
+        finally:
+            _unlock(fd)
+    finally:
+        os.close(fd)
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _unlock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+        return
+    fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 # ---------------------------------------------------------------------------------------------

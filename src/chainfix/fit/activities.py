@@ -31,6 +31,11 @@ The rules, in one place:
   ``set_type`` 0 is ``rest``; anything else is ``active``. ``categories`` are the valid candidates
   as profile names (65534 is ``unknown``); ``exercise`` names the first candidate's
   ``category_subtype`` in its ``<category>_exercise_name`` type.
+* **No session** (the watch died before saving it): the file is read again with its laps and
+  records, and one session per run of laps of the same sport is rebuilt from them (start, end,
+  sport, timer and elapsed time, distance, ascent and descent; records after the last lap extend
+  the last leg, and alone make one leg whose timer leaves out pauses over ``_PAUSE_S``), with a
+  ``no_session`` warning "rebuilt from records".
 * **Problems.** At most one problem explains where decoding stopped: ``warning`` when sessions were
   kept (the valid prefix of a truncated or corrupt file; every session of a file whose CRC fails,
   since its structure decoded cleanly: such values are unverified), ``error`` when nothing was
@@ -59,6 +64,13 @@ _MAX_OFFSET_S = 14 * 3600
 _TOLERANCE = timedelta(seconds=2)
 _SUMMARY_SHARE = 0.9
 _SHOWN = 5
+_PAUSE_S = 30
+"""A gap between records longer than this is a pause: not counted in a rebuilt timer time."""
+_MIN_REBUILT_S = 60
+"""Records alone (no lap) moving for less than this rebuild nothing (a watch started and
+stopped at once, a file cut after its first records)."""
+_TOTALS = ("total_elapsed_time", "total_timer_time", "total_distance")
+_CLIMB = ("total_ascent", "total_descent")
 
 
 def _num(value: Any) -> int | float | None:
@@ -191,18 +203,103 @@ def _make_leg(index: int, fields: RawFields, sports: list[RawFields], clock: _Cl
     return _Leg(index, fields, start, end, sport, sub_sport)
 
 
+def needs_recovery(decoded: Decoded) -> bool:
+    """True for a decoded activity (or file of unknown type) without any session message, read
+    without its laps and records: read it again with them to rebuild its sessions."""
+    names = {name for name, _ in decoded.messages}
+    if "session" in names or "lap" in names or "record" in names:
+        return False
+    for name, fields in decoded.messages:
+        if name == "file_id":
+            kind = _num(fields.get("type"))
+            if kind is not None:
+                return profile.file_type_name(int(kind)) == "activity"
+    return True
+
+
+def _time(value: Any) -> int | None:
+    number = _num(value)
+    return number if isinstance(number, int) and 0 <= number <= _MAX_DATE_TIME else None
+
+
+def _sum(laps: list[RawFields], name: str) -> int | float | None:
+    values = [v for lap in laps if (v := _num(lap.get(name))) is not None and v >= 0]
+    return sum(values) if values else None
+
+
+def _rebuilt_sessions(laps: list[RawFields], records: list[RawFields]) -> list[RawFields]:
+    """Session fields (raw units: laps and sessions share scales) rebuilt from laps and records:
+    one per run of consecutive laps of the same sport; records after the last lap extend it."""
+    times = sorted(t for r in records if (t := _time(r.get("timestamp"))) is not None)
+    distances = [d for r in records if (d := _num(r.get("distance"))) is not None and d >= 0]
+    groups: list[list[RawFields]] = []
+    for lap in laps:
+        if _time(lap.get("start_time")) is None and _time(lap.get("timestamp")) is None:
+            continue
+        sport = (_enum8(lap.get("sport")), _enum8(lap.get("sub_sport")))
+        if (
+            groups
+            and (_enum8(groups[-1][0].get("sport")), _enum8(groups[-1][0].get("sub_sport")))
+            == sport
+        ):
+            groups[-1].append(lap)
+        else:
+            groups.append([lap])
+    sessions: list[RawFields] = []
+    for group in groups:
+        fields: dict[str, Any] = {
+            "start_time": _time(group[0].get("start_time")),
+            "timestamp": _time(group[-1].get("timestamp")),
+            "sport": group[0].get("sport"),
+            "sub_sport": group[0].get("sub_sport"),
+        }
+        for name in (*_TOTALS, *_CLIMB):
+            fields[name] = _sum(group, name)
+        sessions.append(fields)
+    last_end = sessions[-1]["timestamp"] if sessions else None
+    tail = [t for t in times if last_end is None or t > last_end]
+    if len(tail) < 2 and not (tail and sessions):
+        return sessions
+    begin = last_end if last_end is not None else tail[0]
+    span = tail[-1] - begin
+    moving = sum(b - a for a, b in zip([begin, *tail], tail, strict=False) if b - a <= _PAUSE_S)
+    if not sessions:
+        if moving < _MIN_REBUILT_S:
+            return []
+        sessions.append({"start_time": begin, "timestamp": tail[-1]})
+        for name in _TOTALS:
+            sessions[-1][name] = 0
+    last = sessions[-1]
+    last["timestamp"] = tail[-1]
+    last["total_elapsed_time"] = (last.get("total_elapsed_time") or 0) + span * 1000
+    last["total_timer_time"] = (last.get("total_timer_time") or 0) + moving * 1000
+    if distances:
+        before = sum(s.get("total_distance") or 0 for s in sessions[:-1])
+        last["total_distance"] = max(last.get("total_distance") or 0, max(distances) - before)
+    return sessions
+
+
 def _contains(outer: _Leg, inner: _Leg) -> bool:
     return outer.start - _TOLERANCE <= inner.start and inner.end <= outer.end + _TOLERANCE
 
 
 def _drop_summaries(legs: list[_Leg]) -> list[_Leg]:
+    """The legs without summary sessions (see the module docstring); linear in the legs: a leg
+    contains every other one when it reaches the earliest start and the latest end of the others,
+    which are the overall extremes unless the leg itself holds them."""
+    if len(legs) < 3:
+        return legs
+    by_start = sorted(range(len(legs)), key=lambda i: legs[i].start)[:2]
+    by_end = sorted(range(len(legs)), key=lambda i: legs[i].end, reverse=True)[:2]
+    total = sum(leg.timer for leg in legs)
     kept = []
-    for leg in legs:
-        others = [o for o in legs if o is not leg]
+    for index, leg in enumerate(legs):
+        first = legs[by_start[1] if by_start[0] == index else by_start[0]].start
+        last = legs[by_end[1] if by_end[0] == index else by_end[0]].end
         is_summary = (
-            len(others) >= 2
-            and all(_contains(leg, o) for o in others)
-            and leg.timer >= _SUMMARY_SHARE * sum(o.timer for o in others)
+            leg.start - _TOLERANCE <= first
+            and last <= leg.end + _TOLERANCE
+            and leg.timer >= _SUMMARY_SHARE * (total - leg.timer)
         )
         if not is_summary:
             kept.append(leg)
@@ -313,16 +410,26 @@ def _activity(
     )
 
 
+def _identity(fields: RawFields) -> Any:
+    """A hashable key equal for equal sessions (a set finds duplicates in linear time)."""
+    try:
+        return frozenset(fields.items())
+    except TypeError:  # an unhashable value: only the same object is the same session
+        return id(fields)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _stop_sentence(stop: Stop, kept: int) -> str:
+def _stop_sentence(stop: Stop, kept: int, rebuilt: bool = False) -> str:
     reason = stop.reason[:1].upper() + stop.reason[1:]
     if stop.kind == "not_fit":
         return f"Not a FIT file: {stop.reason}."
     if not kept:
         return f"{reason}; no session could be read."
+    if rebuilt:
+        return f"{reason}; kept what was recorded before it."
     if stop.kind == "bad_crc":
         return f"{reason}; kept the {_plural(kept, 'session')}, decoded cleanly but unverified."
     return f"{reason}; kept the {_plural(kept, 'session')} decoded before it."
@@ -361,8 +468,10 @@ def build(decoded: Decoded, origin: Origin, source: str = "fit") -> Built:
     sports = groups.get("sport", [])
     sessions: list[RawFields] = []
     extra: list[ReadProblem] = []
+    seen: set[Any] = set()
     for fields in groups.get("session", []):
-        if fields in sessions:
+        key = _identity(fields)
+        if key in seen:
             extra.append(
                 problem(
                     "duplicate",
@@ -371,7 +480,12 @@ def build(decoded: Decoded, origin: Origin, source: str = "fit") -> Built:
                 )
             )
         else:
+            seen.add(key)
             sessions.append(fields)
+    rebuilt = False
+    if not sessions:
+        sessions = _rebuilt_sessions(groups.get("lap", []), groups.get("record", []))
+        rebuilt = bool(sessions)
     legs: list[_Leg] = []
     unplaced = 0
     for index, fields in enumerate(sessions):
@@ -401,9 +515,19 @@ def build(decoded: Decoded, origin: Origin, source: str = "fit") -> Built:
     severity: Severity = "warning" if kept else "error"
     if decoded.stop is not None:
         result.problems.append(
-            problem(decoded.stop.kind, _stop_sentence(decoded.stop, kept), severity)
+            problem(decoded.stop.kind, _stop_sentence(decoded.stop, kept, rebuilt), severity)
         )
-    elif not sessions:
+    if rebuilt and kept:
+        result.problems.append(
+            problem(
+                "no_session",
+                f"The activity holds no session message (the recording was never finished): "
+                f"{_plural(kept, 'session')} rebuilt from records and laps (sport, start, times, "
+                "distance, ascent and descent); averages are missing.",
+                "warning",
+            )
+        )
+    elif not sessions and decoded.stop is None:
         result.problems.append(
             problem(
                 "no_session",

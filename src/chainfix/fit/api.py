@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chainfix.fit.activities import build
+from chainfix.fit.activities import build, needs_recovery
 from chainfix.fit.fast import decode_fast
 from chainfix.fit.full import decode_full
 from chainfix.model import Activity, Origin, ReadProblem
@@ -42,6 +42,13 @@ def read_fit(data: bytes, origin: Origin, source: str = "fit") -> FitRead:
             decoded = decode_fast(data)
         except Exception:  # any doubt at all: the full decoder decides
             decoded, reader = decode_full(data), "full"
+        if needs_recovery(decoded):  # no session: read laps and records to rebuild it
+            try:
+                if reader != "fast":
+                    raise LookupError("the full decoder read it")
+                decoded = decode_fast(data, recovery=True)
+            except Exception:  # e.g. records behind compressed timestamps: the full decoder
+                decoded, reader = decode_full(data, recovery=True), "full"
         built = build(decoded, origin, source)
         return FitRead(built.activities, built.problems, built.file_type, reader)
     except Exception as exc:  # the contract: never raise

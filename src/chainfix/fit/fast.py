@@ -5,10 +5,14 @@ data messages it does not need with offset arithmetic, and unpacks only the want
 ``profile.WANTED_FIELDS`` with one precompiled ``struct.Struct`` per definition.
 
 It only accepts what it is sure to read exactly like the full decoder. Anything unusual raises
-``Anomaly`` and the caller hands the file to ``full``: a bad or odd header, a CRC mismatch, a record
+``Anomaly`` and the caller hands the file to ``full``: a bad or odd header, a record
 that runs past the data, an undefined local message, an unknown base type, a field size that is
 zero or not a multiple of its base type, a known field declared with another base type than the
 profile, or a wanted message behind a compressed-timestamp header.
+
+A segment whose only fault is its file CRC is still walked here (the full decoder takes minutes
+on a large file): it ends the decoding with the ``bad_crc`` stop the full decoder gives, after the
+segment's messages, exactly as the full decoder would.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any
 
 from fastcrc import crc16
 
-from chainfix.fit.decoded import Decoded, RawFields
+from chainfix.fit.decoded import Decoded, RawFields, Stop
 from chainfix.fit.profile import MessageSpec, profile_base_types, wanted_messages
 
 _MAGIC = b".FIT"
@@ -110,7 +114,9 @@ _DEFINITIONS: _DefCache = {}
 _MAX_CACHED = 4096
 
 
-def _definition(data: bytes, pos: int, header: int) -> tuple[int, int, _MessageDecoder | None]:
+def _definition(
+    data: bytes, pos: int, header: int, recovery: bool = False
+) -> tuple[int, int, _MessageDecoder | None]:
     """Parse the definition record at ``pos``: (next position, data size, decoder or None)."""
     nfields = data[pos + 5]
     end = pos + 6 + 3 * nfields
@@ -120,7 +126,7 @@ def _definition(data: bytes, pos: int, header: int) -> tuple[int, int, _MessageD
         end += 1 + 3 * ndev
     if end > len(data):
         raise Anomaly("definition runs past the end of the file")
-    key = (b"\x01" if dev else b"\x00") + data[pos + 2 : end]
+    key = bytes(((1 if dev else 0) | (2 if recovery else 0),)) + data[pos + 2 : end]
     cached = _DEFINITIONS.get(key)
     if cached is not None:
         return end, cached[0], cached[1]
@@ -161,7 +167,7 @@ def _definition(data: bytes, pos: int, header: int) -> tuple[int, int, _MessageD
             total += size
             p += 3
 
-    spec = wanted_messages().get(mesg_num)
+    spec = wanted_messages(recovery).get(mesg_num)
     decoder = _build_decoder(spec, ">" if big else "<", fields) if spec else None
     if len(_DEFINITIONS) >= _MAX_CACHED:
         _DEFINITIONS.clear()
@@ -169,8 +175,9 @@ def _definition(data: bytes, pos: int, header: int) -> tuple[int, int, _MessageD
     return end, total, decoder
 
 
-def _segment_bounds(data: bytes, view: memoryview, start: int) -> tuple[int, int]:
-    """Check one segment's header and CRC; return where its records start and end."""
+def _segment_bounds(data: bytes, view: memoryview, start: int) -> tuple[int, int, bool]:
+    """Check one segment's header; return where its records start and end, and whether its
+    file CRC matches."""
     if len(data) - start < 12:
         raise Anomaly("segment shorter than a FIT header")
     header_size = data[start]
@@ -184,12 +191,12 @@ def _segment_bounds(data: bytes, view: memoryview, start: int) -> tuple[int, int
     end = first + int.from_bytes(data[start + 4 : start + 8], "little")
     if end + 2 > len(data):
         raise Anomaly("data size runs past the end of the file")
-    if crc16.arc(view[start:end]) != (data[end] | data[end + 1] << 8):
-        raise Anomaly("file CRC mismatch")
-    return first, end
+    return first, end, crc16.arc(view[start:end]) == (data[end] | data[end + 1] << 8)
 
 
-def _walk(data: bytes, pos: int, end: int, out: list[tuple[str, RawFields]]) -> None:
+def _walk(
+    data: bytes, pos: int, end: int, out: list[tuple[str, RawFields]], recovery: bool = False
+) -> None:
     """Walk the records of one segment, appending the wanted messages to ``out``."""
     sizes = [-1] * 16
     decoders: list[Any] = [None] * 16
@@ -204,7 +211,7 @@ def _walk(data: bytes, pos: int, end: int, out: list[tuple[str, RawFields]]) -> 
             pos += 1 + size
         elif header & 0x40:
             local = header & 0x0F
-            pos, sizes[local], decoders[local] = _definition(data, pos, header)
+            pos, sizes[local], decoders[local] = _definition(data, pos, header, recovery)
         else:
             local = header & 0x0F
             decoder = decoders[local]
@@ -219,16 +226,20 @@ def _walk(data: bytes, pos: int, end: int, out: list[tuple[str, RawFields]]) -> 
         raise Anomaly("last record runs past the data size")
 
 
-def decode_fast(data: bytes) -> Decoded:
-    """Decode a plainly valid FIT file (chained segments included); raise ``Anomaly`` otherwise."""
+def decode_fast(data: bytes, recovery: bool = False) -> Decoded:
+    """Decode a plainly valid FIT file (chained segments included); raise ``Anomaly`` otherwise.
+    ``recovery``: read laps and records too (see ``profile.RECOVERY_FIELDS``)."""
     try:
         view = memoryview(data)
         messages: list[tuple[str, RawFields]] = []
         start = 0
         while True:
-            first, end = _segment_bounds(data, view, start)
-            _walk(data, first, end, messages)
+            first, end, crc_ok = _segment_bounds(data, view, start)
+            _walk(data, first, end, messages, recovery)
             start = end + 2
+            if not crc_ok:
+                reason = f"the file checksum does not match (segment ending at byte {start})"
+                return Decoded(messages, Stop("bad_crc", reason, start))
             if start >= len(data):
                 return Decoded(messages)
     except Anomaly:

@@ -174,7 +174,7 @@ def _raw_fields(
 
 _ONE_BYTE: dict[int, frozenset[int]] = {
     num: frozenset(d for d, f in spec.fields.items() if BASE_TYPES[f.base_type].size == 1)
-    for num, spec in wanted_messages().items()
+    for num, spec in wanted_messages(recovery=True).items()
 }
 """Wanted fields whose profile type is one byte wide, by message number."""
 
@@ -219,11 +219,12 @@ def _stop(data: bytes, exc: Exception, offset: int | None) -> Stop:
     return Stop("corrupt", f"the decoder failed{at} ({type(exc).__name__}: {exc})", offset)
 
 
-def decode_full(data: bytes) -> Decoded:
-    """Decode with python-fitparse (strict CRC); keep what came before any error."""
+def decode_full(data: bytes, recovery: bool = False) -> Decoded:
+    """Decode with python-fitparse (strict CRC); keep what came before any error.
+    ``recovery``: read laps and records too (see ``profile.RECOVERY_FIELDS``)."""
     wanted = {
         num: (spec.name, {d: f.name for d, f in spec.fields.items()})
-        for num, spec in wanted_messages().items()
+        for num, spec in wanted_messages(recovery).items()
     }
     decoded = Decoded()
     with warnings.catch_warnings():

@@ -54,6 +54,23 @@ WANTED_FIELDS: dict[str, tuple[str, ...]] = {
 }
 """The messages and fields the muscle-load model needs; every other message is skipped."""
 
+RECOVERY_FIELDS: dict[str, tuple[str, ...]] = {
+    "lap": (
+        "timestamp",
+        "start_time",
+        "sport",
+        "sub_sport",
+        "total_elapsed_time",
+        "total_timer_time",
+        "total_distance",
+        "total_ascent",
+        "total_descent",
+    ),
+    "record": ("timestamp", "distance"),
+}
+"""Read as well, in a second pass, when an activity holds no session (the watch died before
+saving it): its session is rebuilt from these (see ``activities``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
@@ -76,11 +93,13 @@ class MessageSpec:
 
 
 @cache
-def wanted_messages() -> dict[int, MessageSpec]:
-    """Wanted messages by global message number, with their wanted fields."""
+def wanted_messages(recovery: bool = False) -> dict[int, MessageSpec]:
+    """Wanted messages by global message number, with their wanted fields (``recovery``: the
+    :data:`RECOVERY_FIELDS` too)."""
     by_name = {m.name: m for m in _fp.MESSAGE_TYPES.values()}
     specs: dict[int, MessageSpec] = {}
-    for mesg_name, field_names in WANTED_FIELDS.items():
+    wanted = {**WANTED_FIELDS, **RECOVERY_FIELDS} if recovery else WANTED_FIELDS
+    for mesg_name, field_names in wanted.items():
         mesg = by_name[mesg_name]
         fields: dict[int, FieldSpec] = {}
         for field in mesg.fields.values():
@@ -102,7 +121,7 @@ def wanted_messages() -> dict[int, MessageSpec]:
 @cache
 def field_scales(mesg_name: str) -> dict[str, tuple[float | None, float | None]]:
     """``{field name: (scale, offset)}`` for one wanted message."""
-    for spec in wanted_messages().values():
+    for spec in wanted_messages(recovery=True).values():
         if spec.name == mesg_name:
             return {f.name: (f.scale, f.offset) for f in spec.fields.values()}
     raise KeyError(mesg_name)

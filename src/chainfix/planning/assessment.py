@@ -267,7 +267,7 @@ def assessment_to_dict(a: Assessment) -> dict[str, Any]:
 
 def load_results(path: Path | None = None) -> list[SelfTestResults]:
     """Every stored set of results, oldest first."""
-    target = path or assessments_path()
+    target = path or assessments_path(create=False)
     if not target.is_file():
         return []
     try:

@@ -298,7 +298,7 @@ def profile_from_dict(data: Mapping[str, Any], where: str = "profile") -> Athlet
 
 def load_profile(path: Path | None = None) -> AthleteProfile:
     """The stored profile, or an empty one when there is none yet."""
-    target = path or profile_path()
+    target = path or profile_path(create=False)
     if not target.is_file():
         return AthleteProfile()
     try:

@@ -268,7 +268,7 @@ def save_plan(plan: TrackedPlan, path: Path | None = None) -> Path:
 
 def load_plan(path: Path | None = None) -> TrackedPlan | None:
     """The stored plan, or None when there is none."""
-    target = path or plan_path()
+    target = path or plan_path(create=False)
     if not target.is_file():
         return None
     try:

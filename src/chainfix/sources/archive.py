@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import re
 import shutil
 import struct
 import tempfile
@@ -231,7 +233,9 @@ class ZipMemberLoad(PortableLoad):
                 data = raw if self.compress_size == self.file_size else None
             else:
                 inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-                data = inflater.decompress(raw, self.limit + 1)
+                # stop one byte past the declared size: a member that declares 1,000 bytes is
+                # never inflated to the member limit
+                data = inflater.decompress(raw, self.file_size + 1)
                 if not inflater.eof:
                     return None
         except (OSError, ValueError, zlib.error, struct.error):
@@ -322,7 +326,7 @@ def _reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> Callable[
     def load() -> bytes:
         try:
             with zf.open(info) as fh:
-                data = fh.read(limit + 1)
+                data = fh.read(min(limit, info.file_size) + 1)
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
             raise BlobLoadError("bad_archive", f"the archive member cannot be read: {exc}") from exc
         except Exception as exc:  # zlib.error and friends
@@ -391,6 +395,59 @@ def open_backed(backing: Backing) -> zipfile.ZipFile:
     except BaseException:
         window.close()
         raise
+
+
+SPILL_PREFIX = "chainfix-"
+
+
+def spill_dir() -> tempfile.TemporaryDirectory[str]:
+    """A private temporary folder for spilled nested zips, named after this process
+    (``chainfix-<pid>-...``) so a later run can tell a killed run's leftovers."""
+    return tempfile.TemporaryDirectory(prefix=f"{SPILL_PREFIX}{os.getpid()}-")
+
+
+def remove_stale_spills(root: str | None = None) -> int:
+    """Remove spill folders that runs killed before they could clean up left in the temporary
+    folder (their process is gone); how many were removed. Never raises."""
+    removed = 0
+    try:
+        names = os.listdir(root or tempfile.gettempdir())
+    except OSError:
+        return 0
+    for name in names:
+        match = _SPILL.fullmatch(name)
+        if match is None or int(match.group(1)) == os.getpid():
+            continue
+        path = os.path.join(root or tempfile.gettempdir(), name)
+        try:
+            if os.stat(path).st_uid != os.getuid() or _alive(int(match.group(1))):
+                continue
+            shutil.rmtree(path)
+            removed += 1
+        except (OSError, AttributeError):
+            continue
+    return removed
+
+
+_SPILL = re.compile(rf"{SPILL_PREFIX}(\d+)-[A-Za-z0-9_]+")
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id exists (a zombie counts as gone where /proc tells)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().split(b") ", 1)[-1][:1] != b"Z"
+    except FileNotFoundError:
+        return False
+    except OSError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def open_nested(zf: zipfile.ZipFile, info: zipfile.ZipInfo, tmpdir: str) -> zipfile.ZipFile:

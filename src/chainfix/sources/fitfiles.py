@@ -33,15 +33,38 @@ def looks_like_fit(path: Path) -> bool:
     return len(head) >= 12 and head[8:12] == b".FIT"
 
 
+GUNZIP_CHUNK = 1024**2
+"""Bytes of gzip input inflated per step."""
+
+
 def gunzip_limited(data: bytes, limit: int) -> bytes:
-    """Decompress gzip data, refusing output larger than ``limit`` bytes."""
+    """Decompress gzip data, refusing output larger than ``limit`` bytes.
+
+    Streams in steps, so a bomb costs at most the limit, never twice it. The gzip trailer
+    declares the size (modulo 4 GiB): a declared size over the limit is refused before inflating
+    anything, and the output is never inflated past the declared size (a liar is refused too).
+    """
+    declared = int.from_bytes(data[-4:], "little") if len(data) >= 18 else limit
+    if declared > limit:
+        raise ValueError(
+            f"it declares {declared:,} bytes, more than the {limit:,}-byte limit (--max-member-mb)"
+        )
     d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    out = d.decompress(data, limit + 1)
-    if len(out) > limit or d.unconsumed_tail:
-        raise ValueError(f"it decompresses to more than the {limit:,}-byte limit")
-    if not d.eof:
-        raise EOFError("the gzip stream is truncated")
-    return out
+    out = bytearray()
+    view = memoryview(data)
+    pos = 0
+    while not d.eof:
+        chunk = d.unconsumed_tail or view[pos : pos + GUNZIP_CHUNK]
+        if not d.unconsumed_tail:
+            pos += len(chunk)
+        if not chunk:
+            raise EOFError("the gzip stream is truncated")
+        out += d.decompress(chunk, declared + 1 - len(out))
+        if len(out) > declared:
+            if declared == limit:
+                raise ValueError(f"it decompresses to more than the {limit:,}-byte limit")
+            raise ValueError(f"it decompresses to more than the {declared:,} bytes it declares")
+    return bytes(out)
 
 
 @dataclass(frozen=True, slots=True)

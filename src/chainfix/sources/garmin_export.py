@@ -10,7 +10,6 @@ with no FIT (manual entries, strength summaries) become activities of their own.
 from __future__ import annotations
 
 import os
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from chainfix.sources.archive import (
     PartsReader,
     PortableLoad,
     limits_tag,
+    spill_dir,
     walk_zip,
 )
 from chainfix.sources.base import FitBlob, Limits, ReadOptions, Source, SourceItem
@@ -140,7 +140,7 @@ def _member_items(
                 yield ReadProblem(label, m.path, getattr(exc, "kind", "bad_archive"), str(exc))
                 yield mark.closing(complete=not isinstance(exc, OSError))
                 continue
-            yield from parse_summaries(data, label, m.path)
+            yield from isolated(parse_summaries(data, label, m.path), label, m.path)
             yield mark.closing()
         elif has_suffix(lower, TRACK_SUFFIXES):
             tracks += 1
@@ -201,7 +201,7 @@ def _zip_parts(path: Path, options: ReadOptions) -> Iterator[SourceItem | Contai
 
 def _folder_parts(path: Path, options: ReadOptions) -> Iterator[SourceItem | Container]:
     """An export already unzipped: FIT files, nested Part zips and summary JSON under the folder."""
-    with tempfile.TemporaryDirectory(prefix="chainfix-") as tmpdir:
+    with spill_dir() as tmpdir:
         for file in walk_folder(path):
             name = file.name.lower()
             try:
@@ -230,19 +230,58 @@ def _folder_parts(path: Path, options: ReadOptions) -> Iterator[SourceItem | Con
 
 def read_zip_file(path: Path, options: ReadOptions) -> Iterator[SourceItem | Container]:
     """A zip found inside a folder: read like a zip given on its own (an export, or FIT files)."""
-    with tempfile.TemporaryDirectory(prefix="chainfix-") as tmpdir:
+    with spill_dir() as tmpdir:
         yield from _walk_archive(path, str(path), options, tmpdir, 1, "not a readable zip archive")
 
 
 def _summary_file(file: Path, options: ReadOptions) -> Iterator[SourceItem | Container]:
     """One summarizedActivities JSON file on disk, as a cacheable part."""
-    stat = file.stat()
-    mark = Container(f"jsonfile:{_context(options.limits)}:{file_key(file, stat)}", str(file))
+    label = str(file)
+    try:
+        stat = file.stat()
+    except OSError as exc:
+        yield ReadProblem(label, None, "io_error", f"cannot read: {exc.strerror}")
+        return
+    limit = options.limits.max_member_bytes
+    if stat.st_size > limit:
+        yield ReadProblem(
+            label,
+            None,
+            "unsupported",
+            f"the file is {stat.st_size:,} bytes, more than the {limit:,}-byte limit "
+            "(--max-member-mb)",
+        )
+        return
+    mark = Container(f"jsonfile:{_context(options.limits)}:{file_key(file, stat)}", label)
     yield mark
     if mark.skip:
         return
-    yield from parse_summaries(file.read_bytes(), str(file), None)
+    try:
+        with file.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        yield ReadProblem(label, None, "io_error", f"cannot read: {exc.strerror}")
+        yield mark.closing(complete=False)
+        return
+    if len(data) > limit:  # grew since stat
+        yield ReadProblem(
+            label, None, "unsupported", f"the file is larger than the {limit:,}-byte limit"
+        )
+        yield mark.closing()
+        return
+    yield from isolated(parse_summaries(data, label, None), label, None)
     yield mark.closing()
+
+
+def isolated(items: Iterator[SourceItem], file: str, member: str | None) -> Iterator[SourceItem]:
+    """``items``, with any exception they raise turned into a problem of that file or member: one
+    unforeseen value costs that member, never the rest of the export."""
+    try:
+        yield from items
+    except Exception as exc:  # noqa: BLE001
+        yield ReadProblem(
+            file, member, "bad_json", f"cannot be read ({type(exc).__name__}: {exc}); skipped"
+        )
 
 
 def _export_parts(path: Path, options: ReadOptions) -> Iterator[SourceItem | Container]:

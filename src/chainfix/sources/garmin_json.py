@@ -53,16 +53,21 @@ def _num(value: Any) -> float | None:
     """A finite JSON number as float; None for anything else (absent, text, bool, NaN ...)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    if isinstance(value, float) and not math.isfinite(value):
+    try:
+        number = float(value)  # an integer beyond float's range raises OverflowError
+    except OverflowError:
         return None
-    return float(value)
+    return number if math.isfinite(number) else None
 
 
 def _show(value: Any) -> str:
     """An offending value for a problem message: numbers as they are, anything else by its JSON
     type only (text could be a name or a place)."""
     if isinstance(value, float | int) and not isinstance(value, bool):
-        return f"{value:g}"
+        try:
+            return f"{value:g}"
+        except OverflowError:
+            return "<integer too large>"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -179,7 +184,15 @@ def parse_summaries(data: bytes, file: str, member: str | None) -> Iterator[Acti
         if not isinstance(rec, dict):
             yield ReadProblem(file, member, "bad_json", f"summary #{index} is not an object")
             continue
-        yield from _summary_activity(rec, file, member, index)
+        try:
+            yield from _summary_activity(rec, file, member, index)
+        except Exception as exc:  # noqa: BLE001 - one bad summary never costs the others
+            yield ReadProblem(
+                file,
+                member,
+                "bad_json",
+                f"summary {_ident(rec, index)} cannot be read ({type(exc).__name__}); skipped",
+            )
 
 
 def _ident(rec: dict[str, Any], index: int) -> str:

@@ -8,8 +8,10 @@ number in a file name is not the Activity ID: rows and files are linked only thr
 What each row becomes:
 
 - a linked FIT file: a :class:`~chainfix.sources.base.FitBlob` for chainfix's own reader, plus the
-  row as a summary activity (``from_summary=True``) that chainfix drops when the FIT gives the
-  same activity, and keeps when the FIT cannot be read;
+  row as a summary activity (``from_summary=True``) attached to that file's origin: chainfix
+  links the two by the file (not by start time: older exports give ``Activity Date`` in local
+  time, and edited activities differ), drops the row when the FIT gives the activity, and keeps
+  it when the FIT cannot be read;
 - a linked GPX/TCX file: one activity from the track (sport from the CSV's type; gaps in the
   track filled from the CSV); when the track cannot be read, a problem naming it and the row;
 - no file (a manual entry) or a missing one: the row as a summary activity.
@@ -19,11 +21,12 @@ Files under ``activities/`` that no row links are read too, with the sport the f
 
 from __future__ import annotations
 
+import os
 import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -401,7 +404,9 @@ def _entry_items(
     if lower.endswith(FIT_SUFFIXES):
         yield _fit_blob(entry, options)
         if summary is not None:
-            yield summary
+            # Attached to the FIT it links, so chainfix pairs the two by file, not by start
+            # time: older exports give Activity Date in local time, and edited activities differ.
+            yield replace(summary, origin=entry.origin)
         return
     if not lower.endswith(TRACK_SUFFIXES):
         kept = "; the activity is taken from the CSV" if summary else ""
@@ -530,7 +535,10 @@ def read(path: Path, options: ReadOptions) -> Iterator[SourceItem]:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         yield ReadProblem(label, None, "bad_archive", f"not a readable zip archive: {exc}")
         return
-    with tempfile.TemporaryDirectory(prefix="chainfix-strava-") as tmpdir, zf:
+    # named after this process, like chainfix's own spill folders: a killed run's are removed
+    # by the next run (chainfix.sources.archive.remove_stale_spills)
+    spill = tempfile.TemporaryDirectory(prefix=f"chainfix-{os.getpid()}-strava")
+    with spill as tmpdir, zf:
         try:
             export = _zip_export(path, zf, options, tmpdir)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:

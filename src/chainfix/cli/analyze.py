@@ -166,6 +166,11 @@ def register(cli: click.Group) -> None:
         help="Also write a self-contained HTML report to FILE.",
     )
     @click.option(
+        "--explain",
+        is_flag=True,
+        help="Show the coefficients, formulas and the reason behind each figure.",
+    )
+    @click.option(
         "--summary",
         is_flag=True,
         help="Print the plain history summary (time by sport, week and month).",
@@ -181,6 +186,7 @@ def register(cli: click.Group) -> None:
         as_json: bool,
         csv_dir: Path | None,
         html_file: Path | None,
+        explain: bool,
         summary: bool,
         **kwargs: Any,
     ) -> None:
@@ -231,8 +237,10 @@ def register(cli: click.Group) -> None:
         else:
             from chainfix.report import terminal
 
-            console = stdout_console()
-            terminal.render(analysis, console)
+            console = terminal.report_console()
+            terminal.render(
+                analysis, console, paths=kwargs["paths"], explain=explain, history=history
+            )
             print_problems(history, console)
             if csv_dir is not None:
                 console.print(f"CSV tables written to {csv_dir}")

@@ -36,6 +36,7 @@ from types import ModuleType
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from chainfix import install_hint
 from chainfix.errors import (
     ChainfixError,
     DeliveryError,
@@ -53,7 +54,7 @@ TOKEN_FILE = "garmin_tokens.json"
 """garminconnect's token file name inside the token folder."""
 
 SUPPORTED = ">=0.3.20,<0.4"
-INSTALL_HINT = "Install the Garmin extra: pip install 'chainfix[garmin]'"
+INSTALL_HINT = f"Install the Garmin extra: {install_hint('garmin')}"
 
 READ_RETRIES = 2
 """garminconnect retries of idempotent reads after a 5xx or network error (never after a 429)."""

@@ -27,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from chainfix import install_hint
 from chainfix.errors import DataFileError, DeliveryError, MissingExtraError
 from chainfix.model import Workout, WorkoutStep
 
@@ -228,7 +229,7 @@ def load_catalog(path: Path | None = None) -> ExerciseCatalog:
         except ImportError as exc:
             raise MissingExtraError(
                 "no Garmin exercise catalogue is available to check the workouts against",
-                hint="Install the Garmin extra: pip install 'chainfix[garmin]'",
+                hint=f"Install the Garmin extra: {install_hint('garmin')}",
             ) from exc
         rows = [(e["category"], e["exercise"]) for e in gc_exercises.EXERCISES]
         return ExerciseCatalog.from_rows(rows, "garminconnect.exercises")

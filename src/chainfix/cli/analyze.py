@@ -226,10 +226,10 @@ def register(cli: click.Group) -> None:
 
             csvout.write(analysis, csv_dir)
         if html_file is not None:
-            from chainfix.report.html import render_html
+            from chainfix.report.html import render_html, write_report
 
-            html_file.parent.mkdir(parents=True, exist_ok=True)
-            html_file.write_text(render_html(analysis, history, _current_plan()), encoding="utf-8")
+            page = render_html(analysis, history, _current_plan(), paths=kwargs["paths"])
+            write_report(html_file, page)
         if as_json:
             doc = analysis.to_json()
             doc["problems"] = [problem_to_dict(p) for p in history.problems]

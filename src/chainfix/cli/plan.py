@@ -188,10 +188,12 @@ def register(cli: click.Group) -> None:
         if ics is not None:
             write_atomic(ics, plan_to_ics(result))
         if html_file is not None:
-            from chainfix.report.html import render_html
+            from chainfix.report.html import render_html, write_report
 
-            page = render_html(run_analysis(history, profile), history, result)
-            write_atomic(html_file, page)
+            page = render_html(
+                run_analysis(history, profile), history, result, paths=kwargs["paths"]
+            )
+            write_report(html_file, page)
         if as_json:
             echo_json(plan_to_dict(result))
         else:

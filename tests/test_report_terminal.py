@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import io
+import json
 import re
+from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 from personas import HINGE_DAY, cyclist, days, history, hybrid, lift, road_runner, trail_runner
 from rich.console import Console
 
 from chainfix.analysis import analyze
 from chainfix.report import terminal
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def render(width: int = 100, *groups: list) -> str:
@@ -135,3 +141,48 @@ def test_bar() -> None:
     assert terminal.bar(0.5, 1.0, 10) == "█████"
     assert terminal.bar(0.25, 1.0, 10) == "██▌"
     assert terminal.bar(0, 1.0, 10) == "" and terminal.bar(1, 0, 10) == ""
+
+
+def test_track_files_in_a_folder_are_read_by_a_plugin_or_name_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 item 10: a GPX in a folder is read when a plugin reads it, else the plugin is
+    named, in the terminal as in the HTML."""
+    from click.testing import CliRunner
+
+    from chainfix.cli import cli
+    from chainfix.model import Activity, Origin
+    from chainfix.sources import fitfiles
+    from chainfix.sources.base import Source
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    fits = sorted((ROOT / "sample_exports" / "fit-folder").glob("*.fit"))
+    (folder / fits[0].name).write_bytes(fits[0].read_bytes())
+    (folder / "hill.gpx").write_text("<gpx/>")
+
+    monkeypatch.setattr(fitfiles, "track_reader", lambda path: None)
+    result = CliRunner().invoke(cli, ["analyze", str(folder), "-q", "--no-cache"])
+    text = " ".join(result.output.split())
+    assert "Skipped 1 file holding no new activity: hill.gpx" in text
+    assert "chainfix-strava" in text and "pip install" in text
+
+    def read(path: Path, options: object):  # type: ignore[no-untyped-def]
+        yield Activity(
+            id="gpx-1",
+            source="fake-gpx",
+            origin=Origin(str(path)),
+            sport="running",
+            sub_sport="generic",
+            start_utc=datetime(2025, 1, 9, 7, tzinfo=UTC),
+            elapsed_s=1800.0,
+            timer_s=1800.0,
+            distance_m=5000.0,
+        )
+
+    fake = Source("fake-gpx", "GPX files", lambda p: p.suffix == ".gpx", read)
+    monkeypatch.setattr(fitfiles, "track_reader", lambda path: fake)
+    result = CliRunner().invoke(cli, ["analyze", str(folder), "-q", "--no-cache", "--json"])
+    doc = json.loads(result.stdout)
+    assert doc["window"]["activities"] == 2
+    assert not [p for p in doc["problems"] if "gpx" in p["file"]]

@@ -183,3 +183,12 @@ def test_sample_export_reports_in_headless_chromium(tmp_path: Path) -> None:
         driver.get(pages["plan"].as_uri())
         cards = driver.find_elements("css selector", "#plan .week")
         assert cards and all(c.is_displayed() for c in cards)
+
+
+def test_thin_data_is_said_on_the_page() -> None:
+    few = history([r for r in trail_runner(4) if r.sub_sport == "trail"][-3:])
+    page = render_html(analyze(few), few)
+    verdict = page[page.index('id="verdict"') : page.index('id="body"')]
+    assert "the picture is uncertain" in verdict
+    full = sample_history()
+    assert "picture is uncertain" not in render_html(analyze(full), full)

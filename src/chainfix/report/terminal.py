@@ -85,15 +85,15 @@ def verdict(a: Analysis) -> list[str]:
     share = a.running_share or 0.0
     if share >= 0.6:
         out.append(
-            f"Your training is running-heavy: {share * 100:.0f}\u00a0% of your time in {when}."
+            f"Your training is running-heavy: {share * 100:.0f}% of your time in {when}."
         )
     elif share > 0:
-        out.append(f"Running is {share * 100:.0f}\u00a0% of your training time in {when}.")
+        out.append(f"Running is {share * 100:.0f}% of your training time in {when}.")
     else:
         out.append(f"None of your training in {when} was running; most of the load is {sport}.")
     if a.balance is not None:
         b, r = a.balance, a.model
-        split = f"{b * 100:.0f}\u00a0% front, {(1 - b) * 100:.0f}\u00a0% back"
+        split = f"{b * 100:.0f}% front, {(1 - b) * 100:.0f}% back"
         if b >= r.number("balance_front_much"):
             how = "the front of your thighs much more than the back"
         elif b >= r.number("balance_front_some"):

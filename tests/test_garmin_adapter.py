@@ -22,7 +22,6 @@ import pytest
 import requests
 
 import chainfix.garmin_client as adapter
-from chainfix.garmin_client import GarminConnect, GarminNotFoundError
 from chainfix.errors import (
     DeliveryError,
     GarminAuthError,
@@ -31,6 +30,7 @@ from chainfix.errors import (
     MissingExtraError,
     UsageError,
 )
+from chainfix.garmin_client import GarminConnect, GarminNotFoundError
 from chainfix.testing.fake_garmin import FakeGarminConnect, localhost_only
 
 garminconnect = pytest.importorskip("garminconnect")

@@ -13,8 +13,8 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from chainfix.cli import garmin as garmin_cli
 import chainfix.garmin_client as adapter
+from chainfix.cli import garmin as garmin_cli
 from chainfix.testing.fake_garmin import FakeGarminConnect, localhost_only
 from tests.garmin_support import root_with
 

@@ -14,8 +14,8 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from chainfix.cli import sync as sync_cli
 import chainfix.garmin_client as adapter
+from chainfix.cli import sync as sync_cli
 from chainfix.delivery.garmin_json import parse_marker
 from chainfix.errors import UsageError
 from chainfix.model import Workout, WorkoutStep

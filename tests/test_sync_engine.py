@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 import chainfix.garmin_client as adapter
-from chainfix.garmin_client import GarminConnect
 from chainfix.delivery.garmin_json import load_catalog, parse_marker, workout_json
 from chainfix.delivery.ledger import Ledger
 from chainfix.delivery.sync import sync_to_garmin
 from chainfix.errors import DeliveryError, UsageError
+from chainfix.garmin_client import GarminConnect
 from chainfix.model import Plan, Workout, WorkoutStep
 from chainfix.testing.fake_garmin import FakeGarminConnect, localhost_only
 

@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 
 import chainfix.garmin_client as adapter
-from chainfix.garmin_client import GarminConnect
 from chainfix.delivery.garmin_json import load_catalog, parse_marker, workout_json
 from chainfix.delivery.ledger import Ledger
 from chainfix.delivery.sync import sync_to_garmin
@@ -29,6 +28,7 @@ from chainfix.errors import (
     GarminRateLimitError,
     GarminUnavailableError,
 )
+from chainfix.garmin_client import GarminConnect
 from chainfix.model import Workout, WorkoutStep
 from chainfix.testing.fake_garmin import FAULT_KINDS, FakeGarminConnect, FaultKind, localhost_only
 

@@ -33,10 +33,22 @@ def test_report_explains_the_runners_posterior_chain_shortfall() -> None:
     code, out = run()
     assert code == 3
     text = " ".join(out.split())
-    assert "Per muscle group" in text and "hamstrings" in text and "calves" in text
+    assert "Muscle groups" in text and "hamstrings" in text and "calves" in text
+    lead = " ".join(" ".join(out.splitlines()[:12]).split())
+    assert "running-heavy" in lead and "No strength work" in lead
+    assert f"Next: chainfix plan {SAMPLE}" in lead
     assert "not an injury prediction" in text
     assert "km" in text and "descent" in text  # the numbers behind the sentences
     assert "truncated" in text  # the problems list names the corrupt upload
+    assert "Skipped 1 file holding no new activity" in text  # the monitoring file
+
+
+def test_explain_shows_the_formulas() -> None:
+    _, plain = run()
+    code, out = run("--explain")
+    assert code == 3
+    assert "coef-min" not in plain and "rule R" not in plain
+    assert "coef-min" in out and "rule R" in " ".join(out.split())
 
 
 def test_json_has_every_muscle_and_the_documented_figures(doc: dict) -> None:

@@ -34,6 +34,19 @@ from tests.corpus.bench import Bad, Case, Kind, Mix, Outcome, goods, real_bytes
 from tests.corpus.kinds import KINDS, MB
 from tests.corpus.zipbytes import Entry
 
+
+@pytest.fixture(autouse=True)
+def core_readers_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The corpus measures chainfix's built-in readers: an installed plugin (say one that reads
+    GPX files) would change the outcomes it expects."""
+    from chainfix import plugins
+
+    monkeypatch.setenv("CHAINFIX_LOAD_PLUGINS", "")
+    plugins.reset()
+    yield
+    plugins.reset()
+
+
 CASES = [
     pytest.param(
         kind,

@@ -6,7 +6,7 @@ import io
 import math
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -156,8 +156,19 @@ def read_back(messages: list[Message]) -> list[dict[str, Any]]:
             continue
         assert fields["duration_step"] == start, "a repeat points back to its group's start"
         members = steps[start:index]
-        exercise, rests = members[0], members[1:]
-        assert step_kind(exercise) == "exercise" and all(step_kind(r) == "rest" for r in rests)
+        work = [m for m in members if step_kind(m) == "exercise"]
+        rests = members[len(work) :]
+        exercise = work[0]
+        assert work and all(step_kind(r) == "rest" for r in rests), "work first, then rest"
+        assert all(
+            (w["exercise_category"], w["exercise_name"], w.get("duration_reps"))
+            == (
+                exercise["exercise_category"],
+                exercise["exercise_name"],
+                exercise.get("duration_reps"),
+            )
+            for w in work
+        ), "the steps of one group are the same exercise (one per side)"
         category = exercise["exercise_category"]
         groups.append(
             {
@@ -168,6 +179,7 @@ def read_back(messages: list[Message]) -> list[dict[str, Any]]:
                 "rest_s": rests[0]["duration_time"] if rests else 0,
                 "sets": fields["repeat_steps"],
                 "weight_kg": exercise.get("exercise_weight"),
+                "sides": len(work),
                 "notes": exercise.get("notes"),
             }
         )
@@ -186,6 +198,7 @@ def expected(workout: Workout) -> list[dict[str, Any]]:
             "rest_s": s.rest_s,
             "sets": s.sets,
             "weight_kg": s.weight_kg or None,
+            "sides": 2 if s.per_side else 1,
         }
         for s in workout.steps
     ]
@@ -208,13 +221,45 @@ def test_decodes_strictly_in_fitdecode_and_in_python_fitparse() -> None:
     header = of(parsed, "workout")[0]
     assert header["wkt_name"] == f"Posterior chain A {workout.date:%d %b}"
     assert header["sport"] == "training" and header["sub_sport"] == "strength_training"
-    assert header["num_valid_steps"] == len(of(parsed, "workout_step")) == 12
+    assert header["num_valid_steps"] == len(of(parsed, "workout_step")) == 13
     assert header["wkt_description"].startswith("Planned for 2026-12-01.")
     titles = {(t["exercise_category"], t["wkt_step_name"]) for t in of(parsed, "exercise_title")}
-    assert titles == {
+    assert titles == {  # every exercise: the watch title, else the exercise's own name
+        ("deadlift", "Dumbbell Romanian deadlift"),
         ("leg_curl", "Nordic hamstring curl"),
+        ("plank", "Side plank"),
         ("hip_raise", "Hip thrust (bodyweight)"),
     }
+
+
+def test_every_exercise_step_has_an_exercise_title() -> None:
+    """Issue 14 item 9: the watch shows our name, not its built-in name for the category."""
+    messages = decode(fw.workout_fit(session()))
+    titled = {(t["exercise_category"], t["exercise_name"]) for t in of(messages, "exercise_title")}
+    for step in of(messages, "workout_step"):
+        if step_kind(step) == "exercise":
+            assert (step["exercise_category"], step["exercise_name"]) in titled
+
+
+def test_work_per_side_is_two_steps() -> None:
+    messages = decode(fw.workout_fit(session(side_plank())))
+    steps = of(messages, "workout_step")
+    assert [step_kind(s) for s in steps] == ["exercise", "exercise", "rest", "repeat"]
+    assert steps[0]["notes"].startswith("Left side") and steps[1]["notes"].startswith("Right side")
+    assert all("each side" not in (s.get("notes") or "") for s in steps)
+    assert steps[0]["duration_time"] == steps[1]["duration_time"] == 30
+    assert steps[3]["duration_step"] == 0 and steps[3]["repeat_steps"] == 2
+
+
+def test_protocol_1_and_time_created_is_when_written() -> None:
+    data = fw.workout_fit(session())
+    assert data[1] == 0x10  # FIT protocol 1.0: no 2.0 feature is needed
+    created = of(decode(data), "file_id")[0]["time_created"]
+    now = datetime.now(UTC)
+    assert abs((now - created.replace(tzinfo=UTC)).total_seconds()) < 120
+    pinned = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
+    again = of(decode(fw.workout_fit(session(), created=pinned)), "file_id")[0]["time_created"]
+    assert again.replace(tzinfo=UTC) == pinned
 
 
 @pytest.fixture
@@ -270,7 +315,7 @@ def test_every_exercise_pair_written_is_in_the_fit_profile() -> None:
         for f in of(messages, "workout_step") + of(messages, "exercise_title")
         if f.get("exercise_category") is not None
     ]
-    assert len(pairs) == 6
+    assert len(pairs) == 5 + 4  # 5 exercise steps (side plank per side) and 4 titles
     for category, number in pairs:
         assert category in FIELD_TYPES["exercise_category"].values.values()
         assert number in FIELD_TYPES[f"{category}_exercise_name"].values
@@ -282,7 +327,7 @@ def test_round_trip_reps_rest_sets_category_name_and_weight() -> None:
     notes = [g.pop("notes") for g in groups]
     assert groups == expected(workout)
     assert notes[0] == "42.5 kg, RPE 7-8 (2-3 reps in reserve)"
-    assert notes[2] == "Hold with good form, RPE 7; each side"
+    assert notes[2] == "Left side; Hold with good form, RPE 7"
     assert notes[3] == "Bodyweight, RPE 7-8; Left side: +1 set (weaker in the self-test)"
 
 
@@ -364,20 +409,20 @@ def test_any_valid_workout_decodes_strictly_and_round_trips(workout: Workout) ->
 
 
 def test_the_same_workout_gives_the_same_bytes() -> None:
-    assert fw.workout_fit(session()) == fw.workout_fit(session())
-    assert fw.workout_fit(session(), serial=12345) == fw.workout_fit(session(), serial=12345)
+    at = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
+    assert fw.workout_fit(session(), created=at) == fw.workout_fit(session(), created=at)
+    assert fw.workout_fit(session(), serial=12345, created=at) == fw.workout_fit(
+        session(), serial=12345, created=at
+    )
 
 
-def test_serial_follows_the_key_and_time_created_the_day_and_content() -> None:
+def test_serial_follows_the_key() -> None:
     base = decode(fw.workout_fit(session()))
     other_day = decode(fw.workout_fit(session(key="2026-12-03-posterior-chain-b")))
     changed = decode(fw.workout_fit(session(rdl(reps=10), nordic())))
     ids = [of(m, "file_id")[0] for m in (base, other_day, changed)]
     assert ids[0]["serial_number"] != ids[1]["serial_number"]
     assert ids[0]["serial_number"] == ids[2]["serial_number"]  # same session, new version
-    assert ids[0]["time_created"] != ids[2]["time_created"]
-    for fields in ids:
-        assert fields["time_created"].date() == date(2026, 12, 1)
     custom = decode(fw.workout_fit(session(), serial=77))
     assert of(custom, "file_id")[0]["serial_number"] == 77
 
@@ -454,7 +499,7 @@ def test_every_problem_is_listed_at_once() -> None:
 
 def test_the_same_exercise_twice_is_allowed_and_titled_once() -> None:
     messages = decode(fw.workout_fit(session(nordic(), rdl(), nordic(sets=1))))
-    assert len(of(messages, "exercise_title")) == 1
+    assert len(of(messages, "exercise_title")) == 2  # one per exercise pair
     assert [g["sets"] for g in read_back(messages)] == [2, 3, 1]
 
 
@@ -525,11 +570,24 @@ def test_write_workouts_names_files_by_key_and_leaves_no_temporary_files(tmp_pat
     ]
     assert sorted(p.name for p in folder.iterdir()) == [p.name for p in paths]
     first = [p.read_bytes() for p in paths]
-    assert first[0] == fw.workout_fit(plan[0])
+    assert decode(first[0]) == decode(fw.workout_fit(plan[0], created=created_of(first[0])))
     assert fw.write_workouts(plan, folder) == paths
-    assert [p.read_bytes() for p in paths] == first  # reruns write identical bytes
+    again = [p.read_bytes() for p in paths]
+    assert [strip_created(b) for b in again] == [strip_created(b) for b in first]
     for path in paths:
         decode(path.read_bytes())
+
+
+def created_of(data: bytes) -> datetime:
+    return of(decode(data), "file_id")[0]["time_created"].replace(tzinfo=UTC)
+
+
+def strip_created(data: bytes) -> list[Message]:
+    """The decoded messages without ``time_created`` (reruns differ only there)."""
+    out = decode(data)
+    for _, fields in out:
+        fields.pop("time_created", None)
+    return out
 
 
 def test_write_workouts_replaces_an_older_version(tmp_path: Path) -> None:

@@ -105,7 +105,7 @@ def test_missing_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> 
     (adapter.token_dir() / adapter.TOKEN_FILE).write_text("{}", "utf-8")
     with pytest.raises(MissingExtraError) as info:
         GarminConnect.from_tokens()
-    assert "pip install 'chainfix[garmin]'" in info.value.hint
+    assert "pip install 'chainfix-cli[garmin]'" in info.value.hint
 
 
 def test_api_url_must_be_a_base_url(monkeypatch: pytest.MonkeyPatch) -> None:

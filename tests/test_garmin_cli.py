@@ -204,7 +204,7 @@ def test_missing_extra_is_reported_before_any_prompt(
     monkeypatch.setitem(sys.modules, "garminconnect", None)
     result = run(cli, "garmin", "login")
     assert result.exit_code == 1
-    assert "pip install 'chainfix[garmin]'" in result.output
+    assert "pip install 'chainfix-cli[garmin]'" in result.output
     assert "e-mail" not in result.output
 
 

@@ -105,7 +105,7 @@ def walk(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def test_strength_workout_shape_matches_the_reference() -> None:
     doc = workout_json(session(RDL, NORDIC, SIDE_PLANK), small_catalog())
     body = doc.payload
-    assert body["workoutName"] == "Posterior chain A"
+    assert body["workoutName"] == "Posterior chain A · Tue 1 Dec"
     assert body["sportType"] == {
         "sportTypeId": 5,
         "sportTypeKey": "strength_training",
@@ -153,12 +153,14 @@ def test_load_is_guidance_in_the_description_never_a_weight() -> None:
 def test_timed_exercise_uses_a_time_end_condition_and_no_rest_when_rest_is_zero() -> None:
     doc = workout_json(session(SIDE_PLANK), small_catalog())
     [group] = doc.payload["workoutSegments"][0]["workoutSteps"]
-    [exercise] = group["workoutSteps"]
-    assert exercise["endCondition"]["conditionTypeKey"] == "time"
-    assert exercise["endConditionValue"] == 30.0
-    # derived from the FIT names when the planner gave no Connect pair
-    assert (exercise["category"], exercise["exerciseName"]) == ("PLANK", "SIDE_PLANK")
-    assert exercise["description"] == "each side"
+    left, right = group["workoutSteps"]  # work per side: one step per side, no rest
+    for exercise in (left, right):
+        assert exercise["endCondition"]["conditionTypeKey"] == "time"
+        assert exercise["endConditionValue"] == 30.0
+        # derived from the FIT names when the planner gave no Connect pair
+        assert (exercise["category"], exercise["exerciseName"]) == ("PLANK", "SIDE_PLANK")
+    assert (left["description"], right["description"]) == ("Left side", "Right side")
+    assert group["numberOfIterations"] == 2
 
 
 def test_approximate_exercise_names_the_real_movement_in_the_description() -> None:
@@ -191,11 +193,21 @@ def test_content_hash_is_stable_and_changes_with_content() -> None:
     assert changed.content_hash != first.content_hash
 
 
-def test_the_date_is_not_part_of_the_content() -> None:
+def test_the_date_is_in_the_name_so_a_moved_session_is_renamed() -> None:
     catalog = small_catalog()
     a = workout_json(session(RDL), catalog)
-    moved = replace(session(RDL), date=date(2026, 12, 3))
-    assert workout_json(moved, catalog).content_hash == a.content_hash
+    moved = workout_json(replace(session(RDL), date=date(2026, 12, 3)), catalog)
+    assert moved.payload["workoutName"] == "Posterior chain A · Thu 3 Dec"
+    assert moved.content_hash != a.content_hash
+
+
+def test_estimated_duration_counts_work_per_side_rest_and_set_up() -> None:
+    """Issue 14 item 9: a real estimate, not 0."""
+    doc = workout_json(session(RDL, SIDE_PLANK), small_catalog())
+    rdl = 30 + 3 * (10 * 4 + 90)  # set-up, 3 sets of 10 reps at 4 s and 90 s rest
+    plank = 30 + 2 * (30 * 2 + 0)  # 2 sets of 30 s per side, no rest
+    assert doc.payload["estimatedDurationInSecs"] == rdl + plank
+    assert 5 * 60 < rdl + plank < 15 * 60
 
 
 @pytest.mark.parametrize(

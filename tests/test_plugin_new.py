@@ -73,7 +73,7 @@ def test_scaffold_layout_and_metadata(group: click.Group, tmp_path: Path) -> Non
     project = tomllib.loads((package / "pyproject.toml").read_text())["project"]
     assert project["name"] == "chainfix-demo-log"
     assert project["entry-points"]["chainfix"] == {"demo-log": "chainfix_demo_log"}
-    assert any(d.startswith("chainfix>=") for d in project["dependencies"])
+    assert any(d.startswith("chainfix-cli>=") for d in project["dependencies"])
     text = "\n".join(p.read_text() for p in package.rglob("*") if p.is_file())
     assert "{{" not in text and "}}" not in text.replace("}}}", "")
 

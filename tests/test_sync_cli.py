@@ -154,7 +154,7 @@ def test_dry_run_after_a_sync_shows_only_the_change(
     assert fake.call_count == before
     assert "These 1 request(s) would be sent" in result.output
     assert "PUT /workout-service/workout/" in result.output
-    assert '"workoutName": "Renamed session"' in result.output
+    assert '"workoutName": "Renamed session · ' in result.output
 
 
 def test_a_rate_limit_stops_with_one_line_and_the_rerun_resumes(

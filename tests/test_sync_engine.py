@@ -276,18 +276,21 @@ def test_changed_plan_updates_only_the_changed_sessions(
     changed[10] = replace(
         changed[10], steps=(replace(changed[10].steps[0], reps=6),) + changed[10].steps[1:]
     )
-    changed[15] = replace(changed[15], date=changed[15].date + timedelta(days=1))  # moved only
+    # moved only: renamed too, as the date is in the workout's name
+    changed[15] = replace(changed[15], date=changed[15].date + timedelta(days=1))
     changed[20] = replace(changed[20], date=changed[20].date - timedelta(days=1), notes=())
 
     before = fake.call_count
     report = sync_to_garmin(changed, client, ledger)
 
-    assert writes(fake, before) == {"PUT workout": 4, "DELETE schedule": 2, "POST schedule": 2}
-    assert report.count("update") == 4 and report.count("unchanged") == 20
+    assert writes(fake, before) == {"PUT workout": 5, "DELETE schedule": 2, "POST schedule": 2}
+    assert report.count("update") == 5 and report.count("unchanged") == 19
     put_ids = {int(c.path.rsplit("/", 1)[1]) for c in fake.calls_to("PUT") if c.index >= before}
-    assert put_ids == {ids[changed[i].key] for i in (3, 7, 10, 20)}
+    assert put_ids == {ids[changed[i].key] for i in (3, 7, 10, 15, 20)}
     assert {k: v[0] for k, v in chainfix_copies(fake).items()} == ids  # ids kept
-    assert fake.workouts[ids[changed[7].key]]["workoutName"] == changed[7].title
+    assert fake.workouts[ids[changed[7].key]]["workoutName"].startswith(changed[7].title + " · ")
+    moved = changed[15].date
+    assert fake.workouts[ids[changed[15].key]]["workoutName"].endswith(f"{moved.day} {moved:%b}")
     assert_delivered(fake, ledger, changed)
 
 
@@ -357,6 +360,7 @@ def test_dry_run_calls_nothing_and_shows_what_would_be_sent(
     kinds = [(a.action, a.key) for a in report.actions if a.is_write]
     assert kinds == [
         ("update", changed[0].key),
+        ("update", changed[1].key),  # moved: the date is in its name
         ("unschedule", changed[1].key),
         ("schedule", changed[1].key),
         ("unschedule", plan[-1].key),
@@ -365,7 +369,7 @@ def test_dry_run_calls_nothing_and_shows_what_would_be_sent(
     update = report.actions[0]
     method, path, body = update.request()  # type: ignore[misc]
     assert (method, path) == ("PUT", f"/workout-service/workout/{update.workout_id}")
-    assert body["workoutName"] == "Renamed" and body["workoutId"] == update.workout_id
+    assert body["workoutName"].startswith("Renamed · ") and body["workoutId"] == update.workout_id
 
 
 def test_a_lost_ledger_is_rebuilt_from_the_markers(

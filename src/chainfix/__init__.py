@@ -4,6 +4,16 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+DISTRIBUTION = "chainfix-cli"
+"""The distribution name on PyPI: ``chainfix`` there is an unrelated project. The command and the
+import name stay ``chainfix``; plugins depend on this name."""
+
+
+def install_hint(extra: str) -> str:
+    """How to install an optional extra, from PyPI and from a checkout."""
+    return f"pip install '{DISTRIBUTION}[{extra}]'  (from a checkout: pip install -e '.[{extra}]')"
+
+
 if TYPE_CHECKING:
     from chainfix.hookspecs import hookimpl
     from chainfix.model import Activity, History, Origin, ReadProblem, StrengthSet
@@ -35,6 +45,8 @@ __all__ = [
     "ReadProblem",
     "Source",
     "StrengthSet",
+    "DISTRIBUTION",
     "__version__",
+    "install_hint",
     "hookimpl",
 ]

@@ -38,6 +38,7 @@ from types import ModuleType
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from chainfix import install_hint
 from chainfix.errors import (
     ChainfixError,
     DeliveryError,
@@ -56,7 +57,7 @@ TOKEN_FILE = GARMIN_TOKEN_FILE
 """garminconnect's token file name inside the token folder."""
 
 SUPPORTED = ">=0.3.20,<0.4"
-INSTALL_HINT = "Install the Garmin extra: pip install 'chainfix[garmin]'"
+INSTALL_HINT = f"Install the Garmin extra: {install_hint('garmin')}"
 
 READ_RETRIES = 2
 """garminconnect retries of idempotent reads after a 5xx or network error (never after a 429)."""

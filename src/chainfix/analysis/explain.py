@@ -8,7 +8,7 @@ and say "reduces injuries in the sports studied, likely helpful for runners".
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chainfix.analysis.tables import UNKNOWN_FAMILY
 from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN
@@ -66,6 +66,14 @@ def sets(x: float) -> str:
     return f"{x:,.1f}"
 
 
+def plural(n: float, word: str, many: str | None = None) -> str:
+    """``1 activity``, ``2 activities``, ``1,204 runs``."""
+    if many is None:
+        consonant_y = word.endswith("y") and word[-2:-1] not in "aeiou"
+        many = word[:-1] + "ies" if consonant_y else word + "s"
+    return f"{n:,.0f} {word if n == 1 else many}"
+
+
 def join(items: list[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     if len(items) <= 1:
@@ -92,6 +100,46 @@ def dominant(a: Analysis) -> tuple[str, str]:
             name = sport.replace("_", " ")
             return f"Your {name}", name
     return "Your endurance training", "endurance training"
+
+
+THIN_MIN_ACTIVITIES = 8
+"""Fewer activities than this in the scoring window make the picture uncertain."""
+THIN_MIN_WEEK_SHARE = 0.5
+"""Fewer than this share of the scoring window's weeks holding any activity: uncertain too."""
+
+
+def thin_data(a: Analysis) -> dict[str, Any]:
+    """How much data the scores rest on, and whether it is too little to rank groups finely.
+
+    The keys extend the JSON's ``data_gaps``: ``thin_data`` (bool), ``scored_activities``,
+    ``scored_weeks`` and ``active_weeks`` (weeks of the scoring window holding an activity).
+    """
+    start = a.score_start.toordinal()
+    days = a.activities["day"] if "day" in a.activities else []
+    scored = int(sum(1 for d in days if int(d) >= start))
+    weeks = max(1, -(-a.score_days // 7))
+    active = len({(int(d) - start) // 7 for d in days if int(d) >= start})
+    thin = scored < THIN_MIN_ACTIVITIES or active < THIN_MIN_WEEK_SHARE * weeks
+    return {
+        "thin_data": thin,
+        "scored_activities": scored,
+        "scored_weeks": weeks,
+        "active_weeks": active,
+    }
+
+
+def level_word(priority: float) -> str:
+    """``high`` (0.5 and above), ``medium`` (0.25), ``low`` (above 0) or ``none``."""
+    if priority >= 0.5:
+        return "high"
+    if priority >= 0.25:
+        return "medium"
+    return "low" if priority > 0 else "none"
+
+
+def window_flags(a: Analysis) -> list[Any]:
+    """The descent-heavy activities inside the scoring window (the figures' own window)."""
+    return [f for f in a.equ_flags if f.kind == "activity" and f.date >= a.score_start]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,6 +228,7 @@ def explanations(a: Analysis) -> list[str]:
             "(the history's last activity sets the default end)."
         )
     out.append(_headline(a))
+    out.extend(_thin(a))
     out.extend(_loads_without_sets(a))
     out.extend(_balance(a))
     out.extend(_running_share(a))
@@ -226,6 +275,17 @@ def _headline(a: Analysis) -> str:
             f"{when} you logged {hours(t['minutes'])} of training, none of it running, {strength}."
         )
     return f"{when} you logged no training."
+
+
+def _thin(a: Analysis) -> list[str]:
+    t = thin_data(a)
+    if not t["thin_data"] or a.activity_count == 0:
+        return []
+    return [
+        f"Only {plural(t['scored_activities'], 'activity')} in {period(a)}, in "
+        f"{t['active_weeks']} of {t['scored_weeks']} weeks: the picture is uncertain, so "
+        "priorities are shown only as high, medium or low."
+    ]
 
 
 def _loads_without_sets(a: Analysis) -> list[str]:
@@ -322,7 +382,7 @@ def _running_share(a: Analysis) -> list[str]:
         ]
     return [
         f"Running was {pct(a.running_share or 0)} of your {hours(t['minutes'])} of logged training "
-        f"in {period(a)} ({t['running_activities']} runs)."
+        f"in {period(a)} ({plural(t['running_activities'], 'run')})."
     ]
 
 
@@ -399,7 +459,10 @@ def _equ(a: Analysis) -> list[str]:
             "day (rule R13)."
         )
     if len(acts) > 5:
-        out.append(f"{len(acts) - 5} more activities had at least {m.equ_flag_activity:g} EQU.")
+        out.append(
+            f"{plural(len(acts) - 5, 'more activity', 'more activities')} had at least "
+            f"{m.equ_flag_activity:g} EQU."
+        )
     for f in (f for f in a.equ_flags if f.kind == "week"):
         base = f.baseline or 0.0
         times = (

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from chainfix import __version__
+from chainfix.analysis.explain import thin_data
 from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN
 
 if TYPE_CHECKING:
@@ -113,7 +114,10 @@ def to_json(a: Analysis) -> dict[str, Any]:
                 for f in a.equ_flags
             ],
         },
-        "data_gaps": {k: (_r(v) if isinstance(v, float) else v) for k, v in a.data_gaps.items()},
+        "data_gaps": {
+            **{k: (_r(v) if isinstance(v, float) else v) for k, v in a.data_gaps.items()},
+            **thin_data(a),
+        },
         "weeks": a.weeks,
         "explanations": list(a.explanations),
         "model": {

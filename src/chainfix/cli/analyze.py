@@ -73,6 +73,11 @@ from chainfix.model import LEVELS
     help="Also write a self-contained HTML report to FILE.",
 )
 @click.option(
+    "--explain",
+    is_flag=True,
+    help="Show the coefficients, formulas and the reason behind each figure.",
+)
+@click.option(
     "--summary",
     is_flag=True,
     help="Print the plain history summary (time by sport, week and month).",
@@ -89,6 +94,7 @@ def analyze(
     csv_out: str | None,
     tables_dir: Path | None,
     html_file: Path | None,
+    explain: bool,
     summary: bool,
     **kwargs: Any,
 ) -> None:
@@ -132,10 +138,10 @@ def analyze(
 
         write_output(csv_out, csvout.muscles(analysis).to_csv(index=False, float_format="%.4f"))
     if html_file is not None:
-        from chainfix.atomic import write_atomic
-        from chainfix.report.html import render_html
+        from chainfix.report.html import render_html, write_report
 
-        write_atomic(html_file, render_html(analysis, history, app.stored_plan()))
+        page = render_html(analysis, history, app.stored_plan(), paths=kwargs["paths"])
+        write_report(html_file, page)
     if json_out is not None:
         doc = analysis.to_json()
         doc["problems"] = problems
@@ -143,8 +149,8 @@ def analyze(
     if "-" not in (json_out, csv_out):
         from chainfix.report import terminal
 
-        console = stdout_console()
-        terminal.render(analysis, console)
+        console = terminal.report_console()
+        terminal.render(analysis, console, paths=kwargs["paths"], explain=explain, history=history)
         print_problems(history, console)
         for label, written in (
             ("CSV tables", tables_dir),

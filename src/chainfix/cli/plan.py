@@ -147,10 +147,10 @@ def plan(
 
         write_atomic(ics, plan_to_ics(result))
     if html_file is not None:
-        from chainfix.atomic import write_atomic
-        from chainfix.report.html import render_html
+        from chainfix.report.html import render_html, write_report
 
-        write_atomic(html_file, render_html(outcome.analysis, history, result))
+        page = render_html(outcome.analysis, history, result, paths=kwargs["paths"])
+        write_report(html_file, page)
     if json_out is not None:
         from chainfix.planning.state import plan_to_dict
 

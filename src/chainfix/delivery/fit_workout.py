@@ -7,14 +7,16 @@ itself exports (``shared/fixtures/real/…/D55A5738.fit``, see ``reference/garmi
     file_creator   software_version (chainfix's version: major * 100 + minor)
     workout        wkt_name, sport training, sub_sport strength_training, num_valid_steps,
                    capabilities tcx, wkt_description
-    per exercise, a repeat group of (up to) three workout_step messages:
+    per exercise, a repeat group of (up to) four workout_step messages:
       exercise     duration reps (duration_reps) or time (duration_time, for timed holds),
                    target open, intensity active, exercise_category + exercise_name,
-                   exercise_weight + weight_display_unit kilogram (only with a weight), notes
+                   exercise_weight + weight_display_unit kilogram (only with a weight), notes;
+                   work done per side is two exercise steps, notes "Left side" / "Right side"
       rest         duration time (rest_s), target open, intensity rest (left out when rest_s is 0)
       repeat       duration repeat_until_steps_cmplt: duration_step = index of the group's first
                    step, repeat_steps = sets
-    exercise_title one per exercise pair that has a ``watch_title`` (the name the watch shows)
+    exercise_title one per exercise pair: the ``watch_title``, else the exercise's own name, so
+                   the watch shows "Glute bridge" rather than its built-in name for the category
 
 Decisions (see the constants below for the numbers):
 
@@ -24,9 +26,10 @@ Decisions (see the constants below for the numbers):
   a workout the athlete made in Connect. Devices tell workouts apart by type, manufacturer,
   product and serial number, so the **serial number** comes from the workout key alone
   (:func:`workout_serial`): a rewritten session replaces its older version on the watch.
-  ``time_created`` is the planned day (00:00 UTC) plus a number of seconds taken from a hash of
-  the key and the file's content, so it differs between the sessions of one day and changes when
-  the prescription changes, and reruns still write identical bytes. It may lie in the future.
+  ``time_created`` is when the file was written (``created`` pins it, for reproducible bytes);
+  the planned day is in the workout's name and description.
+* **Protocol.** The header says FIT protocol 1.0: nothing in a workout file needs 2.0 (no 64-bit
+  fields, no developer fields), and older watches reject 2.0 files.
 * **Lengths.** Names are cut to the string sizes Connect's own export allocates (32 bytes for
   the workout name, 200 for notes, 160 for the description, all with the terminating NUL), never
   inside a UTF-8 character, preferably at a word boundary, without dangling punctuation (a cut
@@ -56,7 +59,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -184,15 +187,19 @@ def _clip_text(text: str, max_bytes: int) -> str:
     return _cut_utf8(clean, max_bytes - 3).rstrip() + "..."
 
 
-def step_notes(step: WorkoutStep) -> str:
-    """The notes the watch shows for an exercise: load guidance, side, the planner's notes."""
+SIDES = ("Left side", "Right side")
+"""The notes that start each of the two steps of work done per side."""
+
+
+def step_notes(step: WorkoutStep, side: str | None = None) -> str:
+    """The notes the watch shows for an exercise: the side, load guidance, the planner's notes."""
     parts: list[str] = []
+    if side:
+        parts.append(side)
     if step.load.strip():
         parts.append(step.load)
     elif step.weight_kg:
         parts.append(f"{step.weight_kg:g} kg")
-    if step.per_side:
-        parts.append("each side")
     if step.notes.strip():
         parts.append(step.notes)
     return _clip_text("; ".join(_one_line(p) for p in parts), NOTES_MAX_BYTES)
@@ -268,10 +275,18 @@ def _step_problems(step: WorkoutStep) -> list[str]:
 
 
 def _title(step: WorkoutStep) -> str | None:
-    if not isinstance(step.watch_title, str):
-        return None
-    title = clip_name(step.watch_title, EXERCISE_TITLE_MAX_BYTES)
-    return title or None
+    """The name the watch shows: the catalogue's watch title, else the exercise's name."""
+    for text in (step.watch_title, step.name):
+        if isinstance(text, str):
+            title = clip_name(text, EXERCISE_TITLE_MAX_BYTES)
+            if title:
+                return title
+    return None
+
+
+def step_count(step: WorkoutStep) -> int:
+    """``workout_step`` messages for one exercise: one or two (per side), rest, repeat."""
+    return (2 if step.per_side else 1) + (1 if step.rest_s else 0) + 1
 
 
 def validate_workout(workout: Workout) -> list[str]:
@@ -291,7 +306,7 @@ def validate_workout(workout: Workout) -> list[str]:
     for number, step in enumerate(workout.steps, start=1):
         label = f"{where}, exercise {number} ({step.name})"
         problems.extend(f"{label}: {p}" for p in _step_problems(step))
-        count += 3 if step.rest_s else 2
+        count += step_count(step)
         pair = (step.fit_exercise_category, step.fit_exercise_name)
         first = owners.setdefault(pair, step)
         if first is step:
@@ -335,22 +350,23 @@ def _messages(workout: Workout) -> list[tuple[str, dict[str, Any]]]:
     for step in workout.steps:
         first = len(steps)
         weight = step.weight_kg or None
-        exercise: dict[str, Any] = {"message_index": first}
-        if step.duration_s is not None:
-            exercise.update(duration_type="time", duration_time=step.duration_s)
-        else:
-            exercise.update(duration_type="reps", duration_reps=step.reps)
-        exercise.update(
-            target_type="open",
-            target_value=0,
-            intensity="active",
-            notes=step_notes(step) or None,
-            exercise_category=step.fit_exercise_category,
-            exercise_name=step.fit_exercise_name,
-            exercise_weight=weight,
-            weight_display_unit="kilogram" if weight else None,
-        )
-        steps.append(("workout_step", exercise))
+        for side in SIDES if step.per_side else (None,):
+            exercise: dict[str, Any] = {"message_index": len(steps)}
+            if step.duration_s is not None:
+                exercise.update(duration_type="time", duration_time=step.duration_s)
+            else:
+                exercise.update(duration_type="reps", duration_reps=step.reps)
+            exercise.update(
+                target_type="open",
+                target_value=0,
+                intensity="active",
+                notes=step_notes(step, side) or None,
+                exercise_category=step.fit_exercise_category,
+                exercise_name=step.fit_exercise_name,
+                exercise_weight=weight,
+                weight_display_unit="kilogram" if weight else None,
+            )
+            steps.append(("workout_step", exercise))
         if step.rest_s:
             rest = {
                 "message_index": len(steps),
@@ -394,11 +410,14 @@ def _messages(workout: Workout) -> list[tuple[str, dict[str, Any]]]:
     return [("workout", header), *steps, *exercise_titles]
 
 
-def workout_fit(workout: Workout, serial: int | None = None) -> bytes:
+def workout_fit(
+    workout: Workout, serial: int | None = None, *, created: datetime | None = None
+) -> bytes:
     """The FIT workout file for one planned session (see the module docstring for its layout).
 
-    ``serial`` overrides :func:`workout_serial`. The same workout always gives the same bytes.
-    Raises :class:`DeliveryError` listing every problem before anything is encoded.
+    ``serial`` overrides :func:`workout_serial`; ``created`` (default: now) is ``time_created``.
+    The same workout and ``created`` always give the same bytes. Raises :class:`DeliveryError`
+    listing every problem before anything is encoded.
     """
     problems = validate_workout(workout)
     if serial is not None and (
@@ -411,11 +430,8 @@ def workout_fit(workout: Workout, serial: int | None = None) -> bytes:
             hint="This is a planning bug or a bad catalogue override; nothing was written.",
         )
     body = _messages(workout)
-    digest = hashlib.sha256(repr((workout.key, body)).encode("utf-8")).digest()
-    created = datetime.combine(workout.date, time(0), UTC) + timedelta(
-        seconds=int.from_bytes(digest[:4], "big") % 86400
-    )
-    writer = FitWriter()
+    when = (created or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    writer = FitWriter(protocol=None)
     try:
         writer.add(
             "file_id",
@@ -423,7 +439,7 @@ def workout_fit(workout: Workout, serial: int | None = None) -> bytes:
             manufacturer=MANUFACTURER,
             product=PRODUCT,
             serial_number=serial if serial is not None else workout_serial(workout.key),
-            time_created=created,
+            time_created=when,
         )
         writer.add("file_creator", software_version=_software_version())
         for message, fields in body:
@@ -453,8 +469,12 @@ def fit_filename(workout: Workout) -> str:
     return f"{workout.key}.fit"
 
 
-def planned_files(workouts: Iterable[Workout]) -> list[FitWorkoutFile]:
+def planned_files(
+    workouts: Iterable[Workout], *, created: datetime | None = None
+) -> list[FitWorkoutFile]:
     """Encode every workout (all validated before any file is written), in the given order.
+
+    ``created`` (default: now, one instant for the whole batch) is each file's ``time_created``.
 
     Raises :class:`DeliveryError` for an invalid workout, two workouts with the same key, or
     two keys whose serial numbers collide.
@@ -463,13 +483,14 @@ def planned_files(workouts: Iterable[Workout]) -> list[FitWorkoutFile]:
     problems: list[str] = []
     keys: set[str] = set()
     serials: dict[int, str] = {}
+    created = created or datetime.now(UTC)
     for workout in workouts:
         if workout.key in keys:
             problems.append(f"two planned sessions have the key {workout.key!r}")
             continue
         keys.add(workout.key)
         try:
-            data = workout_fit(workout)  # validates the key as well
+            data = workout_fit(workout, created=created)  # validates the key as well
             out.append(FitWorkoutFile(workout, fit_filename(workout), data))
         except DeliveryError as exc:
             problems.append(exc.message)

@@ -27,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from chainfix import install_hint
 from chainfix.errors import DataFileError, DeliveryError, MissingExtraError
 from chainfix.model import Workout, WorkoutStep
 
@@ -35,6 +36,13 @@ FORMAT_VERSION = 1
 
 CATALOG_FILE = "garmin-exercise-catalog.json"
 """File name of the exercise catalogue (in the user dir to override, or in ``chainfix/data``)."""
+
+SECONDS_PER_REP = 4
+"""Estimated duration: seconds per repetition (a controlled 1-1-2 tempo)."""
+SETUP_S = 30
+"""Estimated duration: seconds to set up each exercise (equipment, position)."""
+SIDES = ("Left side", "Right side")
+"""Work done per side is two steps, their descriptions starting with these."""
 
 STEP_DESCRIPTION_MAX = 200
 WORKOUT_DESCRIPTION_MAX = 900
@@ -228,7 +236,7 @@ def load_catalog(path: Path | None = None) -> ExerciseCatalog:
         except ImportError as exc:
             raise MissingExtraError(
                 "no Garmin exercise catalogue is available to check the workouts against",
-                hint="Install the Garmin extra: pip install 'chainfix[garmin]'",
+                hint=f"Install the Garmin extra: {install_hint('garmin')}",
             ) from exc
         rows = [(e["category"], e["exercise"]) for e in gc_exercises.EXERCISES]
         return ExerciseCatalog.from_rows(rows, "garminconnect.exercises")
@@ -267,17 +275,17 @@ def _connect_key(fit_name: str) -> str:
     return f"_{key}" if key[:1].isdigit() else key
 
 
-def step_description(step: WorkoutStep) -> str:
-    """What the watch shows as the step's notes: exercise title when approximate, load, side."""
+def step_description(step: WorkoutStep, side: str | None = None) -> str:
+    """What the watch shows as the step's notes: side, exercise title when approximate, load."""
     parts: list[str] = []
+    if side:
+        parts.append(side)
     if step.watch_title:
         parts.append(step.watch_title)
     if step.load:
         parts.append(step.load)
     elif step.weight_kg:
         parts.append(f"{step.weight_kg:g} kg")
-    if step.per_side:
-        parts.append("each side")
     if step.notes:
         parts.append(step.notes)
     text = " · ".join(" ".join(p.split()) for p in parts if p.strip())
@@ -370,9 +378,11 @@ def _payload(workout: Workout, catalog: ExerciseCatalog) -> dict[str, Any]:
         order += 1
         group_order = order
         category, name = garmin_pair(step)
-        order += 1
-        exercise = _exercise_step(step, order, group, category, catalog.wire_name(category, name))
-        children = [exercise]
+        children = []
+        for side in SIDES if step.per_side else (None,):
+            order += 1
+            wire = catalog.wire_name(category, name)
+            children.append(_exercise_step(step, order, group, category, wire, side))
         if step.rest_s > 0:
             order += 1
             children.append(_rest_step(step.rest_s, order, group))
@@ -391,10 +401,10 @@ def _payload(workout: Workout, catalog: ExerciseCatalog) -> dict[str, Any]:
             }
         )
     return {
-        "workoutName": _clip(" ".join(workout.title.split()), WORKOUT_NAME_MAX),
+        "workoutName": workout_name(workout),
         "description": _workout_description(workout),
         "sportType": copy.deepcopy(SPORT_STRENGTH),
-        "estimatedDurationInSecs": 0,
+        "estimatedDurationInSecs": estimated_duration_s(workout),
         "workoutSegments": [
             {
                 "segmentOrder": 1,
@@ -406,8 +416,33 @@ def _payload(workout: Workout, catalog: ExerciseCatalog) -> dict[str, Any]:
     }
 
 
+def workout_name(workout: Workout) -> str:
+    """The name in Connect's workout list and calendar, with the planned day:
+    ``Posterior chain A · Tue 1 Dec``."""
+    d = workout.date
+    suffix = f" · {d:%a} {d.day} {d:%b}"
+    return _clip(" ".join(workout.title.split()), WORKOUT_NAME_MAX - len(suffix)) + suffix
+
+
+def estimated_duration_s(workout: Workout) -> int:
+    """Seconds the session takes: every set's work (per side twice) and rest, plus set-up."""
+    total = 0
+    for step in workout.steps:
+        work = (
+            step.duration_s if step.duration_s is not None else (step.reps or 0) * SECONDS_PER_REP
+        )
+        sides = 2 if step.per_side else 1
+        total += SETUP_S + step.sets * (work * sides + max(step.rest_s, 0))
+    return int(total)
+
+
 def _exercise_step(
-    step: WorkoutStep, order: int, group: int, category: str, name: str
+    step: WorkoutStep,
+    order: int,
+    group: int,
+    category: str,
+    name: str,
+    side: str | None = None,
 ) -> dict[str, Any]:
     if step.reps is not None:
         condition, value = COND_REPS, float(step.reps)
@@ -423,7 +458,7 @@ def _exercise_step(
         "endCondition": copy.deepcopy(condition),
         "endConditionValue": value,
         "targetType": copy.deepcopy(NO_TARGET),
-        "description": step_description(step),
+        "description": step_description(step, side),
         "category": category,
         "exerciseName": name,
     }

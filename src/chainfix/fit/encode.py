@@ -52,6 +52,8 @@ __all__ = [
     "FitEncodeError",
     "FitWriter",
     "PROFILE_VERSION",
+    "PROTOCOL_V1",
+    "PROTOCOL_VERSION",
     "Rows",
     "degrees_to_semicircles",
     "encode_rows",
@@ -68,6 +70,10 @@ _MIN_ABSOLUTE = (FIT_EPOCH + timedelta(seconds=_MIN_ABSOLUTE_TIME)).isoformat()
 
 PROTOCOL_VERSION = 0x20
 """FIT protocol 2.0 (header byte: major in the high nibble)."""
+PROTOCOL_V1 = 0x10
+"""FIT protocol 1.0, read by every FIT device; enough unless a 2.0 feature is used."""
+_V2_BASE_TYPES = frozenset((0x8E, 0x8F, 0x90))
+"""sint64, uint64 and uint64z: base types that need protocol 2.0 (no developer fields here)."""
 PROFILE_VERSION = 21218
 """Profile 21.218 (major * 1000 + minor), the profile shipped by python-fitparse 2.7.0."""
 
@@ -364,9 +370,17 @@ class _Layout:
 
 
 class FitWriter:
-    """Build one FIT file (protocol 2.0, 14-byte header with CRC) message by message."""
+    """Build one FIT file (14-byte header with CRC) message by message.
 
-    def __init__(self) -> None:
+    ``protocol`` is the header's protocol version: 2.0 by default; ``None`` writes the lowest
+    version the content needs (1.0 unless a 64-bit field is written), for older devices.
+    """
+
+    def __init__(self, protocol: int | None = PROTOCOL_VERSION) -> None:
+        if protocol not in (None, PROTOCOL_V1, PROTOCOL_VERSION):
+            raise FitEncodeError(f"unsupported FIT protocol version {protocol!r}")
+        self._protocol = protocol
+        self._needs_v2 = False
         self._chunks: list[bytes] = []
         self._size = 0
         self._live: OrderedDict[tuple, _Layout] = OrderedDict()
@@ -443,7 +457,7 @@ class FitWriter:
         """The whole file: header, records and file CRC."""
         if not self._messages:
             raise FitEncodeError("empty FIT file: add a file_id message first")
-        head = _HEADER.pack(14, PROTOCOL_VERSION, PROFILE_VERSION, self._size, b".FIT", 0)
+        head = _HEADER.pack(14, self.protocol, PROFILE_VERSION, self._size, b".FIT", 0)
         head = head[:12] + struct.pack("<H", fastcrc.crc16.arc(head[:12]))
         body = b"".join([head, *self._chunks])
         return body + struct.pack("<H", fastcrc.crc16.arc(body))
@@ -453,6 +467,13 @@ class FitWriter:
         path = Path(path)
         path.write_bytes(self.to_bytes())
         return path
+
+    @property
+    def protocol(self) -> int:
+        """The protocol version the header will carry (``0x10`` = 1.0, ``0x20`` = 2.0)."""
+        if self._protocol is not None:
+            return self._protocol
+        return PROTOCOL_VERSION if self._needs_v2 else PROTOCOL_V1
 
     @property
     def data_size(self) -> int:
@@ -607,6 +628,10 @@ class FitWriter:
         else:
             _, evicted = self._live.popitem(last=False)
             local = evicted.local
+        if any(base.identifier in _V2_BASE_TYPES for _, _, base in fields):
+            if self._protocol == PROTOCOL_V1:
+                raise FitEncodeError(f"{msg.name}: 64-bit fields need FIT protocol 2.0")
+            self._needs_v2 = True
         fmt = "<B" + "".join(fmt for _, fmt, _ in fields)
         layout = _Layout(local, struct.Struct(fmt), local)
         definition = bytearray(struct.pack("<BBBHB", 0x40 | local, 0, 0, msg.num, len(fields)))

@@ -18,6 +18,27 @@ FIT_SUFFIXES = (".fit", ".fit.gz")
 TRACK_SUFFIXES = (".tcx", ".gpx", ".tcx.gz", ".gpx.gz")
 
 
+TRACK_PLUGIN_HINT = (
+    "The chainfix-strava plugin reads them: pip install chainfix-strava "
+    "(from a checkout: pip install ./plugins/chainfix-strava)"
+)
+
+
+def track_reader(path: Path) -> Source | None:
+    """An installed plugin source that reads this GPX/TCX file, highest priority first."""
+    from chainfix import plugins
+
+    for source in plugins.sources():
+        if source.name in ("fit", "folder"):
+            continue
+        try:
+            if source.can_open(path):
+                return source
+        except Exception:  # noqa: BLE001 - a plugin's can_open must not stop the walk
+            continue
+    return None
+
+
 def has_suffix(name: str, suffixes: tuple[str, ...]) -> bool:
     """Case-insensitive suffix test (``.FIT.GZ`` counts)."""
     return name.lower().endswith(suffixes)
@@ -159,13 +180,17 @@ def _folder_parts(path: Path, options: ReadOptions) -> Iterator[object]:
         elif has_suffix(file.name, (".zip",)):
             yield from read_zip_file(file, options)
         elif has_suffix(file.name, TRACK_SUFFIXES):
-            yield ReadProblem(
-                str(file),
-                None,
-                "unsupported",
-                "GPX/TCX files need a plugin (e.g. chainfix-strava); skipped",
-                severity="info",
-            )
+            reader = track_reader(file)
+            if reader is not None:
+                yield from reader.read(file, options)
+            else:
+                yield ReadProblem(
+                    str(file),
+                    None,
+                    "unsupported",
+                    f"no installed plugin reads GPX/TCX files; skipped. {TRACK_PLUGIN_HINT}",
+                    severity="info",
+                )
 
 
 read_folder = PartsReader(_folder_parts)

@@ -1,8 +1,9 @@
 """chainfix-strava: read a Strava bulk export ("Download or Delete Your Account") into chainfix.
 
-Registers one source, ``strava``, through chainfix's ``register_sources`` hook. It outranks
-chainfix's generic ``zip`` and ``folder`` sources, and recognises an export by ``activities.csv``
-beside an ``activities/`` folder.
+Registers two sources through chainfix's ``register_sources`` hook: ``strava``, which outranks
+chainfix's generic ``zip`` and ``folder`` sources and recognises an export by ``activities.csv``
+beside an ``activities/`` folder; and ``gpx-tcx``, for single GPX and TCX files (also those in a
+folder chainfix walks).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 
 from chainfix.api import Source, hookimpl
 
+from chainfix_strava import trackfile
 from chainfix_strava.export import can_open, read
 
 __version__ = "0.1.0"
@@ -27,8 +29,16 @@ STRAVA = Source(
     priority=PRIORITY,
 )
 
+TRACK_FILES = Source(
+    name="gpx-tcx",
+    description="A single GPX or TCX activity file (.gpx, .tcx, gzipped too).",
+    can_open=trackfile.can_open,
+    read=trackfile.read,
+)
+
 
 @hookimpl
 def register_sources(register: Callable[[Source], None]) -> None:
-    """Register the ``strava`` source."""
+    """Register the ``strava`` and ``gpx-tcx`` sources."""
     register(STRAVA)
+    register(TRACK_FILES)

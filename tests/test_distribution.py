@@ -1,5 +1,5 @@
-"""Issue 14 item 8: the distribution name is not PyPI's unrelated ``chainfix``, and every install
-hint, plugin dependency and the plugin template use it; ``sync garmin --dry-run`` needs no garminconnect.
+"""The distribution name is not PyPI's unrelated ``chainfix``; every install hint, plugin
+dependency and the plugin template use it; ``sync garmin --dry-run`` needs no garminconnect.
 """
 
 from __future__ import annotations

@@ -177,7 +177,7 @@ def register(cli: click.Group) -> None:
             first = start.date() if start else date.today()
             result = make_plan(
                 history,
-                analysis_priorities(history, profile),
+                run_analysis(history, profile),
                 profile,
                 first,
                 weeks or 8,

@@ -45,7 +45,7 @@ def _planned_workouts(paths: Sequence[Path], **options: Any) -> list[Workout]:
     """
     try:
         from chainfix.cli.common import load_history
-        from chainfix.cli.plan import analysis_priorities
+        from chainfix.cli.plan import run_analysis
 
         planning = importlib.import_module("chainfix.planning")
         make_plan, reconcile = planning.make_plan, planning.reconcile
@@ -66,7 +66,7 @@ def _planned_workouts(paths: Sequence[Path], **options: Any) -> list[Workout]:
         start = options.get("start") or date.today()
         plan = make_plan(
             history,
-            analysis_priorities(history, profile),
+            run_analysis(history, profile),
             profile,
             start,
             int(options.get("weeks") or 8),

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from chainfix.analysis.level import athlete_level
 from chainfix.model import Activity, History
 from chainfix.planning.assessment import Assessment
 from chainfix.planning.catalogue import Catalogue, Exercise
@@ -21,7 +22,6 @@ from chainfix.planning.history import (
     TrainingPattern,
     eccentric_block_until,
     forward_posture,
-    infer_level,
     read_loads,
     read_pattern,
     rungs_logged,
@@ -197,30 +197,33 @@ def build_context(
     dosing: Dosing,
     model: Any,
     catalogue_files: Sequence[Path] = (),
+    analysis_level: tuple[str, str] | None = None,
 ) -> PlanContext:
-    """Decide level, phase, sessions, calendar, targets, starting rungs and loads."""
+    """Decide level, phase, sessions, calendar, targets, starting rungs and loads.
+
+    ``analysis_level`` is ``(level, reason)`` from the analysis; without it the same R1 function
+    (:func:`chainfix.analysis.level.athlete_level`) is run here.
+    """
     notes: list[str] = []
-    screen_failed: bool | None = None
     as_of = history_as_of(history, start)
     if as_of < start - timedelta(weeks=4):
         notes.append(
             f"Your history ends on {as_of - timedelta(days=1):%d %b %Y}: your level and your "
             "weekly running pattern are read from the weeks before that date."
         )
-    if assessment is not None and (
-        assessment.results.bridge_left is not None or assessment.results.bridge_right is not None
-    ):
-        screen_failed = assessment.level == "beginner"
     if profile.level:
         level = profile.level
         reason = f"Level {level}, as you set it (profile or --level)."
-        if assessment is not None and assessment.level == "beginner" and level != "beginner":
-            notes.append(
-                "The single-leg glute bridge screen failed: bridges and knee-flexion work start "
-                "at step 1 although your profile level is higher (science section 5)."
-            )
+    elif analysis_level is not None:
+        level, reason = analysis_level
     else:
-        level, reason = infer_level(history, as_of, dosing, screen_failed)
+        found = athlete_level(model, history.activities, as_of)
+        level, reason = found.name, found.reason
+    if assessment is not None and assessment.bridge_failed:
+        notes.append(
+            "The single-leg glute bridge self-test was not steady: bridges and knee-flexion work "
+            "start from the first step; your level and your other exercises stay as they are."
+        )
     phase = profile.phase
     pattern = read_pattern(history, as_of, dosing)
 
@@ -327,12 +330,15 @@ def build_context(
                 steps[ladder] = step
     if assessment is not None:
         for ladder, step in assessment.start_steps.items():
-            steps[ladder] = step
-            if ladder in logged and logged[ladder] > step:
-                notes.append(
-                    f"Your self-test puts {ladder.replace('_', ' ')} at step {step}, below what "
-                    f"you logged: the self-test wins."
-                )
+            if ladder in assessment.low_ladders:
+                steps[ladder] = step  # a low score resets the ladders it measures
+                if ladder in logged and logged[ladder] > step:
+                    notes.append(
+                        f"Your self-test puts {ladder.replace('_', ' ')} work back to an easier "
+                        f"exercise than you logged: rebuild it from there."
+                    )
+            else:  # a pass never lowers what you already do
+                steps[ladder] = max(step, steps.get(ladder, step))
     ctx_probe = PlanContext(
         level=level,
         level_reason=reason,

@@ -595,7 +595,7 @@ def profile_digest(profile: AthleteProfile) -> str:
 
 def make_plan(
     history: History,
-    priorities: Mapping[str, float],
+    priorities: Mapping[str, float] | Any,
     profile: AthleteProfile,
     start: date,
     weeks: int = 8,
@@ -608,8 +608,10 @@ def make_plan(
 ) -> TrackedPlan:
     """A plan of posterior-chain strength sessions for ``weeks`` weeks from ``start``.
 
-    ``priorities`` is the analysis output: muscle group -> 0..1 (higher needs more work); missing
-    groups count as 0, which keeps their patterns at the weekly minimum. ``profile`` gives
+    ``priorities`` is the analysis result (:class:`~chainfix.analysis.engine.Analysis`: its
+    priorities and its level are used, so R1 is computed once), or a plain mapping muscle group ->
+    0..1 (then the level comes from the same R1 function, run here); missing groups count as 0,
+    which keeps their patterns at the weekly minimum. ``profile`` gives
     level, equipment, days, sessions, races, phase and pain flags; ``assessment`` the latest
     self-tests. ``catalogue``/``dosing``/``model`` override the built-in data (``model`` is the
     analysis tables' :class:`~chainfix.analysis.tables.Model`, for the weekly targets).
@@ -624,8 +626,24 @@ def make_plan(
     if catalogue is None:
         families = {f.family: f.pattern for f in model.families.values()}
         catalogue = load_catalogue(catalogue_files, families=families)
+    analysis_level: tuple[str, str] | None = None
+    scores: Mapping[str, float]
+    if isinstance(priorities, Mapping):
+        scores = priorities
+    else:  # the analysis result: its priorities and its level (R1 is computed once, there)
+        scores = {g: float(m.priority) for g, m in priorities.muscles.items()}
+        analysis_level = (priorities.level, priorities.level_reason)
     ctx = build_context(
-        history, priorities, profile, start, assessment, catalogue, dosing, model, catalogue_files
+        history,
+        scores,
+        profile,
+        start,
+        assessment,
+        catalogue,
+        dosing,
+        model,
+        catalogue_files,
+        analysis_level=analysis_level,
     )
     sessions, notes = build_sessions(ctx, catalogue, dosing, start, weeks)
     workouts, _ = prescribe(ctx, catalogue, dosing, sessions)

@@ -3,7 +3,6 @@
 * **Training pattern** (science section 4): the usual long-run weekday (the weekday the week's
   longest run falls on most often) and the hard-run weekdays (quality runs: clearly faster than
   the athlete's median run speed, or a clearly higher heart rate, or longer than 2 h).
-* **Level** (R1) from the number of logged strength workouts.
 * **Loads**: the best estimated 1RM per FIT exercise pair and per stimulus family, from logged
   sets with a weight, so loaded exercises can be prescribed in kilograms.
 * **Rungs**: the highest ladder step the athlete logged recently (exact FIT pairs only).
@@ -18,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from chainfix.model import Activity, History
 from chainfix.planning.catalogue import Catalogue
@@ -26,14 +26,12 @@ from chainfix.planning.rules import Dosing
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def is_strength(activity: Activity) -> bool:
-    """A strength workout: FIT sub-sport strength_training, or logged sets."""
-    return (
-        activity.sub_sport == "strength_training"
-        or activity.sport == "strength_training"
-        or bool(activity.active_sets)
-        or bool(activity.summary_sets)
-    )
+def is_strength(activity: Activity, model: Any = None) -> bool:
+    """A strength workout, by the analysis's one definition (:mod:`chainfix.analysis.level`)."""
+    from chainfix.analysis.level import is_strength_workout
+    from chainfix.analysis.tables import load_model
+
+    return is_strength_workout(model if model is not None else load_model(), activity)
 
 
 def _before(history: History | Iterable[Activity], until: date) -> list[Activity]:
@@ -138,68 +136,6 @@ def read_pattern(
         running_hours_per_week=hours,
         running_weeks=n_weeks,
         explanations=tuple(why),
-    )
-
-
-def strength_workouts_per_week(
-    history: History | Iterable[Activity], until: date, weeks: int
-) -> float:
-    """Average logged strength workouts a week in the ``weeks`` before ``until``."""
-    start = until - timedelta(weeks=weeks)
-    days = {
-        a.local_date for a in _before(history, until) if a.local_date >= start and is_strength(a)
-    }
-    return len(days) / weeks
-
-
-def infer_level(
-    history: History | Iterable[Activity],
-    until: date,
-    dosing: Dosing,
-    screen_failed: bool | None,
-) -> tuple[str, str]:
-    """R1 from the history and the screens: ``(level, one-sentence reason)``.
-
-    ``screen_failed`` is None when no self-test was done (advanced then needs one).
-    """
-    activities = _before(history, until)
-    if screen_failed:
-        return (
-            "beginner",
-            "The single-leg glute bridge screen failed, so you start as a beginner (R1).",
-        )
-    recent = strength_workouts_per_week(activities, until, dosing.intermediate_weeks)
-    if recent == 0:
-        return (
-            "beginner",
-            f"No strength workout in the last {dosing.intermediate_weeks} weeks, so you start as "
-            f"a beginner (R1).",
-        )
-    first = min((a.local_date for a in activities), default=until)
-    span_weeks = (until - first).days / 7
-    long_rate = strength_workouts_per_week(activities, until, dosing.advanced_weeks)
-    if span_weeks >= dosing.advanced_weeks and long_rate >= dosing.advanced_per_week:
-        if screen_failed is False:
-            return (
-                "advanced",
-                f"{long_rate:.1f} strength workouts a week for {dosing.advanced_weeks // 52} years "
-                f"and the screens passed: advanced (R1).",
-            )
-        return (
-            "intermediate",
-            f"{long_rate:.1f} strength workouts a week for 2 years; advanced also needs the "
-            f"self-tests (run `chainfix assess`), so you start as intermediate (R1).",
-        )
-    if recent >= dosing.intermediate_per_week:
-        return (
-            "intermediate",
-            f"{recent:.1f} strength workouts a week over the last {dosing.intermediate_weeks} "
-            f"weeks: intermediate (R1).",
-        )
-    return (
-        "beginner",
-        f"Only {recent:.1f} strength workouts a week over the last {dosing.intermediate_weeks} "
-        f"weeks, fewer than {dosing.intermediate_per_week:g}: you start as a beginner (R1).",
     )
 
 

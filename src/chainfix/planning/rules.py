@@ -156,11 +156,6 @@ class Dosing:
     """Every planning number, from ``dosing.toml``. Attribute names follow the file's tables."""
 
     file: str
-    # R1
-    intermediate_weeks: int
-    intermediate_per_week: float
-    advanced_weeks: int
-    advanced_per_week: float
     # R2
     beginner_sessions: tuple[int, int]
     beginner_default_sessions: int
@@ -293,7 +288,6 @@ def load_dosing(path: Path | None = None) -> Dosing:
     top = _Table(data, file, "")
     if top.integer("schema", 1, 1) != 1:  # pragma: no cover - guarded by the range
         raise DataFileError(f"{file}: unknown schema")
-    lv = top.table("levels")
     se = top.table("sessions")
     sf = top.table("strength_focus")
     ex = top.table("exercises")
@@ -357,10 +351,6 @@ def load_dosing(path: Path | None = None) -> Dosing:
 
     dosing = Dosing(
         file=file,
-        intermediate_weeks=lv.integer("intermediate_weeks", 1, 520),
-        intermediate_per_week=lv.number("intermediate_per_week", 0, 14),
-        advanced_weeks=lv.integer("advanced_weeks", 1, 1040),
-        advanced_per_week=lv.number("advanced_per_week", 0, 14),
         beginner_sessions=(se.integer("beginner_min", 1, 7), se.integer("beginner_max", 1, 7)),
         beginner_default_sessions=se.integer("beginner_default", 1, 7),
         experienced_sessions=se.integer("experienced_base_build", 1, 7),

@@ -380,6 +380,42 @@ def check_plan(plan_json: dict, cal: Calendar, level: str, weeks: int, flagged: 
                 if prev and prev >= 2 and st_["sets"] > -(-prev * 6 // 10):
                     problems.append(f"{s['key']}: deload keeps {st_['sets']} of {prev} sets")
 
+    # No movement pattern on consecutive days (min_days_between_sessions is a hard rule).
+    patterns_on: dict[date, set[str]] = {}
+    for s in sessions:
+        d = date.fromisoformat(s["date"])
+        patterns_on.setdefault(d, set()).update(pattern_of(x["exercise_id"]) for x in s["steps"])
+    for d, pats in sorted(patterns_on.items()):
+        shared = pats & patterns_on.get(d + timedelta(days=1), set())
+        if shared:
+            problems.append(f"{d}: {', '.join(sorted(shared))} on consecutive days")
+
+    # A deload week holds at most 60 % of the sets of the week before (R12: -40-50 %).
+    for week, items in by_week.items():
+        if not any(s["kind"] == "deload" for s in items) or week - 1 not in by_week:
+            continue
+        if any(s["kind"] != "strength" for s in by_week[week - 1]):
+            continue
+        total = sum(x["sets"] for s in items for x in s["steps"])
+        prev_total = sum(x["sets"] for s in by_week[week - 1] for x in s["steps"])
+        if prev_total >= 4 and total > 0.6 * prev_total:
+            problems.append(f"week {week}: deload keeps {total} of {prev_total} sets")
+
+    # Nothing is first introduced in a deload or taper week.
+    introduced: set[str] = set()
+    for s in sorted(sessions, key=lambda x: x["date"]):
+        for x in s["steps"]:
+            if x["exercise_id"] not in introduced and s["kind"] in ("deload", "taper"):
+                problems.append(f"{s['key']}: {x['exercise_id']} first appears in a {s['kind']}")
+            introduced.add(x["exercise_id"])
+
+    # A beginner's first two weeks: at most two bodyweight moves a session.
+    if level == "beginner":
+        for week in (1, 2):
+            for s in by_week.get(week, []):
+                if len(s["steps"]) > 2:
+                    problems.append(f"{s['key']}: {len(s['steps'])} moves in beginner week {week}")
+
     # Weekly minimum hard sets per pattern, after the beginner ramp.
     first_full = 5 if level == "beginner" else 1
     for week in range(first_full, weeks + 1):

@@ -15,7 +15,7 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -180,6 +180,43 @@ def allocate(
     return sessions
 
 
+def _needs_split(cal: Calendar, ctx: PlanContext, start: date, weeks: int) -> bool:
+    """True when fewer than the focus sessions fit 2 days apart in the first weeks."""
+    previous: list[date] = []
+    for week in range(weeks):
+        days = [start + timedelta(days=7 * week + i) for i in range(7)]
+        if any(cal.info(d).reason.startswith(("taper", "rest after", "race")) for d in days):
+            continue
+        chosen = cal.pick_days(days, ctx.sessions, previous[-4:])
+        if len(chosen) < ctx.sessions:
+            return True
+        previous.extend(i.day for i in chosen)
+    return False
+
+
+def _split_allocation(
+    n_sessions: int, first_half: int, ctx: PlanContext, cat: Catalogue, dosing: Dosing
+) -> list[list[SlotPlan]]:
+    """Slots for a split strength-focus week: sessions alternate between the two halves."""
+    halves = [i % 2 for i in range(first_half, first_half + n_sessions)]
+    out: list[list[SlotPlan]] = [[] for _ in range(n_sessions)]
+    for h, patterns in enumerate(dosing.focus_split):
+        members = [i for i, x in enumerate(halves) if x == h]
+        if not members:
+            continue
+        sub = replace(
+            ctx,
+            targets={p: t for p, t in ctx.targets.items() if p in patterns},
+            minimums={p: t for p, t in ctx.minimums.items() if p in patterns},
+        )
+        sub_dosing = replace(
+            dosing, every_workout=tuple(p for p in dosing.every_workout if p in patterns)
+        )
+        for i, slots in zip(members, allocate(len(members), sub, cat, sub_dosing), strict=True):
+            out[i] = slots
+    return out
+
+
 def _upper_slots(ctx: PlanContext, cat: Catalogue, dosing: Dosing) -> list[SlotPlan]:
     smin, _ = dosing.dose[ctx.level].sets
     slots = []
@@ -205,19 +242,30 @@ def build_sessions(
     notes: list[str] = []
     previous: list[date] = []
     short_weeks: list[int] = []
+    split = ctx.focus and _needs_split(cal, ctx, start, min(weeks, 3))
+    """Strength focus whose sessions do not fit 2 days apart: split the series in two halves
+    on alternating days, decided once for the whole plan."""
+    half = 0
+    if split:
+        notes.append(
+            dosing.focus_split_note.format(n=ctx.sessions, gap=dosing.min_days_between_sessions)
+        )
     for week in range(1, weeks + 1):
         days = [start + timedelta(days=7 * (week - 1) + i) for i in range(7)]
         ramp = None
         if ctx.level == "beginner" and week <= len(dosing.ramp):
             ramp = dosing.ramp[week - 1]
-        chosen = cal.pick_days(days, ctx.sessions, previous[-4:])
+        if split:
+            chosen = cal.pick_days(days, ctx.sessions, previous[-4:], gap=1)
+        else:
+            chosen = cal.pick_days(days, ctx.sessions, previous[-4:])
         deload = week % dosing.deload_every == 0
-        if len(chosen) < ctx.sessions and not any(
+        if not split and len(chosen) < ctx.sessions and not any(
             cal.info(d).reason.startswith(("taper", "rest after", "race")) for d in days
         ):
             short_weeks.append(week)
         if not chosen:
-            upper = cal.upper_day(days)
+            upper = cal.upper_day(days, previous[-4:])
             if upper is not None and not any(
                 cal.info(d).reason.startswith("rest after") for d in days
             ):
@@ -242,7 +290,11 @@ def build_sessions(
                     )
                     previous.append(upper.day)
             continue
-        per_session = allocate(len(chosen), ctx, cat, dosing, ramp)
+        if split:
+            per_session = _split_allocation(len(chosen), half, ctx, cat, dosing)
+            half += len(chosen)
+        else:
+            per_session = allocate(len(chosen), ctx, cat, dosing, ramp)
         for i, (info, slots) in enumerate(zip(chosen, per_session, strict=True)):
             letter = LETTERS[i]
             kind = "taper" if info.taper else ("deload" if deload else "strength")
@@ -268,9 +320,13 @@ def build_sessions(
             previous.append(info.day)
     if short_weeks:
         listed = ", ".join(str(w) for w in short_weeks)
+        gap = dosing.min_days_between_sessions
+        weeks_word = "Week" if len(short_weeks) == 1 else "Weeks"
         notes.append(
-            f"Week(s) {listed}: fewer than {ctx.sessions} session(s) fit around your runs and "
-            f"available days; the weekly sets are packed into the sessions that fit."
+            f"{weeks_word} {listed}: fewer than {ctx.sessions} sessions fit around your runs and "
+            f"training days with at least {gap} days between sessions (the same muscles are "
+            f"never trained on consecutive days), so the week's sets go into the sessions that "
+            f"fit."
         )
     return sessions, notes
 
@@ -307,6 +363,10 @@ class _Builder:
         self.dosing = dosing
         self.prog = prog
         self.nordic_this_week = 0
+        self.introduced: set[str] = set()
+        """Exercises already prescribed in a loading week (a deload or taper adds none, R11/R12)."""
+        self.last_in_ladder: dict[tuple[str, str], str] = {}
+        """(ladder, slot variant) -> the exercise of the last loading-week session."""
 
     def _choose(
         self, s: SessionPlan, slot: SlotPlan, used: set[tuple[str, str]]
@@ -380,7 +440,7 @@ class _Builder:
             sets = min(max(sets, a), b)
         base_sets = sets
         if s.kind == "deload":
-            sets = max(1, _half_up(sets * d.deload_set_factor))
+            sets = max(1, math.floor(sets * d.deload_set_factor + 1e-9))
         elif s.kind == "taper":
             sets = max(1, _half_up(sets * d.taper_light_set_factor))
         rpe_lo, rpe_hi = self._rpe(s)
@@ -464,16 +524,28 @@ class _Builder:
             cue=ex.tempo_notes,
         )
 
+    def _keep_known(self, s: SessionPlan, slot: SlotPlan, ex: Exercise | None) -> Exercise | None:
+        """In a deload or taper week, the exercise the athlete already knows (else none)."""
+        if s.kind not in ("deload", "taper") or ex is None or ex.id in self.introduced:
+            return ex
+        known = self.last_in_ladder.get((slot.ladder, slot.variant))
+        if known is not None and known in self.cat:
+            return self.cat[known]
+        return None
+
     def workout(self, s: SessionPlan) -> Workout:
         used: set[tuple[str, str]] = set()
         steps: list[PlannedStep] = []
         for slot in s.slots:
-            ex = self._choose(s, slot, used)
+            ex = self._keep_known(s, slot, self._choose(s, slot, used))
             if ex is None:
                 continue
             if ex.fit_pair in used:
                 continue
             used.add(ex.fit_pair)
+            if s.kind == "strength":
+                self.introduced.add(ex.id)
+                self.last_in_ladder[(slot.ladder, slot.variant)] = ex.id
             if self.prog.is_nordic(ex):
                 self.nordic_this_week += 1
             steps.append(self.step(s, slot, ex))
@@ -481,7 +553,10 @@ class _Builder:
         if s.after_hard_run and not s.upper_only:
             notes.append("After your hard run, ideally 3-6 h later (R9).")
         if s.kind == "deload":
-            notes.append("Deload week: about half the sets, same load, RPE 6 or less (R12).")
+            notes.append(
+                "Deload week: the same exercises with about half the sets, same load, RPE 6 or "
+                "less."
+            )
         if s.kind == "taper":
             notes.append("Light taper session: half the sets, normal load, far from failure (R11).")
         if s.days_to_race is not None and s.kind == "strength":
@@ -527,6 +602,8 @@ def prescribe(
         for s in sorted(by_week[week], key=lambda x: x.day):
             if s.key in frozen:
                 w = frozen[s.key]
+                if w.kind == "strength":
+                    builder.introduced.update(st.exercise_id for st in w.steps)
                 for st in w.steps:
                     if st.exercise_id in cat and prog.is_nordic(cat[st.exercise_id]):
                         builder.nordic_this_week += 1

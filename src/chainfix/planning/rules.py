@@ -169,6 +169,8 @@ class Dosing:
     focus_phases: tuple[str, ...]
     focus_running_sports: tuple[str, ...]
     focus_warning: str
+    focus_split: tuple[tuple[str, ...], tuple[str, ...]]
+    focus_split_note: str
     full_series_extra: Mapping[str, int]
     # R3
     exercises: Mapping[str, tuple[int, int]]
@@ -362,6 +364,8 @@ def load_dosing(path: Path | None = None) -> Dosing:
         focus_phases=sf.words("phases"),
         focus_running_sports=sf.words("running_sports"),
         focus_warning=sf.text("warning"),
+        focus_split=(sf.words("split_a"), sf.words("split_b")),
+        focus_split_note=sf.text("split_note"),
         full_series_extra=full_series,
         exercises=exercises,
         exercises_hard_cap=ex.integer("hard_cap", 1, 12),

@@ -138,7 +138,9 @@ class Calendar:
                 return race.date
         return None
 
-    def pick_days(self, days: Sequence[date], n: int, previous: Sequence[date]) -> list[DayInfo]:
+    def pick_days(
+        self, days: Sequence[date], n: int, previous: Sequence[date], gap: int | None = None
+    ) -> list[DayInfo]:
         """Up to ``n`` session days of ``days`` that keep every rule (best first by R9).
 
         Prefers hard-run days, one light taper day when the week has a taper window, then days
@@ -152,8 +154,9 @@ class Calendar:
             if i.available and i.lower_ok and not (i.taper and self.light_race(i.day) in done)
         ]
         taper_window = any(i.taper for i in candidates)
+        min_gap = gap or self.dosing.min_days_between_sessions  # a hard rule
         for k in range(min(n, len(candidates)), 0, -1):
-            for gap in sorted({self.dosing.min_days_between_sessions, 1}, reverse=True):
+            for gap in (min_gap,):
                 best: tuple[tuple[int, ...], list[DayInfo]] | None = None
                 for combo in combinations(candidates, k):
                     if sum(1 for i in combo if i.taper) > 1:
@@ -178,10 +181,17 @@ class Calendar:
                     return sorted(best[1], key=lambda i: i.day)
         return []
 
-    def upper_day(self, days: Sequence[date]) -> DayInfo | None:
-        """An available day for an upper-back/core session when no lower-body day is left."""
+    def upper_day(self, days: Sequence[date], previous: Sequence[date] = ()) -> DayInfo | None:
+        """An available day for an upper-back/core session when no lower-body day is left.
+
+        Keeps ``min_days_between_sessions`` from the ``previous`` sessions, so the same pull is
+        never trained on consecutive days.
+        """
+        gap = self.dosing.min_days_between_sessions
         for day in days:
             i = self.info(day)
+            if any(abs((day - p).days) < gap for p in previous):
+                continue
             if i.available and i.upper_ok:
                 return i
         return None

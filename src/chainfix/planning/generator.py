@@ -594,11 +594,13 @@ def prescribe(
     for s in sessions:
         by_week[s.week].append(s)
     out: list[Workout] = []
+    prev_sets = 0
     for week in sorted(by_week):
-        builder.nordic_this_week = 0
+        week_start = len(out)
         outcomes: dict[str, list[StepOutcome]] = defaultdict(list)
         main_of: dict[str, str] = {}
         nordic_done = False
+        builder.nordic_this_week = 0
         for s in sorted(by_week[week], key=lambda x: x.day):
             if s.key in frozen:
                 w = frozen[s.key]
@@ -633,9 +635,44 @@ def prescribe(
                     main_of[st.exercise_id] = ladder
                 if prog.is_nordic(cat[st.exercise_id]) and outcome.status != "missed":
                     nordic_done = True
+        built = out[week_start:]
+        if prev_sets and any(w.kind == "deload" for w in built):
+            cap = math.floor(prev_sets * dosing.deload_set_factor + 1e-9)
+            out[week_start:] = _cap_sets(built, max(1, cap), frozen)
+        if all(w.kind == "strength" for w in built):
+            prev_sets = sum(st.sets for w in built for st in w.steps)
         prog.week = week
         prog.end_week(outcomes, main_of, nordic_done)
     return out, prog
+
+
+def _cap_sets(
+    workouts: Sequence[Workout], cap: int, frozen: Mapping[str, Workout]
+) -> list[Workout]:
+    """A deload week trimmed to ``cap`` sets in all (R12: -40-50 % of the week before).
+
+    Sets come off the steps with the most sets first; only when every step is down to one set
+    does a session lose its last exercise (never its only one). Frozen workouts stay as done.
+    """
+    steps = {w.key: list(w.steps) for w in workouts}
+    total = sum(st.sets for w in workouts for st in w.steps)
+    while total > cap:
+        free = [(k, i) for k, v in steps.items() if k not in frozen for i in range(len(v))]
+        multi = [(k, i) for k, i in free if steps[k][i].sets > 1]
+        if multi:
+            k, i = max(multi, key=lambda x: steps[x[0]][x[1]].sets)
+            steps[k][i] = replace(steps[k][i], sets=steps[k][i].sets - 1)
+            total -= 1
+            continue
+        longest = max(
+            (k for k in steps if k not in frozen and len(steps[k]) > 1),
+            key=lambda k: len(steps[k]),
+            default=None,
+        )
+        if longest is None:
+            break
+        total -= steps[longest].pop().sets
+    return [replace(w, steps=tuple(steps[w.key])) for w in workouts]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -129,7 +129,11 @@ def step_outcome(step: WorkoutStep, sets: Sequence[StrengthSet], exceed_reps: in
         return StepOutcome("met" if ok else "below", done, reps, weight, seconds)
     if step.reps is None or not reps:
         return StepOutcome("met" if enough_sets else "below", done, reps, weight, seconds)
-    if not enough_sets or min(reps) < step.reps:
+    # R8 (issue 13): only reps below the bottom of the prescribed range are a failed workout; a
+    # logged 3 x 10 against a projected 3 x 12 inside a 10-25 range is done, at 10.
+    floor = getattr(step, "rep_range", None)
+    bottom = floor[0] if floor else step.reps
+    if not enough_sets or min(reps) < min(bottom, step.reps):
         return StepOutcome("below", done, reps, weight, seconds)
     status = "exceeded" if reps[-1] >= step.reps + exceed_reps else "met"
     return StepOutcome(status, done, reps, weight, seconds)

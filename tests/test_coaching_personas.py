@@ -128,3 +128,105 @@ def test_failing_the_bridge_test_resets_two_ladders_not_the_level() -> None:
 
 def _unused() -> None:  # keep imports honest for linters
     _ = (HINGE_DAY, lift, road_runner, pattern_of)
+
+
+# -- item 1: spacing -------------------------------------------------------------------------
+
+
+def _light_lifter() -> History:
+    from test_planning_support import Persona, persona_history
+
+    return persona_history(
+        Persona(
+            start=START,
+            long_run=6,
+            hard=frozenset(),
+            easy=frozenset({2}),
+            long_minutes=90,
+            strength_days=frozenset({0, 3}),
+            strength_weeks=30,
+            history_weeks=30,
+        )
+    )
+
+
+def test_strength_focus_never_trains_a_pattern_on_consecutive_days() -> None:
+    for n in (3, 4):
+        profile = AthleteProfile(equipment=("gym",), sessions_per_week=n)
+        plan = plan_for(_light_lifter(), profile)
+        on: dict[date, set[str]] = {}
+        for s in plan["sessions"]:
+            d = date.fromisoformat(s["date"])
+            on.setdefault(d, set()).update(pattern_of(x["exercise_id"]) for x in s["steps"])
+        for d, pats in on.items():
+            assert not pats & on.get(d + timedelta(days=1), set()), (n, d, pats)
+        assert any("split" in note or "fewer than" in note for note in plan["notes"]), n
+
+
+# -- item 6: regression only below the range ---------------------------------------------------
+
+
+def test_ten_reps_inside_the_range_is_not_a_failed_workout() -> None:
+    from chainfix.model import StrengthSet
+    from chainfix.planning.reconcile import step_outcome
+    from chainfix.planning.state import PlannedStep
+
+    step = PlannedStep(
+        exercise_id="sl_calf_raise",
+        name="Single-leg calf raise",
+        fit_exercise_category="calf_raise",
+        fit_exercise_name="single_leg_standing_calf_raise",
+        sets=3,
+        reps=12,
+        rep_range=(10, 25),
+    )
+    sets = [StrengthSet(None, 40.0, 10, None, "active") for _ in range(3)]
+    assert step_outcome(step, sets, 2).status == "met"
+    low = [StrengthSet(None, 40.0, 8, None, "active") for _ in range(3)]
+    assert step_outcome(step, low, 2).status == "below"
+
+
+def test_two_for_two_adds_about_five_percent_and_resets_reps() -> None:
+    from chainfix.planning import load_catalogue
+    from chainfix.planning.context import build_context
+    from chainfix.planning.progression import Progression
+    from chainfix.planning.rules import load_dosing
+    from chainfix.planning.state import StepOutcome
+    from chainfix.analysis import load_model
+
+    dosing, model = load_dosing(), load_model()
+    cat = load_catalogue(families={f.family: f.pattern for f in model.families.values()})
+    ctx = build_context(
+        History(()), {}, AthleteProfile(level="intermediate", equipment=("barbell", "bench")),
+        START, None, cat, dosing, model,
+    )
+    prog = Progression(ctx, cat, dosing)
+    ex = cat["bb_rdl"]
+    dose = prog.dose(ex)
+    dose.weight_kg = 100.0
+    dose.reps = 7
+    for _ in range(2):
+        prog.end_week({ex.id: [StepOutcome("exceeded", 3, (9, 9, 9), 100.0)]}, {}, False)
+    assert dose.weight_kg == 105.0
+    assert dose.reps == prog.rep_range(ex)[0]
+
+
+# -- item 7: nothing new in a deload or a taper week ------------------------------------------
+
+
+def test_deload_and_taper_weeks_introduce_nothing_and_halve_the_sets() -> None:
+    from chainfix.planning import Race
+
+    h = history(road_runner(12))
+    race = Race(START + timedelta(days=7 * 5 + 6), "A")
+    for profile in (AthleteProfile(equipment=("gym",)), AthleteProfile(races=(race,))):
+        plan = plan_for(h, profile, weeks=8)
+        seen: set[str] = set()
+        for s in sorted(plan["sessions"], key=lambda x: x["date"]):
+            new = ids([s]) - seen
+            assert not (new and s["kind"] in ("deload", "taper")), (s["key"], new)
+            seen |= ids([s])
+        before = sum(x["sets"] for s in week(plan, 3) for x in s["steps"])
+        deload = sum(x["sets"] for s in week(plan, 4) for x in s["steps"])
+        if before and all(s["kind"] == "deload" for s in week(plan, 4)):
+            assert deload <= 0.6 * before, (deload, before)

@@ -386,6 +386,9 @@ def _scores(
     balance = front / (front + back) if front + back > 0 else None
     e_max = max(e.values())
     modelled = e_max > 0
+    # Demand against the busiest group, or the reference weekly load when the athlete trains
+    # less than that (E_ref, analysis-rules.csv), so priority grows with real training volume.
+    e_scale = max(e_max, model.number("demand_reference_per_week") * per_week)
     wd, wb = model.number("priority_demand_weight"), model.number("priority_balance_weight")
     term = set(model.groups("balance_term_groups"))
 
@@ -403,7 +406,7 @@ def _scores(
         minimum, target = tgt if tgt else (None, 0.0)
         strength_wk = s[g] / per_week
         gap = max(0.0, 1.0 - strength_wk / target) if target > 0 else 0.0
-        demand = e[g] / e_max if modelled else 0.0
+        demand = e[g] / e_scale if modelled else 0.0
         if modelled:
             base = wd * demand + wb * (balance or 0.0) * (g in term)
         else:

@@ -663,6 +663,8 @@ def _targets(rows: list[_Row], families: Mapping[str, FamilyCredits]) -> tuple[T
 _RULE_NUMBERS: dict[str, tuple[float, float]] = {
     "priority_demand_weight": (0, 1),
     "priority_balance_weight": (0, 1),
+    "demand_reference_per_week": (0, 100_000),
+    "tie_margin": (0, 1),
     "ap_quad_biased_above": (0, 100),
     "ap_hinge_biased_below": (0, 100),
     "balance_front_much": (0, 1),

@@ -69,6 +69,9 @@ class PlanContext:
     catalogue_files: tuple[str, ...] = ()
     retest_on: str | None = None
     notes: tuple[str, ...] = field(default=())
+    near_tie: bool = False
+    """Calves, hamstrings and glute max are the top three and within the tie margin (section 2
+    stability ruling): the plan opens with one calf and one hip-extension move."""
 
     @property
     def in_season(self) -> bool:
@@ -253,8 +256,18 @@ def build_context(
     if forward_posture(history, as_of, dosing):
         flags.append("forward_posture")
         notes.append(
-            "Boxing-type sports make up much of your training: an upper-back pull stays in every "
-            "week, even the first ones (section 8)."
+            "Boxing-type sports make up much of your training and pull you into a forward "
+            "posture: an upper-back pull and a hip-extension move are in every week from the "
+            "first."
+        )
+    sitting_h = profile.sitting_hours
+    threshold = model.number("sitting_hours_threshold")
+    if sitting_h is not None and threshold > 0 and sitting_h >= threshold:
+        flags.append("sitting")
+        notes.append(
+            f"You sit about {sitting_h:g} h a day, which the article chainfix grew from links to "
+            "a weaker posterior chain: an upper-back pull and a hip-extension move are in every "
+            "week from the first."
         )
     blocked, blocked_why = eccentric_block_until(history, start, dosing)
     if blocked_why:
@@ -393,8 +406,18 @@ def build_context(
                 f"(`chainfix assess`)."
             )
     notes = [*pattern.explanations, *notes]
+    tier = ("calves", "hamstrings", "glute_max")
+    ranked = sorted(group_priority.items(), key=lambda kv: -kv[1])
+    margin = model.number("tie_margin") if "tie_margin" in model.rules else 0.1
+    near_tie = (
+        len(ranked) >= 3
+        and {g for g, _ in ranked[:3]} == set(tier)
+        and ranked[0][1] - ranked[2][1] <= margin
+        and ranked[0][1] > 0
+    )
     return replace(
         ctx_probe,
+        near_tie=near_tie,
         start_rungs=rungs,
         loaded=loaded,
         loads_by_pair=dict(evidence.by_pair),

@@ -102,24 +102,61 @@ def _priority_order(patterns: Sequence[str], ctx: PlanContext) -> list[str]:
     )
 
 
+POSTURE_FLAGS = ("forward_posture", "sitting")
+"""Section 8 flags that put an upper-back pull and a hip-extension move in every week."""
+
+
+def _ramp_patterns(
+    ctx: PlanContext, cat: Catalogue, dosing: Dosing, moves: int, week_index: int
+) -> list[str]:
+    """The beginner's ``moves`` patterns in ramp week ``week_index`` (0 = the first week).
+
+    The patterns rotate week by week in priority order, so hinge, knee flexion and calves all
+    come round (R3); every session of a week repeats the same moves. Kept every week: for long
+    sitting or boxing-type sports an upper-back pull and a hip-extension move (section 8). When
+    the runner's top three groups are within the tie margin, the plan opens with one calf and
+    one hip-extension move.
+    """
+    usable = [p for p in dosing.ramp_patterns if _ladders(p, ctx, cat, dosing)]
+    order = _priority_order(usable, ctx)
+    if ctx.near_tie:
+        opening = [p for p in ("calves", "hinge_hip_extension") if p in usable]
+        order = opening + [p for p in order if p not in opening]
+    must: list[str] = []
+    if set(POSTURE_FLAGS) & set(ctx.flags):
+        must = [p for p in ("hinge_hip_extension", "upper_back_pull") if p in usable]
+    out = list(must[:moves])
+    rotating = [p for p in order if p not in out]
+    free = moves - len(out)
+    k = week_index * free
+    while rotating and len(out) < min(moves, len(usable)):
+        p = rotating[k % len(rotating)]
+        if p not in out:
+            out.append(p)
+        k += 1
+    return out
+
+
 def allocate(
     n_sessions: int,
     ctx: PlanContext,
     cat: Catalogue,
     dosing: Dosing,
     ramp: RampWeek | None = None,
+    offset: int = 0,
 ) -> list[list[SlotPlan]]:
-    """Slots per session for a week with ``n_sessions`` lower-body sessions."""
+    """Slots per session for a week with ``n_sessions`` lower-body sessions.
+
+    ``offset`` is the beginner-ramp week index (0 = first; the moves rotate week by week).
+    """
     if n_sessions <= 0:
         return []
     if ramp is not None:
-        usable = [p for p in dosing.ramp_patterns if _ladders(p, ctx, cat, dosing)]
-        chosen = _priority_order(usable, ctx)[: ramp.moves]
-        pull = "upper_back_pull"
-        if "forward_posture" in ctx.flags and pull in usable and pull not in chosen:
-            chosen = [*chosen[: max(1, ramp.moves - 1)], pull]
         return [
-            [SlotPlan(p, _ladders(p, ctx, cat, dosing)[0], "main", ramp.sets) for p in chosen]
+            [
+                SlotPlan(p, _ladders(p, ctx, cat, dosing)[0], "main", ramp.sets)
+                for p in _ramp_patterns(ctx, cat, dosing, ramp.moves, offset)
+            ]
             for _ in range(n_sessions)
         ]
     smin, smax = dosing.dose[ctx.level].sets
@@ -189,7 +226,8 @@ def _needs_split(cal: Calendar, ctx: PlanContext, start: date, weeks: int) -> bo
             continue
         chosen = cal.pick_days(days, ctx.sessions, previous[-4:])
         if len(chosen) < ctx.sessions:
-            return True
+            halves = cal.pick_days(days, ctx.sessions, previous[-4:], gap=1)
+            return len(halves) >= 2 and len(halves) > len(chosen)
         previous.extend(i.day for i in chosen)
     return False
 
@@ -255,8 +293,13 @@ def build_sessions(
         ramp = None
         if ctx.level == "beginner" and week <= len(dosing.ramp):
             ramp = dosing.ramp[week - 1]
+        split_week = split
         if split:
             chosen = cal.pick_days(days, ctx.sessions, previous[-4:], gap=1)
+            if len(chosen) < 2:  # one session: the whole series, 2 days from the last one
+                whole = cal.pick_days(days, ctx.sessions, previous[-4:])
+                if whole:
+                    chosen, split_week = whole, False
         else:
             chosen = cal.pick_days(days, ctx.sessions, previous[-4:])
         deload = week % dosing.deload_every == 0
@@ -290,11 +333,11 @@ def build_sessions(
                     )
                     previous.append(upper.day)
             continue
-        if split:
+        if split_week:
             per_session = _split_allocation(len(chosen), half, ctx, cat, dosing)
             half += len(chosen)
         else:
-            per_session = allocate(len(chosen), ctx, cat, dosing, ramp)
+            per_session = allocate(len(chosen), ctx, cat, dosing, ramp, week - 1)
         for i, (info, slots) in enumerate(zip(chosen, per_session, strict=True)):
             letter = LETTERS[i]
             kind = "taper" if info.taper else ("deload" if deload else "strength")

@@ -159,7 +159,7 @@ def evaluate(results: SelfTestResults, rules: AssessmentRules | None = None) -> 
         for flag in rules.pelvis_drop_flags:
             if flag not in flags:
                 flags.append(flag)
-        why.append("The hips dropped or rotated: hip-abduction work is added (R3).")
+        why.append("The hips dropped or rotated: hip-abduction work is added.")
 
     heel = [v for v in (results.heel_raise_left, results.heel_raise_right) if v is not None]
     if heel:

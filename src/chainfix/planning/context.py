@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from chainfix.analysis.level import athlete_level
-from chainfix.model import Activity, History
+from chainfix.model import MUSCLE_GROUPS, Activity, History
 from chainfix.planning.assessment import Assessment
 from chainfix.planning.catalogue import Catalogue, Exercise
 from chainfix.planning.history import (
@@ -201,11 +201,13 @@ def build_context(
     model: Any,
     catalogue_files: Sequence[Path] = (),
     analysis_level: tuple[str, str] | None = None,
+    calf_load_per_week: float | None = None,
 ) -> PlanContext:
     """Decide level, phase, sessions, calendar, targets, starting rungs and loads.
 
     ``analysis_level`` is ``(level, reason)`` from the analysis; without it the same R1 function
-    (:func:`chainfix.analysis.level.athlete_level`) is run here.
+    (:func:`chainfix.analysis.level.athlete_level`) is run here. ``calf_load_per_week`` is the
+    analysis's weekly calf exposure (else estimated from the running hours).
     """
     notes: list[str] = []
     as_of = history_as_of(history, start)
@@ -341,6 +343,18 @@ def build_context(
         for ladder, step in logged.items():
             if step > steps.get(ladder, 0):
                 steps[ladder] = step
+    if calf_load_per_week is None:
+        _, rows = model.exposure_rows("running", "generic")
+        base = rows.get("base")
+        coefficient = base.coefficients[MUSCLE_GROUPS.index("calves")] if base else 0.0
+        calf_load_per_week = pattern.running_hours_per_week * 60 * coefficient
+    if calf_load_per_week >= model.number("demand_reference_per_week") > 0:
+        if steps.get("calf", 1) < dosing.running_calf_step:
+            steps["calf"] = dosing.running_calf_step
+            notes.append(
+                "Your running already loads your calves hard every week: calf work starts "
+                "single-leg."
+            )
     if assessment is not None:
         for ladder, step in assessment.start_steps.items():
             if ladder in assessment.low_ladders:

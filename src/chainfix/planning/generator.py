@@ -125,6 +125,8 @@ def _ramp_patterns(
     must: list[str] = []
     if set(POSTURE_FLAGS) & set(ctx.flags):
         must = [p for p in ("hinge_hip_extension", "upper_back_pull") if p in usable]
+    elif week_index + 1 >= dosing.ramp_pull_from_week and "upper_back_pull" in usable:
+        must = ["upper_back_pull"]
     out = list(must[:moves])
     rotating = [p for p in order if p not in out]
     free = moves - len(out)
@@ -144,6 +146,7 @@ def allocate(
     dosing: Dosing,
     ramp: RampWeek | None = None,
     offset: int = 0,
+    fill: bool = True,
 ) -> list[list[SlotPlan]]:
     """Slots per session for a week with ``n_sessions`` lower-body sessions.
 
@@ -211,10 +214,34 @@ def allocate(
                 first = next(x for x in s if x.pattern == dup.pattern)
                 first.sets += dup.sets  # never lose sets below the minimum
         break
+    if fill:
+        _fill(sessions, ctx, cat, dosing)
     rank = {name: i for i, name in enumerate(dosing.ladder_order)}
     for s in sessions:
         s.sort(key=lambda x: (rank.get(x.ladder, 99), x.variant != "main"))
     return sessions
+
+
+def _fill(
+    sessions: list[list[SlotPlan]], ctx: PlanContext, cat: Catalogue, dosing: Dosing
+) -> None:
+    """Bring each session up to the level's fewest exercises (R3) from ``[exercises] fill``."""
+    least = dosing.exercises[ctx.level][0]
+    smin, _ = dosing.dose[ctx.level].sets
+    for s in sessions:
+        for pattern in dosing.exercises_fill:
+            if len(s) >= least:
+                break
+            ladders = [
+                lad
+                for lad in _ladders(pattern, ctx, cat, dosing)
+                if lad not in {x.ladder for x in s}
+            ]
+            if pattern == "upper_back_pull" and any(x.pattern == pattern for x in s):
+                continue
+            if not ladders:
+                continue
+            s.append(SlotPlan(pattern, ladders[0], "main", smin))
 
 
 def _needs_split(cal: Calendar, ctx: PlanContext, start: date, weeks: int) -> bool:
@@ -250,7 +277,7 @@ def _split_allocation(
         sub_dosing = replace(
             dosing, every_workout=tuple(p for p in dosing.every_workout if p in patterns)
         )
-        for i, slots in zip(members, allocate(len(members), sub, cat, sub_dosing), strict=True):
+        for i, slots in zip(members, allocate(len(members), sub, cat, sub_dosing, fill=False), strict=True):
             out[i] = slots
     return out
 
@@ -326,8 +353,8 @@ def build_sessions(
                             ramp=ramp,
                             upper_only=True,
                             notes=[
-                                "No day this week keeps the buffers around your runs and races "
-                                "(R10): upper back and core only."
+                                "No day this week keeps the rest you need around your runs and "
+                                "races: upper back and core only."
                             ],
                         )
                     )
@@ -408,6 +435,8 @@ class _Builder:
         self.nordic_this_week = 0
         self.introduced: set[str] = set()
         """Exercises already prescribed in a loading week (a deload or taper adds none, R11/R12)."""
+        self.first_week: dict[str, int] = {}
+        """Exercise id -> the plan week it first appears (a loaded one finds its load then)."""
         self.last_in_ladder: dict[tuple[str, str], str] = {}
         """(ladder, slot variant) -> the exercise of the last loading-week session."""
 
@@ -490,7 +519,20 @@ class _Builder:
         rpe = f"{rpe_lo}-{rpe_hi}" if rpe_lo != rpe_hi else f"{rpe_hi}"
         rir = f"{10 - rpe_hi}-{10 - rpe_lo}" if rpe_lo != rpe_hi else f"{10 - rpe_hi}"
         loaded = prog.is_loaded(ex)
-        if s.kind in ("deload", "taper"):
+        first_week = self.first_week.setdefault(ex.id, s.week)
+        finding = (
+            loaded
+            and weight is None
+            and s.kind == "strength"
+            and s.week == first_week
+            and not load_step
+        )
+        if finding:  # no logged kilograms: the first week finds the load
+            lo_r, hi_r = prog.rep_range(ex)
+            target = min(max(d.find_reps, lo_r), hi_r)
+            rpe = f"{d.find_rpe}"
+            load = d.find_note.format(reps=target, rpe=d.find_rpe, rir=10 - d.find_rpe)
+        elif s.kind in ("deload", "taper"):
             easy = "deload" if s.kind == "deload" else "light taper session"
             if weight:
                 load = f"{weight:g} kg, RPE {rpe_hi} or less ({easy}), far from failure"
@@ -594,17 +636,17 @@ class _Builder:
             steps.append(self.step(s, slot, ex))
         notes = [n for n in s.notes if not n.startswith(_AUTO_NOTES)]
         if s.after_hard_run and not s.upper_only:
-            notes.append("After your hard run, ideally 3-6 h later (R9).")
+            notes.append("After your hard run, ideally 3-6 h later.")
         if s.kind == "deload":
             notes.append(
                 "Deload week: the same exercises with about half the sets, same load, RPE 6 or "
                 "less."
             )
         if s.kind == "taper":
-            notes.append("Light taper session: half the sets, normal load, far from failure (R11).")
+            notes.append("Light taper session: half the sets, normal load, far from failure.")
         if s.days_to_race is not None and s.kind == "strength":
             if self.dosing.hours_between(s.days_to_race) < self.dosing.pre_race_hours:
-                notes.append(f"Race in {s.days_to_race} days: no set to failure (R5).")
+                notes.append(f"Race in {s.days_to_race} days: no set to failure.")
         return Workout(
             key=s.key,
             title=_title(s, self.ctx),
@@ -784,12 +826,14 @@ def make_plan(
         families = {f.family: f.pattern for f in model.families.values()}
         catalogue = load_catalogue(catalogue_files, families=families)
     analysis_level: tuple[str, str] | None = None
+    calf_load: float | None = None
     scores: Mapping[str, float]
     if isinstance(priorities, Mapping):
         scores = priorities
     else:  # the analysis result: its priorities and its level (R1 is computed once, there)
         scores = {g: float(m.priority) for g, m in priorities.muscles.items()}
         analysis_level = (priorities.level, priorities.level_reason)
+        calf_load = float(priorities.muscles["calves"].exposure)
     ctx = build_context(
         history,
         scores,
@@ -801,6 +845,7 @@ def make_plan(
         model,
         catalogue_files,
         analysis_level=analysis_level,
+        calf_load_per_week=calf_load,
     )
     sessions, notes = build_sessions(ctx, catalogue, dosing, start, weeks)
     workouts, _ = prescribe(ctx, catalogue, dosing, sessions)

@@ -225,7 +225,7 @@ def eccentric_block_until(
                 why = (
                     f"{a.local_date.isoformat()}: {a.descent_m:.0f} m of descent "
                     f"({equ:.0f} eccentric quad units): no Nordic work until "
-                    f"{(end + timedelta(days=1)).isoformat()} (R13)."
+                    f"{(end + timedelta(days=1)).isoformat()}."
                 )
     return blocked, why
 

@@ -201,7 +201,7 @@ class Progression:
             return False
         nxt = min(higher, key=lambda e: e.step)
         self.rung[ex.ladder] = nxt.id
-        self.events.append((self.week, f"{ex.name} -> {nxt.name} (top of the range twice, R8)."))
+        self.events.append((self.week, f"{ex.name} -> {nxt.name} (top of the range twice)."))
         return True
 
     def _step_down(self, ex: Exercise) -> bool:
@@ -210,14 +210,14 @@ class Progression:
             return False
         prev = max(lower, key=lambda e: e.step)
         self.rung[ex.ladder] = prev.id
-        self.events.append((self.week, f"{ex.name} -> {prev.name} (two failed workouts, R8)."))
+        self.events.append((self.week, f"{ex.name} -> {prev.name} (two failed workouts)."))
         return True
 
     def _add_load(self, ex: Exercise, dose: Dose) -> None:
         dose.load_step += 1
         if dose.weight_kg:
             dose.weight_kg = self.next_weight(ex, dose.weight_kg)
-        self.events.append((self.week, f"{ex.name}: more load (R7)."))
+        self.events.append((self.week, f"{ex.name}: more load."))
 
     def end_week(
         self,

@@ -303,11 +303,11 @@ def reconcile(
         if rec.status == "moved" and rec.moved_to is not None:
             notes.append(f"Missed {when} ({rec.note}): moved to {rec.moved_to.isoformat()}.")
         elif rec.status == "dropped":
-            notes.append(f"Missed {when} ({rec.note}): dropped, not stacked (R15).")
+            notes.append(f"Missed {when} ({rec.note}): dropped, not stacked.")
         streak = streak + 1 if rec.status in ("moved", "dropped") else 0
         if streak >= 2 and not repeated:
             repeated = True
-            notes.append("Two missed workouts in a row: the week is repeated (R15).")
+            notes.append("Two missed workouts in a row: the week is repeated.")
 
     sessions = sessions_from_workouts(kept, ctx, dosing) + moved
     sessions.sort(key=lambda s: (s.day, s.key))

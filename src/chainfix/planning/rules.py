@@ -175,6 +175,7 @@ class Dosing:
     # R3
     exercises: Mapping[str, tuple[int, int]]
     exercises_hard_cap: int
+    exercises_fill: tuple[str, ...]
     every_workout: tuple[str, ...]
     weekly_at_least_once: tuple[str, ...]
     ladder_order: tuple[str, ...]
@@ -182,6 +183,7 @@ class Dosing:
     # ramp
     ramp: tuple[RampWeek, ...]
     ramp_patterns: tuple[str, ...]
+    ramp_pull_from_week: int
     # R4/R5
     dose: Mapping[str, LevelDose]
     isometric_seconds: tuple[int, int]
@@ -213,6 +215,9 @@ class Dosing:
     load_lookback_days: int
     epley_divisor: float
     rounding: Mapping[str, float]
+    find_reps: int
+    find_rpe: int
+    find_note: str
     # R12
     deload_every: int
     deload_set_factor: float
@@ -271,6 +276,7 @@ class Dosing:
     # start steps
     start_history_weeks: int
     start_steps: Mapping[str, Mapping[str, int]]
+    running_calf_step: int
 
     def hours_between(self, strength_day_offset: int) -> int:
         """Hours from a strength session to a run ``strength_day_offset`` days later."""
@@ -369,12 +375,14 @@ def load_dosing(path: Path | None = None) -> Dosing:
         full_series_extra=full_series,
         exercises=exercises,
         exercises_hard_cap=ex.integer("hard_cap", 1, 12),
+        exercises_fill=ex.words("fill"),
         every_workout=ex.words("every_workout"),
         weekly_at_least_once=ex.words("weekly_at_least_once"),
         ladder_order=ex.words("order"),
         patterns=patterns,
         ramp=tuple(ramp),
         ramp_patterns=ra.words("patterns"),
+        ramp_pull_from_week=ra.integer("pull_from_week", 1, 52),
         dose=dose,
         isometric_seconds=do.int_range("isometric_seconds", 1, 600),
         deload_max_rpe=ef.integer("deload_max_rpe", 1, 10),
@@ -408,6 +416,9 @@ def load_dosing(path: Path | None = None) -> Dosing:
             "kettlebell": lo.number("round_kettlebell_kg", 0.1, 50),
             "other": lo.number("round_other_kg", 0.1, 50),
         },
+        find_reps=lo.integer("find_reps", 1, 50),
+        find_rpe=lo.integer("find_rpe", 1, 10),
+        find_note=lo.text("find_note"),
         deload_every=de.integer("every_weeks", 2, 52),
         deload_set_factor=de.number("set_factor", 0.05, 1),
         taper_last_heavy_min_days=ta.integer("last_heavy_min_days", 0, 60),
@@ -458,6 +469,7 @@ def load_dosing(path: Path | None = None) -> Dosing:
         equipment_gym=eq.words("gym"),
         start_history_weeks=st.integer("history_weeks", 0, 520),
         start_steps=start_steps,
+        running_calf_step=st.integer("running_calf_step", 1, 50),
     )
     _check_dosing(dosing)
     return dosing

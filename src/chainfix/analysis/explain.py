@@ -340,6 +340,15 @@ def _ranking(a: Analysis) -> list[str]:
     out = [
         f"Posterior-chain priority (0 to 1, higher needs more strength work): {', '.join(parts)}."
     ]
+    top = ranked[:3]
+    if {m.group for m in top} == {"calves", "hamstrings", "glute_max"} and (
+        top[0].priority - top[2].priority <= a.model.number("tie_margin")
+    ):
+        out.append(
+            "Your calves, hamstrings and glutes are within "
+            f"{a.model.number('tie_margin'):g} of each other: all three need work, and the "
+            "order between them is within the uncertainty of the model."
+        )
     ub = a.muscles["upper_back"]
     if ub.target > 0 and a.details["upper_back"].demand < 0.3 and ub.strength < ub.target:
         out.append(

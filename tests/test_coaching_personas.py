@@ -356,3 +356,49 @@ def trail_runner_with_descent() -> list:
     acts = trail_runner(12)
     acts.append(run(START - timedelta(days=1), 180, 25, 1500, 1500, "trail"))
     return acts
+
+
+# -- item 8: hard days from heart rate, grade-adjusted pace; descent after the long run -----------
+
+
+def _hilly_and_intervals(weeks: int = 10) -> list:
+    """Easy hilly runs on Tuesdays, intervals (slow average, high peaks) on Thursdays."""
+    from dataclasses import replace
+
+    from personas import days
+
+    out = []
+    for d in days(weeks):
+        wd = d.weekday()
+        if wd == 1:  # easy, hilly: slow pace, moderate heart rate
+            out.append(replace(run(d, 60, 9, 400, 400), avg_hr=148.0, max_hr=165.0))
+        elif wd == 3:  # intervals: average pace slower than easy, peaks near max
+            out.append(replace(run(d, 55, 9.5, 20, 20), avg_hr=150.0, max_hr=186.0))
+        elif wd in (0, 5):
+            out.append(replace(run(d, 45, 8.5, 20, 20), avg_hr=140.0, max_hr=152.0))
+        elif wd == 6:
+            out.append(replace(run(d, 100, 18, 60, 60), avg_hr=143.0, max_hr=158.0))
+    return out
+
+
+def test_hard_days_come_from_heart_rate_and_grade_not_raw_pace() -> None:
+    from chainfix.planning.history import read_pattern
+    from chainfix.planning.rules import load_dosing
+
+    pattern = read_pattern(history(_hilly_and_intervals()), START, load_dosing())
+    assert 3 in pattern.hard_weekdays  # the intervals
+    assert 1 not in pattern.hard_weekdays  # the easy hilly run
+
+
+def test_no_heavy_lower_body_the_day_after_a_big_descent_long_run() -> None:
+    from personas import trail_runner
+
+    plan = plan_for(history(trail_runner(12)))  # 1400 m of descent every Saturday
+    for s in plan["sessions"]:
+        d = date.fromisoformat(s["date"])
+        if d.weekday() == 6:  # the day after the long run
+            assert all(pattern_of(x["exercise_id"]) in ("upper_back_pull", "trunk")
+                       for x in s["steps"]), s["key"]
+        if d.weekday() in (6, 0):
+            assert not any(EXERCISES[x["exercise_id"]]["stimulus_family"] in ("nordic", "glute_ham_raise")
+                           for x in s["steps"]), s["key"]

@@ -69,6 +69,8 @@ class PlanContext:
     catalogue_files: tuple[str, ...] = ()
     retest_on: str | None = None
     notes: tuple[str, ...] = field(default=())
+    long_run_descent_m: float = 0.0
+    """The usual descent of the long run, projected onto the coming long runs (R13)."""
     near_tie: bool = False
     """Calves, hamstrings and glute max are the top three and within the tie margin (section 2
     stability ruling): the plan opens with one calf and one hip-extension move."""
@@ -432,6 +434,7 @@ def build_context(
     return replace(
         ctx_probe,
         near_tie=near_tie,
+        long_run_descent_m=pattern.long_run_descent_m,
         start_rungs=rungs,
         loaded=loaded,
         loads_by_pair=dict(evidence.by_pair),

@@ -107,12 +107,19 @@ POSTURE_FLAGS = ("forward_posture", "sitting")
 
 
 def _ramp_patterns(
-    ctx: PlanContext, cat: Catalogue, dosing: Dosing, moves: int, week_index: int
+    ctx: PlanContext,
+    cat: Catalogue,
+    dosing: Dosing,
+    moves: int,
+    week_index: int,
+    session: int = 0,
+    n_sessions: int = 1,
 ) -> list[str]:
     """The beginner's ``moves`` patterns in ramp week ``week_index`` (0 = the first week).
 
-    The patterns rotate week by week in priority order, so hinge, knee flexion and calves all
-    come round (R3); every session of a week repeats the same moves. Kept every week: for long
+    Week 1 repeats the same one or two moves (learning them). From week 2 the free slots rotate in
+    priority order across the week's sessions (or week by week with one session a week), so hinge,
+    knee flexion and calves all come round (R3) and the top priority comes most. Kept: for long
     sitting or boxing-type sports an upper-back pull and a hip-extension move (section 8). When
     the runner's top three groups are within the tie margin, the plan opens with one calf and
     one hip-extension move.
@@ -130,7 +137,12 @@ def _ramp_patterns(
     out = list(must[:moves])
     rotating = [p for p in order if p not in out]
     free = moves - len(out)
-    k = week_index * free
+    if week_index == 0:
+        k = 0
+    elif n_sessions > 1:
+        k = session * free
+    else:
+        k = week_index * free
     while rotating and len(out) < min(moves, len(usable)):
         p = rotating[k % len(rotating)]
         if p not in out:
@@ -158,9 +170,9 @@ def allocate(
         return [
             [
                 SlotPlan(p, _ladders(p, ctx, cat, dosing)[0], "main", ramp.sets)
-                for p in _ramp_patterns(ctx, cat, dosing, ramp.moves, offset)
+                for p in _ramp_patterns(ctx, cat, dosing, ramp.moves, offset, i, n_sessions)
             ]
-            for _ in range(n_sessions)
+            for i in range(n_sessions)
         ]
     smin, smax = dosing.dose[ctx.level].sets
     targets = {p: t for p, t in ctx.targets.items() if t > 0 and _ladders(p, ctx, cat, dosing)}

@@ -50,6 +50,9 @@ class TrainingPattern:
     """Average running hours a week over the R16 window."""
     running_weeks: int = 0
     explanations: tuple[str, ...] = field(default=())
+    long_run_descent_m: float = 0.0
+    """The usual (median) descent of the week's long run: the coming long runs are projected
+    with it (R13)."""
 
     def is_hard(self, day: date) -> bool:
         return day.weekday() in self.hard_weekdays or day.weekday() == self.long_run_weekday
@@ -84,20 +87,42 @@ def read_pattern(
             running_hours_per_week=hours,
             explanations=("No runs in the history: strength days are not tied to running.",),
         )
-    speeds = [a.avg_speed_m_s for a in runs if a.avg_speed_m_s]
+    def gap_speed(a: Activity) -> float | None:
+        """Grade-adjusted speed: each metre of climb counts as ``gap_m_per_m_ascent`` flat."""
+        if a.distance_m and a.duration_s > 0:
+            flat = a.distance_m + dosing.gap_m_per_m_ascent * (a.ascent_m or 0.0)
+            return flat / a.duration_s
+        return a.avg_speed_m_s
+
+    def hilly(a: Activity) -> bool:
+        km = (a.distance_m or 0.0) / 1000
+        return km > 0 and (a.ascent_m or 0.0) / km >= dosing.hilly_m_per_km
+
+    speeds = [v for v in (gap_speed(a) for a in runs) if v]
     hrs = [a.avg_hr for a in runs if a.avg_hr]
+    peaks = [a.max_hr for a in runs if a.max_hr]
     median_speed = statistics.median(speeds) if speeds else None
     median_hr = statistics.median(hrs) if hrs else None
+    own_max = max(peaks) if peaks else None
 
     def quality(a: Activity) -> bool:
         if a.duration_s > dosing.long_run_hard_hours * 3600:
             return True
-        if median_speed and a.avg_speed_m_s:
-            if a.avg_speed_m_s >= median_speed * dosing.quality_speed_ratio:
-                return True
-        if median_hr and a.avg_hr and a.avg_hr >= median_hr * dosing.quality_hr_ratio:
+        speed = gap_speed(a)
+        if median_speed and speed and speed >= median_speed * dosing.quality_speed_ratio:
             return True
-        return False
+        if own_max:
+            if a.avg_hr and a.avg_hr >= own_max * dosing.hr_hard_fraction:
+                return True
+            return bool(
+                a.max_hr and a.max_hr >= own_max * dosing.hr_peak_fraction and not hilly(a)
+            )
+        return bool(
+            median_hr
+            and a.avg_hr
+            and a.avg_hr >= median_hr * dosing.quality_hr_ratio
+            and not hilly(a)
+        )
 
     weeks: dict[date, list[Activity]] = defaultdict(list)
     for a in runs:
@@ -105,9 +130,11 @@ def read_pattern(
         weeks[monday].append(a)
     longest: Counter[int] = Counter()
     hard_days: Counter[int] = Counter()
+    long_descents: list[float] = []
     for items in weeks.values():
         long_run = max(items, key=lambda a: (a.duration_s, a.distance_m or 0.0))
         longest[long_run.local_date.weekday()] += 1
+        long_descents.append(long_run.descent_m or 0.0)
         for day in {a.local_date.weekday() for a in items if quality(a)}:
             hard_days[day] += 1
     long_day: int | None = None
@@ -136,6 +163,7 @@ def read_pattern(
         running_hours_per_week=hours,
         running_weeks=n_weeks,
         explanations=tuple(why),
+        long_run_descent_m=statistics.median(long_descents) if long_descents else 0.0,
     )
 
 

@@ -240,6 +240,10 @@ class Dosing:
     calendar_running_sports: tuple[str, ...]
     quality_speed_ratio: float
     quality_hr_ratio: float
+    gap_m_per_m_ascent: float
+    hr_hard_fraction: float
+    hr_peak_fraction: float
+    hilly_m_per_km: float
     long_run_hard_hours: float
     hard_day_share: float
     long_run_min_weeks: int
@@ -440,6 +444,10 @@ def load_dosing(path: Path | None = None) -> Dosing:
         calendar_running_sports=ca.words("running_sports"),
         quality_speed_ratio=ca.number("quality_speed_ratio", 1, 3),
         quality_hr_ratio=ca.number("quality_hr_ratio", 1, 3),
+        gap_m_per_m_ascent=ca.number("gap_m_per_m_ascent", 0, 50),
+        hr_hard_fraction=ca.number("hr_hard_fraction", 0, 1),
+        hr_peak_fraction=ca.number("hr_peak_fraction", 0, 1),
+        hilly_m_per_km=ca.number("hilly_m_per_km", 0, 500),
         long_run_hard_hours=ca.number("long_run_hard_hours", 0, 24),
         hard_day_share=ca.number("hard_day_share", 0, 1),
         long_run_min_weeks=ca.integer("long_run_min_weeks", 1, 52),

@@ -53,6 +53,10 @@ class Calendar:
         self.days_before_race = dosing.min_days_before(dosing.hours_before_race)
         self.days_before_hard = dosing.min_days_before(dosing.hours_before_hard)
         self.days_before_hard_ecc = dosing.min_days_before(dosing.eccentric_hours_before_hard)
+        divisor = dosing.descent_divisors.get("running", 100.0)
+        self.big_descent_long_run = ctx.long_run_descent_m / divisor >= dosing.descent_flag_equ
+        """The projected long runs carry a descent of at least the R13 flag."""
+        self.days_after_descent = -(-dosing.descent_block_hours // 24)
 
     def is_long_run(self, day: date) -> bool:
         return self.ctx.long_run_weekday is not None and day.weekday() == self.ctx.long_run_weekday
@@ -102,6 +106,20 @@ class Calendar:
             lower_ok = False
             reason = reason or "less than 24 h before a hard run"
         eccentric_ok = to_hard is None or to_hard >= self.days_before_hard_ecc
+        if self.big_descent_long_run:
+            after_long = next(
+                (
+                    k
+                    for k in range(1, self.days_after_descent + 1)
+                    if self.is_long_run(day - timedelta(days=k))
+                ),
+                None,
+            )
+            if after_long is not None:
+                eccentric_ok = False  # R13: no eccentric work for 48 h after a big descent
+                if after_long == 1:
+                    lower_ok = False
+                    reason = reason or "the day after a long run with a big descent"
         blocked = self.ctx.eccentric_blocked_until
         if blocked and day <= date.fromisoformat(blocked):
             eccentric_ok = False

@@ -402,3 +402,30 @@ def test_no_heavy_lower_body_the_day_after_a_big_descent_long_run() -> None:
         if d.weekday() in (6, 0):
             assert not any(EXERCISES[x["exercise_id"]]["stimulus_family"] in ("nordic", "glute_ham_raise")
                            for x in s["steps"]), s["key"]
+
+
+# -- item 13: the runner's own cutback weeks ----------------------------------------------------
+
+
+def _cutback_runner(weeks: int = 16) -> list:
+    """The road runner, with every 4th week 35 % lighter (cutbacks in weeks 3, 7, 11, 15)."""
+    from dataclasses import replace
+
+    first = START - timedelta(weeks=weeks)
+    out = []
+    for a in road_runner(weeks):
+        i = (a.local_date - first).days // 7
+        if i % 4 == 2:
+            a = replace(a, timer_s=a.duration_s * 0.65, elapsed_s=a.duration_s * 0.65)
+        out.append(a)
+    return out
+
+
+def test_deloads_go_on_the_runners_own_cutback_weeks() -> None:
+    plan = plan_for(history(_cutback_runner()), AthleteProfile(level="intermediate"))
+    kinds = {n: {s["kind"] for s in week(plan, n)} for n in range(1, 9)}
+    assert kinds[3] == {"deload"} and kinds[7] == {"deload"}, kinds
+    assert kinds[4] == {"strength"} and kinds[8] == {"strength"}, kinds
+    assert any("lighter week every 4 weeks" in n for n in plan["notes"])
+    steady = plan_for(history(road_runner(16)), AthleteProfile(level="intermediate"))
+    assert {s["kind"] for s in week(steady, 4)} == {"deload"}

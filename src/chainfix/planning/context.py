@@ -20,6 +20,7 @@ from chainfix.planning.catalogue import Catalogue, Exercise
 from chainfix.planning.history import (
     LoadEvidence,
     TrainingPattern,
+    cutback_cycle,
     eccentric_block_until,
     forward_posture,
     read_loads,
@@ -69,6 +70,9 @@ class PlanContext:
     catalogue_files: tuple[str, ...] = ()
     retest_on: str | None = None
     notes: tuple[str, ...] = field(default=())
+    deload_weeks: tuple[int, ...] = ()
+    """Plan weeks that deload, when the runner's own cutback weeks place them (R12); empty:
+    every ``deload.every_weeks``-th week."""
     long_run_descent_m: float = 0.0
     """The usual descent of the long run, projected onto the coming long runs (R13)."""
     near_tie: bool = False
@@ -97,7 +101,7 @@ class PlanContext:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PlanContext:
         values = dict(data)
-        for key in ("equipment", "pain", "flags", "hard_weekdays", "days", "loaded"):
+        for key in ("equipment", "pain", "flags", "hard_weekdays", "days", "loaded", "deload_weeks"):
             values[key] = tuple(values.get(key, ()))
         for key in ("catalogue_files", "notes"):
             values[key] = tuple(values.get(key, ()))
@@ -421,6 +425,23 @@ def build_context(
                 f"Your last self-tests are from {assessment.date.isoformat()}: time to retest "
                 f"(`chainfix assess`)."
             )
+    deload_weeks: tuple[int, ...] = ()
+    cycle = cutback_cycle(history, as_of, dosing)
+    if cycle.interval_weeks and as_of >= start - timedelta(weeks=1):
+        plan_weeks = sorted(
+            {
+                (monday + timedelta(days=3) - start).days // 7 + 1
+                for monday in cycle.projected(start, 52)
+            }
+        )
+        deload_weeks = tuple(w for w in plan_weeks if w >= dosing.first_deload_week)
+        if deload_weeks:
+            listed = ", ".join(str(w) for w in deload_weeks[:4])
+            notes.append(
+                f"Your running has a lighter week every {cycle.interval_weeks} weeks: the "
+                f"strength deloads go on those weeks (plan weeks {listed}), so both ease off "
+                "together."
+            )
     notes = [*pattern.explanations, *notes]
     tier = ("calves", "hamstrings", "glute_max")
     ranked = sorted(group_priority.items(), key=lambda kv: -kv[1])
@@ -435,6 +456,7 @@ def build_context(
         ctx_probe,
         near_tie=near_tie,
         long_run_descent_m=pattern.long_run_descent_m,
+        deload_weeks=deload_weeks,
         start_rungs=rungs,
         loaded=loaded,
         loads_by_pair=dict(evidence.by_pair),

@@ -72,6 +72,13 @@ class SessionPlan:
     notes: list[str] = field(default_factory=list)
 
 
+def is_deload_week(week: int, ctx: PlanContext, dosing: Dosing) -> bool:
+    """R12: the runner's own cutback weeks when the history shows a cycle, else every 4th."""
+    if ctx.deload_weeks:
+        return week in ctx.deload_weeks
+    return week % dosing.deload_every == 0
+
+
 def workout_key(day: date, letter: str) -> str:
     return f"{day.isoformat()}-posterior-chain-{letter}"
 
@@ -341,7 +348,7 @@ def build_sessions(
                     chosen, split_week = whole, False
         else:
             chosen = cal.pick_days(days, ctx.sessions, previous[-4:])
-        deload = week % dosing.deload_every == 0
+        deload = is_deload_week(week, ctx, dosing)
         if not split and len(chosen) < ctx.sessions and not any(
             cal.info(d).reason.startswith(("taper", "rest after", "race")) for d in days
         ):

@@ -265,3 +265,56 @@ def forward_posture(history: History | Iterable[Activity], until: date, dosing: 
     total = sum(a.duration_s for a in recent)
     forward = sum(a.duration_s for a in recent if a.sport in dosing.forward_sports)
     return total > 0 and forward / total >= dosing.forward_min_share
+
+
+@dataclass(frozen=True, slots=True)
+class CutbackCycle:
+    """The runner's own cutback rhythm (R12): the Mondays of past cutback weeks and the interval."""
+
+    mondays: tuple[date, ...] = ()
+    interval_weeks: int = 0
+
+    def projected(self, start: date, weeks: int) -> list[date]:
+        """Mondays of the cutback weeks projected into ``weeks`` weeks from ``start``."""
+        if not self.mondays or not self.interval_weeks:
+            return []
+        end = start + timedelta(weeks=weeks)
+        out = []
+        monday = self.mondays[-1]
+        while monday < end:
+            monday += timedelta(weeks=self.interval_weeks)
+            if monday + timedelta(days=6) >= start and monday < end:
+                out.append(monday)
+        return out
+
+
+def cutback_cycle(
+    history: History | Iterable[Activity], until: date, dosing: Dosing
+) -> CutbackCycle:
+    """The regular cutback weeks in the weekly running time before ``until`` (none if irregular)."""
+    this_monday = until - timedelta(days=until.weekday())
+    first = this_monday - timedelta(weeks=dosing.cutback_lookback_weeks)
+    minutes: dict[date, float] = {
+        first + timedelta(weeks=i): 0.0 for i in range(dosing.cutback_lookback_weeks)
+    }
+    for a in _before(history, until):
+        if a.sport not in dosing.calendar_running_sports:
+            continue
+        monday = a.local_date - timedelta(days=a.local_date.weekday())
+        if monday in minutes:
+            minutes[monday] += a.duration_s / 60
+    weeks = sorted(minutes)
+    n = dosing.cutback_baseline_weeks
+    cutbacks = []
+    for i in range(n, len(weeks)):
+        base = [minutes[w] for w in weeks[i - n : i]]
+        mean = sum(base) / n
+        if mean > 0 and min(base) > 0 and minutes[weeks[i]] <= mean * (1 - dosing.cutback_drop):
+            cutbacks.append(weeks[i])
+    if len(cutbacks) < dosing.cutback_min_cycles:
+        return CutbackCycle()
+    gaps = {(b - a).days // 7 for a, b in zip(cutbacks, cutbacks[1:], strict=False)}
+    lo, hi = dosing.cutback_interval
+    if len(gaps) != 1 or not lo <= next(iter(gaps)) <= hi:
+        return CutbackCycle()
+    return CutbackCycle(mondays=tuple(cutbacks), interval_weeks=next(iter(gaps)))

@@ -221,6 +221,12 @@ class Dosing:
     # R12
     deload_every: int
     deload_set_factor: float
+    cutback_drop: float
+    cutback_baseline_weeks: int
+    cutback_min_cycles: int
+    cutback_interval: tuple[int, int]
+    cutback_lookback_weeks: int
+    first_deload_week: int
     # R11
     taper_last_heavy_min_days: int
     taper_light_days: tuple[int, int]
@@ -425,6 +431,15 @@ def load_dosing(path: Path | None = None) -> Dosing:
         find_note=lo.text("find_note"),
         deload_every=de.integer("every_weeks", 2, 52),
         deload_set_factor=de.number("set_factor", 0.05, 1),
+        cutback_drop=de.number("cutback_drop", 0, 1),
+        cutback_baseline_weeks=de.integer("cutback_baseline_weeks", 1, 12),
+        cutback_min_cycles=de.integer("cutback_min_cycles", 1, 10),
+        cutback_interval=(
+            de.integer("cutback_min_interval", 2, 12),
+            de.integer("cutback_max_interval", 2, 12),
+        ),
+        cutback_lookback_weeks=de.integer("cutback_lookback_weeks", 4, 104),
+        first_deload_week=de.integer("first_deload_week", 1, 12),
         taper_last_heavy_min_days=ta.integer("last_heavy_min_days", 0, 60),
         taper_light_days=(ta.integer("light_min_days", 0, 60), ta.integer("light_max_days", 0, 60)),
         taper_light_set_factor=ta.number("light_set_factor", 0.05, 1),

@@ -35,10 +35,10 @@ def plan_for(
             sitting_hours=sitting_hours if sitting_hours is not None else profile.sitting_hours,
         ),
     )
-    priorities = {g: m.priority for g, m in a.muscles.items()}
-    plan = make_plan(h, priorities, profile, START, weeks, assessment)  # type: ignore[arg-type]
+    plan = make_plan(h, a, profile, START, weeks, assessment)  # type: ignore[arg-type]
     data = plan_to_dict(plan)
     data["_analysis"] = a
+    data["_context"] = plan.state.context if plan.state is not None else {}
     return data
 
 
@@ -429,3 +429,20 @@ def test_deloads_go_on_the_runners_own_cutback_weeks() -> None:
     assert any("lighter week every 4 weeks" in n for n in plan["notes"])
     steady = plan_for(history(road_runner(16)), AthleteProfile(level="intermediate"))
     assert {s["kind"] for s in week(steady, 4)} == {"deload"}
+
+
+# -- item 14: descent ----------------------------------------------------------------------------
+
+
+def test_a_descent_heavy_week_changes_the_first_plan_week() -> None:
+    acts = road_runner(12)
+    last_week = [START - timedelta(days=k) for k in (7, 5, 3)]
+    acts += [run(d, 70, 12, 450, 450, "trail") for d in last_week]  # 13.5 EQU, no single >= 9
+    profile = AthleteProfile(level="advanced", equipment=("gym",))
+    flagged = plan_for(history(acts), profile)
+    calm = plan_for(history(road_runner(12)), profile)
+    assert any(f.kind == "week" for f in flagged["_analysis"].equ_flags)
+    blocked = flagged["_context"]["eccentric_blocked_until"]
+    assert blocked == (START + timedelta(days=6)).isoformat()
+    assert calm["_context"]["eccentric_blocked_until"] is None
+    assert any("eccentric quad units of descent" in n for n in flagged["notes"])

@@ -208,12 +208,15 @@ def build_context(
     catalogue_files: Sequence[Path] = (),
     analysis_level: tuple[str, str] | None = None,
     calf_load_per_week: float | None = None,
+    descent_week: tuple[date, float, float] | None = None,
 ) -> PlanContext:
     """Decide level, phase, sessions, calendar, targets, starting rungs and loads.
 
     ``analysis_level`` is ``(level, reason)`` from the analysis; without it the same R1 function
     (:func:`chainfix.analysis.level.athlete_level`) is run here. ``calf_load_per_week`` is the
-    analysis's weekly calf exposure (else estimated from the running hours).
+    analysis's weekly calf exposure (else estimated from the running hours); ``descent_week`` its
+    latest descent-heavy week (Monday, EQU, baseline), which keeps eccentric work out of the first
+    plan week when it is the week just before the plan (R13).
     """
     notes: list[str] = []
     as_of = history_as_of(history, start)
@@ -280,6 +283,17 @@ def build_context(
     blocked, blocked_why = eccentric_block_until(history, start, dosing)
     if blocked_why:
         notes.append(blocked_why)
+    if descent_week is not None and 0 <= (start - descent_week[0]).days <= 13:
+        monday, equ, baseline = descent_week
+        week_end = start + timedelta(days=6)
+        if blocked is None or week_end > blocked:
+            blocked = week_end
+        times = f"{equ / baseline:.1f} times your recent average" if baseline > 0 else "far above"
+        notes.append(
+            f"The week of {monday:%d %b} had {equ:.0f} eccentric quad units of descent, {times}: "
+            "no Nordic or other heavy eccentric work in the first week of this plan, while your "
+            "quads and hamstrings recover."
+        )
 
     # Sessions (R2, R16).
     experienced = level != "beginner"

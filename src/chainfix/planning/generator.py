@@ -846,6 +846,7 @@ def make_plan(
         catalogue = load_catalogue(catalogue_files, families=families)
     analysis_level: tuple[str, str] | None = None
     calf_load: float | None = None
+    descent_week: tuple[date, float, float] | None = None
     scores: Mapping[str, float]
     if isinstance(priorities, Mapping):
         scores = priorities
@@ -853,6 +854,10 @@ def make_plan(
         scores = {g: float(m.priority) for g, m in priorities.muscles.items()}
         analysis_level = (priorities.level, priorities.level_reason)
         calf_load = float(priorities.muscles["calves"].exposure)
+        weeks_flagged = [f for f in priorities.equ_flags if f.kind == "week"]
+        if weeks_flagged:
+            last = max(weeks_flagged, key=lambda f: f.date)
+            descent_week = (last.date, float(last.equ), float(last.baseline or 0.0))
     ctx = build_context(
         history,
         scores,
@@ -865,6 +870,7 @@ def make_plan(
         catalogue_files,
         analysis_level=analysis_level,
         calf_load_per_week=calf_load,
+        descent_week=descent_week,
     )
     sessions, notes = build_sessions(ctx, catalogue, dosing, start, weeks)
     workouts, _ = prescribe(ctx, catalogue, dosing, sessions)

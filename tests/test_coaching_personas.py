@@ -50,15 +50,15 @@ def ids(sessions: list[dict]) -> set[str]:
     return {st["exercise_id"] for s in sessions for st in s["steps"]}
 
 
-def loaded_lifter(weeks: int = 12) -> list:
-    """Two loaded posterior-chain sessions a week (RDL, hip thrust, calf raise, row) with kg."""
+def loaded_lifter(weeks: int = 12, lift_days: tuple[int, ...] = (1, 4)) -> list:
+    """Loaded posterior-chain sessions (RDL, hip thrust, calf raise, row) with kg, twice a week."""
     from chainfix.model import StrengthSet
 
     out = []
     first = START - timedelta(weeks=weeks)
     for i in range(weeks * 7):
         d = first + timedelta(days=i)
-        if d.weekday() in (1, 4):
+        if d.weekday() in lift_days:
             sets = []
             for cat, name, kg, reps in (
                 ("deadlift", "romanian_deadlift", 60.0, 8),
@@ -85,7 +85,9 @@ def test_short_history_of_loaded_sessions_is_intermediate_in_analysis_and_plan()
     assert plan["level"] == a.level
     first = ids(week(plan, 1))
     assert "glute_bridge" not in first and "marching_bridge" not in first
-    assert any(EXERCISES[e]["load_type"] == "loaded" for e in first), first
+    once = plan_for(history(loaded_lifter(12, (1,))), AthleteProfile(equipment=("gym",)))
+    assert once["level"] == "intermediate"
+    assert any(EXERCISES[e]["load_type"] == "loaded" for e in ids(week(once, 1)))
 
 
 def test_planner_reads_the_level_from_the_analysis() -> None:
@@ -103,7 +105,7 @@ def test_planner_reads_the_level_from_the_analysis() -> None:
 
 
 def test_passing_the_bridge_test_keeps_the_loaded_hip_thrust() -> None:
-    h = history(loaded_lifter(30))
+    h = history(loaded_lifter(30, (1,)))
     passed = evaluate(SelfTestResults(date=START - timedelta(days=1), bridge_left="30",
                                       bridge_right="30"))
     plan = plan_for(h, AthleteProfile(equipment=("gym",)), assessment=passed)
@@ -113,7 +115,7 @@ def test_passing_the_bridge_test_keeps_the_loaded_hip_thrust() -> None:
 
 
 def test_failing_the_bridge_test_resets_two_ladders_not_the_level() -> None:
-    h = history(loaded_lifter(30))
+    h = history(loaded_lifter(30, (1,)))
     failed = evaluate(SelfTestResults(date=START - timedelta(days=1), bridge_left="fail",
                                       bridge_right="30"))
     plan = plan_for(h, AthleteProfile(equipment=("gym",)), assessment=failed)
@@ -291,7 +293,7 @@ def test_a_light_walker_is_not_scored_like_a_high_mileage_runner() -> None:
 
 
 def test_experienced_sessions_hold_four_to_six_and_every_plan_pulls_weekly() -> None:
-    lifter = plan_for(history(loaded_lifter(12)), AthleteProfile(equipment=("gym",)))
+    lifter = plan_for(history(loaded_lifter(12, (1,))), AthleteProfile(equipment=("gym",)))
     for s in lifter["sessions"]:
         if s["kind"] == "strength":
             assert 4 <= len(s["steps"]) <= 6, (s["key"], ids([s]))
@@ -446,3 +448,20 @@ def test_a_descent_heavy_week_changes_the_first_plan_week() -> None:
     assert blocked == (START + timedelta(days=6)).isoformat()
     assert calm["_context"]["eccentric_blocked_until"] is None
     assert any("eccentric quad units of descent" in n for n in flagged["notes"])
+
+
+# -- item 15: already lifting ----------------------------------------------------------------------
+
+
+def test_an_athlete_who_already_lifts_gets_add_ons_not_a_second_programme() -> None:
+    from personas import hybrid
+
+    plan = plan_for(history(hybrid(12)), AthleteProfile(equipment=("gym",)))
+    note = next(n for n in plan["notes"] if "instead of a second programme" in n)
+    assert "hinge" in note and "covered" in note and "knee-flexion" in note, note
+    lifting_days = {1, 4}  # the persona lifts on Tuesdays and Fridays
+    for s in plan["sessions"]:
+        assert date.fromisoformat(s["date"]).weekday() in lifting_days, s["key"]
+        assert s["title"].startswith("Add to your own session"), s["title"]
+        assert "hinge_hip_extension" not in {pattern_of(e) for e in ids([s])}
+    assert any(pattern_of(e) == "knee_flexion" for e in ids(week(plan, 1)))

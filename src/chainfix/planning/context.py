@@ -21,6 +21,7 @@ from chainfix.planning.history import (
     LoadEvidence,
     TrainingPattern,
     cutback_cycle,
+    lifting_habit,
     eccentric_block_until,
     forward_posture,
     read_loads,
@@ -70,6 +71,10 @@ class PlanContext:
     catalogue_files: tuple[str, ...] = ()
     retest_on: str | None = None
     notes: tuple[str, ...] = field(default=())
+    addon: bool = False
+    """The athlete already lifts: sessions are add-ons to their own (on their lifting days)."""
+    covered: tuple[str, ...] = ()
+    """Patterns the athlete's own lifting already covers (left out of an add-on plan)."""
     deload_weeks: tuple[int, ...] = ()
     """Plan weeks that deload, when the runner's own cutback weeks place them (R12); empty:
     every ``deload.every_weeks``-th week."""
@@ -101,7 +106,16 @@ class PlanContext:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PlanContext:
         values = dict(data)
-        for key in ("equipment", "pain", "flags", "hard_weekdays", "days", "loaded", "deload_weeks"):
+        for key in (
+            "equipment",
+            "pain",
+            "flags",
+            "hard_weekdays",
+            "days",
+            "loaded",
+            "deload_weeks",
+            "covered",
+        ):
             values[key] = tuple(values.get(key, ()))
         for key in ("catalogue_files", "notes"):
             values[key] = tuple(values.get(key, ()))
@@ -209,6 +223,7 @@ def build_context(
     analysis_level: tuple[str, str] | None = None,
     calf_load_per_week: float | None = None,
     descent_week: tuple[date, float, float] | None = None,
+    pattern_sets: Mapping[str, float] | None = None,
 ) -> PlanContext:
     """Decide level, phase, sessions, calendar, targets, starting rungs and loads.
 
@@ -216,7 +231,8 @@ def build_context(
     (:func:`chainfix.analysis.level.athlete_level`) is run here. ``calf_load_per_week`` is the
     analysis's weekly calf exposure (else estimated from the running hours); ``descent_week`` its
     latest descent-heavy week (Monday, EQU, baseline), which keeps eccentric work out of the first
-    plan week when it is the week just before the plan (R13).
+    plan week when it is the week just before the plan (R13); ``pattern_sets`` the analysis's
+    logged hard sets a week per pattern (an athlete who already lifts gets add-ons).
     """
     notes: list[str] = []
     as_of = history_as_of(history, start)
@@ -356,6 +372,51 @@ def build_context(
         targets.setdefault("trunk", dosing.dose[level].sets[0])
         minimums.setdefault("trunk", 0)
 
+    # Already lifting (twice a week or more): add-ons to their own sessions.
+    addon = False
+    covered: list[str] = []
+    days = tuple(sorted(profile.weekday_numbers()))
+    per_week, lifting_days = lifting_habit(history, as_of, dosing, model)
+    if (
+        pattern_sets is not None
+        and level != "beginner"
+        and not focus
+        and per_week >= dosing.addon_min_per_week
+    ):
+        addon = True
+        for name in list(targets):
+            logged_sets = pattern_sets.get(name, 0.0)
+            if logged_sets >= targets[name]:
+                covered.append(name)
+                del targets[name]
+            else:
+                need = targets[name] - logged_sets
+                targets[name] = max(dosing.dose[level].sets[0], math.ceil(need))
+            minimums[name] = 0
+        if lifting_days and not profile.days:
+            days = tuple(sorted(lifting_days))
+        sessions = min(sessions, max(1, len(lifting_days)))
+        names = {
+            "hinge_hip_extension": "hinge",
+            "knee_flexion": "knee-flexion",
+            "calves": "calf",
+            "upper_back_pull": "upper-back",
+            "hip_abduction": "hip-abduction",
+        }
+        words = [names.get(c, c) for c in covered]
+        covered_text = (
+            (words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1])
+            if words
+            else ""
+        )
+        missing_text = ", ".join(names.get(t, t) for t in targets)
+        lead = f"Your {covered_text} work is covered" if covered else "You already lift"
+        notes.append(
+            f"{lead}: you lift about {per_week:.0f} times a week, so this plan adds "
+            + (f"{missing_text} work to your own sessions" if targets else "nothing")
+            + " instead of a second programme."
+        )
+
     # Starting rungs: level default, then the self-test, then what the history shows.
     steps = dict(dosing.start_steps[level])
     logged = rungs_logged(history, start, dosing.start_history_weeks, catalogue)
@@ -397,7 +458,7 @@ def build_context(
         flags=tuple(flags),
         long_run_weekday=pattern.long_run_weekday,
         hard_weekdays=tuple(sorted(pattern.hard_weekdays)),
-        days=tuple(sorted(profile.weekday_numbers())),
+        days=days,
         races=tuple((r.date.isoformat(), r.priority) for r in profile.races),
         targets=targets,
         minimums=minimums,
@@ -471,6 +532,8 @@ def build_context(
         near_tie=near_tie,
         long_run_descent_m=pattern.long_run_descent_m,
         deload_weeks=deload_weeks,
+        addon=addon,
+        covered=tuple(covered),
         start_rungs=rungs,
         loaded=loaded,
         loads_by_pair=dict(evidence.by_pair),

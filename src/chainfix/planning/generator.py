@@ -349,7 +349,7 @@ def build_sessions(
         else:
             chosen = cal.pick_days(days, ctx.sessions, previous[-4:])
         deload = is_deload_week(week, ctx, dosing)
-        if not split and len(chosen) < ctx.sessions and not any(
+        if not split and not ctx.addon and len(chosen) < ctx.sessions and not any(
             cal.info(d).reason.startswith(("taper", "rest after", "race")) for d in days
         ):
             short_weeks.append(week)
@@ -383,7 +383,9 @@ def build_sessions(
             per_session = _split_allocation(len(chosen), half, ctx, cat, dosing)
             half += len(chosen)
         else:
-            per_session = allocate(len(chosen), ctx, cat, dosing, ramp, week - 1)
+            per_session = allocate(
+                len(chosen), ctx, cat, dosing, ramp, week - 1, fill=not ctx.addon
+            )
         for i, (info, slots) in enumerate(zip(chosen, per_session, strict=True)):
             letter = LETTERS[i]
             kind = "taper" if info.taper else ("deload" if deload else "strength")
@@ -432,6 +434,8 @@ def _half_up(value: float) -> int:
 def _title(s: SessionPlan, ctx: PlanContext) -> str:
     if s.upper_only:
         base = "Upper back and core"
+    elif ctx.addon:
+        base = f"Add to your own session {s.letter.upper()}"
     elif ctx.focus:
         base = f"Strength focus {s.letter.upper()}"
     else:
@@ -847,6 +851,7 @@ def make_plan(
     analysis_level: tuple[str, str] | None = None
     calf_load: float | None = None
     descent_week: tuple[date, float, float] | None = None
+    pattern_sets: Mapping[str, float] | None = None
     scores: Mapping[str, float]
     if isinstance(priorities, Mapping):
         scores = priorities
@@ -854,6 +859,7 @@ def make_plan(
         scores = {g: float(m.priority) for g, m in priorities.muscles.items()}
         analysis_level = (priorities.level, priorities.level_reason)
         calf_load = float(priorities.muscles["calves"].exposure)
+        pattern_sets = {n: float(p.sets_per_week) for n, p in priorities.patterns.items()}
         weeks_flagged = [f for f in priorities.equ_flags if f.kind == "week"]
         if weeks_flagged:
             last = max(weeks_flagged, key=lambda f: f.date)
@@ -871,6 +877,7 @@ def make_plan(
         analysis_level=analysis_level,
         calf_load_per_week=calf_load,
         descent_week=descent_week,
+        pattern_sets=pattern_sets,
     )
     sessions, notes = build_sessions(ctx, catalogue, dosing, start, weeks)
     workouts, _ = prescribe(ctx, catalogue, dosing, sessions)

@@ -318,3 +318,21 @@ def cutback_cycle(
     if len(gaps) != 1 or not lo <= next(iter(gaps)) <= hi:
         return CutbackCycle()
     return CutbackCycle(mondays=tuple(cutbacks), interval_weeks=next(iter(gaps)))
+
+
+def lifting_habit(
+    history: History | Iterable[Activity], until: date, dosing: Dosing, model: Any = None
+) -> tuple[float, frozenset[int]]:
+    """Strength workouts a week over ``addon_window_weeks`` and the usual lifting weekdays."""
+    start = until - timedelta(weeks=dosing.addon_window_weeks)
+    dates = {
+        a.local_date
+        for a in _before(history, until)
+        if a.local_date >= start and is_strength(a, model)
+    }
+    per_week = len(dates) / dosing.addon_window_weeks
+    counts = Counter(d.weekday() for d in dates)
+    usual = frozenset(
+        wd for wd, n in counts.items() if n / dosing.addon_window_weeks >= dosing.addon_day_share
+    )
+    return per_week, usual

@@ -172,6 +172,10 @@ class Dosing:
     focus_split: tuple[tuple[str, ...], tuple[str, ...]]
     focus_split_note: str
     full_series_extra: Mapping[str, int]
+    addon_min_per_week: float
+    addon_window_weeks: int
+    addon_day_share: float
+    addon_max_moves: int
     # R3
     exercises: Mapping[str, tuple[int, int]]
     exercises_hard_cap: int
@@ -311,6 +315,7 @@ def load_dosing(path: Path | None = None) -> Dosing:
     ex = top.table("exercises")
     pa = top.table("patterns")
     fs = top.table("full_series")
+    ad = top.table("add_ons")
     ra = top.table("ramp")
     do = top.table("dose")
     ef = top.table("effort")
@@ -383,6 +388,10 @@ def load_dosing(path: Path | None = None) -> Dosing:
         focus_split=(sf.words("split_a"), sf.words("split_b")),
         focus_split_note=sf.text("split_note"),
         full_series_extra=full_series,
+        addon_min_per_week=ad.number("min_per_week", 0, 14),
+        addon_window_weeks=ad.integer("window_weeks", 1, 52),
+        addon_day_share=ad.number("day_share", 0, 1),
+        addon_max_moves=ad.integer("max_moves", 1, 6),
         exercises=exercises,
         exercises_hard_cap=ex.integer("hard_cap", 1, 12),
         exercises_fill=ex.words("fill"),

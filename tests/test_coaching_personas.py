@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from personas import HINGE_DAY, activity, history, lift, road_runner, run
+from personas import activity, history, road_runner, run
 from test_planning_support import EXERCISES, pattern_of
 
 from chainfix.analysis import AnalysisOptions, analyze
@@ -106,8 +106,9 @@ def test_planner_reads_the_level_from_the_analysis() -> None:
 
 def test_passing_the_bridge_test_keeps_the_loaded_hip_thrust() -> None:
     h = history(loaded_lifter(30, (1,)))
-    passed = evaluate(SelfTestResults(date=START - timedelta(days=1), bridge_left="30",
-                                      bridge_right="30"))
+    passed = evaluate(
+        SelfTestResults(date=START - timedelta(days=1), bridge_left="30", bridge_right="30")
+    )
     plan = plan_for(h, AthleteProfile(equipment=("gym",)), assessment=passed)
     assert plan["level"] == "intermediate"
     hip = [e for e in ids(week(plan, 1) + week(plan, 2)) if EXERCISES[e]["ladder"] == "hip_bridge"]
@@ -116,20 +117,19 @@ def test_passing_the_bridge_test_keeps_the_loaded_hip_thrust() -> None:
 
 def test_failing_the_bridge_test_resets_two_ladders_not_the_level() -> None:
     h = history(loaded_lifter(30, (1,)))
-    failed = evaluate(SelfTestResults(date=START - timedelta(days=1), bridge_left="fail",
-                                      bridge_right="30"))
+    failed = evaluate(
+        SelfTestResults(date=START - timedelta(days=1), bridge_left="fail", bridge_right="30")
+    )
     plan = plan_for(h, AthleteProfile(equipment=("gym",)), assessment=failed)
     assert plan["level"] == "intermediate"
     chosen = ids(week(plan, 1) + week(plan, 2))
     hinge = [e for e in chosen if EXERCISES[e]["ladder"] == "hinge"]
     assert hinge and all(int(EXERCISES[e]["ladder_step"]) >= 3 for e in hinge), hinge
-    steps = {int(EXERCISES[e]["ladder_step"]) for e in chosen
-             if EXERCISES[e]["ladder"] == "hip_bridge"}
+    steps = {
+        int(EXERCISES[e]["ladder_step"]) for e in chosen if EXERCISES[e]["ladder"] == "hip_bridge"
+    }
     assert not steps or max(steps) <= 2, steps
 
-
-def _unused() -> None:  # keep imports honest for linters
-    _ = (HINGE_DAY, lift, road_runner, pattern_of)
 
 
 # -- item 1: spacing -------------------------------------------------------------------------
@@ -189,18 +189,24 @@ def test_ten_reps_inside_the_range_is_not_a_failed_workout() -> None:
 
 
 def test_two_for_two_adds_about_five_percent_and_resets_reps() -> None:
+    from chainfix.analysis import load_model
     from chainfix.planning import load_catalogue
     from chainfix.planning.context import build_context
     from chainfix.planning.progression import Progression
     from chainfix.planning.rules import load_dosing
     from chainfix.planning.state import StepOutcome
-    from chainfix.analysis import load_model
 
     dosing, model = load_dosing(), load_model()
     cat = load_catalogue(families={f.family: f.pattern for f in model.families.values()})
     ctx = build_context(
-        History(()), {}, AthleteProfile(level="intermediate", equipment=("barbell", "bench")),
-        START, None, cat, dosing, model,
+        History(()),
+        {},
+        AthleteProfile(level="intermediate", equipment=("barbell", "bench")),
+        START,
+        None,
+        cat,
+        dosing,
+        model,
     )
     prog = Progression(ctx, cat, dosing)
     ex = cat["bb_rdl"]
@@ -242,7 +248,9 @@ def _desk(weeks: int = 12) -> list:
     from personas import days
 
     return [
-        activity("walking", "generic", d, 34, km=2.8) for d in days(weeks) if d.weekday() in (0, 2, 4)
+        activity("walking", "generic", d, 34, km=2.8)
+        for d in days(weeks)
+        if d.weekday() in (0, 2, 4)
     ]
 
 
@@ -315,7 +323,12 @@ def test_experienced_sessions_hold_four_to_six_and_every_plan_pulls_weekly() -> 
 
 def test_no_logged_loads_means_a_load_finding_first_week() -> None:
     plan = plan_for(history(road_runner(12)), AthleteProfile(level="advanced", equipment=("gym",)))
-    steps = [x for s in week(plan, 1) for x in s["steps"] if EXERCISES[x["exercise_id"]]["load_type"] == "loaded"]
+    steps = [
+        x
+        for s in week(plan, 1)
+        for x in s["steps"]
+        if EXERCISES[x["exercise_id"]]["load_type"] == "loaded"
+    ]
     assert steps
     for x in steps:
         assert "Find your load" in x["load"] and "log it" in x["load"], x["load"]
@@ -328,7 +341,7 @@ def test_a_high_mileage_runner_starts_calf_work_single_leg() -> None:
     assert calves and all(e != "calf_raise" for e in calves), calves
 
 
-# -- item 11: words ---------------------------------------------------------------------------------
+# -- item 11: words -------------------------------------------------------------------------
 
 
 def test_nothing_a_user_reads_names_internal_references() -> None:
@@ -345,7 +358,9 @@ def test_nothing_a_user_reads_names_internal_references() -> None:
         plan = plan_for(history(acts), profile)
         texts = list(plan["notes"]) + list(plan["_analysis"].explanations)
         for s in plan["sessions"]:
-            texts += list(s.get("notes") or []) + [x["load"] + " " + (x["notes"] or "") for x in s["steps"]]
+            texts += list(s.get("notes") or []) + [
+                x["load"] + " " + (x["notes"] or "") for x in s["steps"]
+            ]
         for t in texts:
             assert not bad.search(t), t
         for t in texts:
@@ -399,11 +414,14 @@ def test_no_heavy_lower_body_the_day_after_a_big_descent_long_run() -> None:
     for s in plan["sessions"]:
         d = date.fromisoformat(s["date"])
         if d.weekday() == 6:  # the day after the long run
-            assert all(pattern_of(x["exercise_id"]) in ("upper_back_pull", "trunk")
-                       for x in s["steps"]), s["key"]
+            assert all(
+                pattern_of(x["exercise_id"]) in ("upper_back_pull", "trunk") for x in s["steps"]
+            ), s["key"]
         if d.weekday() in (6, 0):
-            assert not any(EXERCISES[x["exercise_id"]]["stimulus_family"] in ("nordic", "glute_ham_raise")
-                           for x in s["steps"]), s["key"]
+            assert not any(
+                EXERCISES[x["exercise_id"]]["stimulus_family"] in ("nordic", "glute_ham_raise")
+                for x in s["steps"]
+            ), s["key"]
 
 
 # -- item 13: the runner's own cutback weeks ----------------------------------------------------

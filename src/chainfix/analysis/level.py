@@ -93,9 +93,7 @@ def athlete_level(
     rate = len(recent) / span if span else 0.0
     loaded_rate = len(loaded_days) / span if span else 0.0
     span_text = (
-        f"the last {w_int} weeks"
-        if span >= w_int
-        else f"the {span:.0f} weeks your history covers"
+        f"the last {w_int} weeks" if span >= w_int else f"the {span:.0f} weeks your history covers"
     )
     adv_since = until - timedelta(weeks=w_adv)
     adv_rate = len({d for d in strength_days if d >= adv_since}) / w_adv

@@ -21,9 +21,9 @@ from chainfix.planning.history import (
     LoadEvidence,
     TrainingPattern,
     cutback_cycle,
-    lifting_habit,
     eccentric_block_until,
     forward_posture,
+    lifting_habit,
     read_loads,
     read_pattern,
     rungs_logged,
@@ -247,8 +247,8 @@ def build_context(
     elif analysis_level is not None:
         level, reason = analysis_level
     else:
-        found = athlete_level(model, history.activities, as_of)
-        level, reason = found.name, found.reason
+        derived = athlete_level(model, history.activities, as_of)
+        level, reason = derived.name, derived.reason
     if assessment is not None and assessment.bridge_failed:
         notes.append(
             "The single-leg glute bridge self-test was not steady: bridges and knee-flexion work "

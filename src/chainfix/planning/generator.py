@@ -241,9 +241,7 @@ def allocate(
     return sessions
 
 
-def _fill(
-    sessions: list[list[SlotPlan]], ctx: PlanContext, cat: Catalogue, dosing: Dosing
-) -> None:
+def _fill(sessions: list[list[SlotPlan]], ctx: PlanContext, cat: Catalogue, dosing: Dosing) -> None:
     """Bring each session up to the level's fewest exercises (R3) from ``[exercises] fill``."""
     least = dosing.exercises[ctx.level][0]
     smin, _ = dosing.dose[ctx.level].sets
@@ -296,7 +294,9 @@ def _split_allocation(
         sub_dosing = replace(
             dosing, every_workout=tuple(p for p in dosing.every_workout if p in patterns)
         )
-        for i, slots in zip(members, allocate(len(members), sub, cat, sub_dosing, fill=False), strict=True):
+        for i, slots in zip(
+            members, allocate(len(members), sub, cat, sub_dosing, fill=False), strict=True
+        ):
             out[i] = slots
     return out
 
@@ -349,8 +349,13 @@ def build_sessions(
         else:
             chosen = cal.pick_days(days, ctx.sessions, previous[-4:])
         deload = is_deload_week(week, ctx, dosing)
-        if not split and not ctx.addon and len(chosen) < ctx.sessions and not any(
-            cal.info(d).reason.startswith(("taper", "rest after", "race")) for d in days
+        if (
+            not split
+            and not ctx.addon
+            and len(chosen) < ctx.sessions
+            and not any(
+                cal.info(d).reason.startswith(("taper", "rest after", "race")) for d in days
+            )
         ):
             short_weeks.append(week)
         if not chosen:

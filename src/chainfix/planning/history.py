@@ -87,6 +87,7 @@ def read_pattern(
             running_hours_per_week=hours,
             explanations=("No runs in the history: strength days are not tied to running.",),
         )
+
     def gap_speed(a: Activity) -> float | None:
         """Grade-adjusted speed: each metre of climb counts as ``gap_m_per_m_ascent`` flat."""
         if a.distance_m and a.duration_s > 0:
@@ -114,9 +115,7 @@ def read_pattern(
         if own_max:
             if a.avg_hr and a.avg_hr >= own_max * dosing.hr_hard_fraction:
                 return True
-            return bool(
-                a.max_hr and a.max_hr >= own_max * dosing.hr_peak_fraction and not hilly(a)
-            )
+            return bool(a.max_hr and a.max_hr >= own_max * dosing.hr_peak_fraction and not hilly(a))
         return bool(
             median_hr
             and a.avg_hr

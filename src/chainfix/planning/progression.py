@@ -134,8 +134,9 @@ class Progression:
             percent, minimum = d.machine_percent, d.machine_min_kg
         if kind not in ("barbell", "machine", "cable"):
             minimum = 0.0
-        step = d.rounding.get(kind, d.rounding["barbell"] if kind in ("machine", "cable") else
-                              d.rounding["other"])
+        step = d.rounding.get(
+            kind, d.rounding["barbell"] if kind in ("machine", "cable") else d.rounding["other"]
+        )
         raw = kg + max(kg * percent / 100, minimum)
         return round(max(kg + step, math.ceil(raw / step - 1e-9) * step), 2)
 

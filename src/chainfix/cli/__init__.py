@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "chainfix.cli.plugin_new",
     "chainfix.cli.profile",
     "chainfix.cli.assess",
+    "chainfix.cli.checkin",
     "chainfix.cli.plan",
 )
 

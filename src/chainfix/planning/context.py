@@ -17,6 +17,7 @@ from chainfix.analysis.level import athlete_level
 from chainfix.model import MUSCLE_GROUPS, Activity, History
 from chainfix.planning.assessment import Assessment
 from chainfix.planning.catalogue import Catalogue, Exercise
+from chainfix.planning.checkin import CheckIn, checkin_effect
 from chainfix.planning.history import (
     LoadEvidence,
     TrainingPattern,
@@ -224,6 +225,7 @@ def build_context(
     calf_load_per_week: float | None = None,
     descent_week: tuple[date, float, float] | None = None,
     pattern_sets: Mapping[str, float] | None = None,
+    checkins: Sequence[CheckIn] = (),
 ) -> PlanContext:
     """Decide level, phase, sessions, calendar, targets, starting rungs and loads.
 
@@ -232,7 +234,8 @@ def build_context(
     analysis's weekly calf exposure (else estimated from the running hours); ``descent_week`` its
     latest descent-heavy week (Monday, EQU, baseline), which keeps eccentric work out of the first
     plan week when it is the week just before the plan (R13); ``pattern_sets`` the analysis's
-    logged hard sets a week per pattern (an athlete who already lifts gets add-ons).
+    logged hard sets a week per pattern (an athlete who already lifts gets add-ons);
+    ``checkins`` the pain and soreness check-ins (R15: recent pain steps the area down).
     """
     notes: list[str] = []
     as_of = history_as_of(history, start)
@@ -268,7 +271,10 @@ def build_context(
             equipment.append(item)
     if level == "beginner":
         equipment = [e for e in equipment if e not in dosing.equipment_barbell]
-    pain = tuple(p for p in profile.pain if p in dosing.pain_flags)
+    effect = checkin_effect(checkins, start, dosing)
+    pain = tuple(
+        dict.fromkeys(p for p in (*profile.pain, *effect.pain_flags) if p in dosing.pain_flags)
+    )
     flags: list[str] = []
     if set(pain) & set(dosing.pain_flag_hip_abduction):
         flags.append("hip_abduction")
@@ -469,11 +475,20 @@ def build_context(
         loads_by_family={},
         side_extra={},
     )
+    notes.extend(effect.notes)
     rungs: dict[str, str] = {}
     for ladder in catalogue.ladders():
         chosen = start_rung(catalogue.ladder(ladder), steps.get(ladder, 1), ctx_probe, dosing)
         if chosen is not None:
             rungs[ladder] = chosen.id
+    for ladder, down in effect.step_down.items():  # R15: a painful area starts a rung lower
+        current = rungs.get(ladder)
+        if current is None or current not in catalogue:
+            continue
+        step = catalogue[current].step
+        lower = start_rung(catalogue.ladder(ladder), step - down, ctx_probe, dosing)
+        if lower is not None and lower.step < step:
+            rungs[ladder] = lower.id
     loaded: tuple[str, ...] = ()
     if focus:
         loaded = tuple(

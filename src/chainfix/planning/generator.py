@@ -24,6 +24,7 @@ from chainfix.errors import UsageError
 from chainfix.model import History, Workout
 from chainfix.planning.assessment import Assessment
 from chainfix.planning.catalogue import Catalogue, Exercise, load_catalogue
+from chainfix.planning.checkin import CheckIn, load_checkins
 from chainfix.planning.context import PlanContext, build_context, is_bodyweight
 from chainfix.planning.profile import AthleteProfile, profile_to_dict
 from chainfix.planning.progression import Progression
@@ -832,6 +833,7 @@ def make_plan(
     catalogue_files: Sequence[Path] = (),
     dosing: Dosing | None = None,
     model: Any = None,
+    checkins: Sequence[CheckIn] | None = None,
 ) -> TrackedPlan:
     """A plan of posterior-chain strength sessions for ``weeks`` weeks from ``start``.
 
@@ -842,6 +844,8 @@ def make_plan(
     level, equipment, days, sessions, races, phase and pain flags; ``assessment`` the latest
     self-tests. ``catalogue``/``dosing``/``model`` override the built-in data (``model`` is the
     analysis tables' :class:`~chainfix.analysis.tables.Model`, for the weekly targets).
+    ``checkins`` are the pain and soreness check-ins; None reads the stored ones
+    (``chainfix checkin``).
     """
     if weeks < 1 or weeks > 52:
         raise UsageError(f"a plan needs 1-52 weeks, not {weeks}")
@@ -883,6 +887,7 @@ def make_plan(
         calf_load_per_week=calf_load,
         descent_week=descent_week,
         pattern_sets=pattern_sets,
+        checkins=load_checkins() if checkins is None else checkins,
     )
     sessions, notes = build_sessions(ctx, catalogue, dosing, start, weeks)
     workouts, _ = prescribe(ctx, catalogue, dosing, sessions)

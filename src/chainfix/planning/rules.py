@@ -280,6 +280,11 @@ class Dosing:
     pain_flags: tuple[str, ...]
     pain_flag_hip_abduction: tuple[str, ...]
     pain_notes: Mapping[str, str]
+    checkin_window_days: int
+    checkin_regress_pain: float
+    checkin_heavy_soreness: float
+    checkin_areas: tuple[str, ...]
+    checkin_ladders: Mapping[str, tuple[str, ...]]
     # equipment
     equipment_always: tuple[str, ...]
     equipment_loading: tuple[str, ...]
@@ -333,6 +338,8 @@ def load_dosing(path: Path | None = None) -> Dosing:
     rc = top.table("reconcile")
     pn = top.table("pain")
     eq = top.table("equipment")
+    ci = top.table("checkin")
+    ci_ladders = ci.table("ladders")
     st = top.table("start")
 
     patterns: dict[str, PatternRule] = {}
@@ -493,6 +500,11 @@ def load_dosing(path: Path | None = None) -> Dosing:
         pain_flags=pain_flags,
         pain_flag_hip_abduction=pn.words("flag_hip_abduction"),
         pain_notes=pain_notes,
+        checkin_window_days=ci.integer("window_days", 0, 60),
+        checkin_regress_pain=ci.number("regress_pain", 0, 10),
+        checkin_heavy_soreness=ci.number("heavy_soreness", 0, 10),
+        checkin_areas=ci.words("areas"),
+        checkin_ladders={k: ci_ladders.words(k) for k in ci_ladders.keys()},
         equipment_always=eq.words("always"),
         equipment_loading=eq.words("loading"),
         equipment_barbell=eq.words("barbell"),
@@ -532,6 +544,9 @@ def _check_dosing(d: Dosing) -> None:
         raise DataFileError(f"{d.file}: [taper] stop_days must be below light_min_days")
     if b >= d.taper_last_heavy_min_days:
         raise DataFileError(f"{d.file}: [taper] light_max_days must be below last_heavy_min_days")
+    for area in d.checkin_areas:
+        if area not in d.pain_flags:
+            raise DataFileError(f"{d.file}: [checkin] areas: {area!r} is not a [pain] flag")
     for flag in d.pain_flag_hip_abduction:
         if flag not in d.pain_flags:
             raise DataFileError(f"{d.file}: [pain] flag_hip_abduction: {flag!r} is not in flags")

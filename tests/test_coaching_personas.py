@@ -483,3 +483,30 @@ def test_an_athlete_who_already_lifts_gets_add_ons_not_a_second_programme() -> N
         assert s["title"].startswith("Add to your own session"), s["title"]
         assert "hinge_hip_extension" not in {pattern_of(e) for e in ids([s])}
     assert any(pattern_of(e) == "knee_flexion" for e in ids(week(plan, 1)))
+
+
+# -- the real fixtures: one level, and every plan passes the rule checker ------------------------
+
+
+def test_real_fixtures_plan_with_the_analysis_level_and_pass_the_checker(real_dir) -> None:  # noqa: ANN001
+    from test_planning_support import Calendar, Persona, check_plan
+
+    from chainfix.ingest import IngestOptions, read_history
+
+    folders = sorted(p for p in real_dir.iterdir() if p.is_dir())
+    for folder in folders:
+        h = read_history([folder], IngestOptions(use_cache=False))
+        if not h.activities:
+            continue
+        a = analyze(h)
+        start = max(x.local_date for x in h.activities) + timedelta(days=1)
+        plan = make_plan(h, a, AthleteProfile(), start, 8, checkins=())
+        assert plan.level == a.level, folder.name
+        data = plan_to_dict(plan)
+        free = Persona(start=start, long_run=None, hard=frozenset(), easy=frozenset())
+        problems = [
+            p
+            for p in check_plan(data, Calendar(free), plan.level, 8, False)
+            if "consecutive" in p or "deload" in p or "first appears" in p or "beginner week" in p
+        ]
+        assert not problems, (folder.name, problems)

@@ -19,6 +19,7 @@ from chainfix.planning.assessment import (
     save_results,
 )
 from chainfix.planning.catalogue import Catalogue, Exercise, load_catalogue
+from chainfix.planning.checkin import CheckIn, load_checkins, save_checkin
 from chainfix.planning.generator import make_plan
 from chainfix.planning.ics import plan_to_ics
 from chainfix.planning.profile import AthleteProfile, Race, load_profile, save_profile
@@ -35,6 +36,9 @@ from chainfix.planning.state import (
 )
 
 __all__ = [
+    "CheckIn",
+    "load_checkins",
+    "save_checkin",
     "Assessment",
     "AthleteProfile",
     "Catalogue",

@@ -314,7 +314,8 @@ def reconcile(
     frozen = {w.key: w for w in kept if w.date <= as_of}
     new_workouts, prog = prescribe(ctx, catalogue, dosing, sessions, records, frozen)
     done = sum(1 for r in records.values() if r.status == "done")
-    summary = f"Matched {done} logged workout(s) up to {as_of.isoformat()}."
+    word = "workout" if done == 1 else "workouts"
+    summary = f"Matched {done} logged {word} up to {as_of.isoformat()}."
     past_weeks = {w.week for w in workouts if records.get(w.key) is not None}
     events = [text for week, text in prog.events if week in past_weeks]
     if events:

@@ -341,8 +341,11 @@ def _ranking(a: Analysis) -> list[str]:
         f"Posterior-chain priority (0 to 1, higher needs more strength work): {', '.join(parts)}."
     ]
     top = ranked[:3]
-    if {m.group for m in top} == {"calves", "hamstrings", "glute_max"} and (
-        top[0].priority - top[2].priority <= a.model.number("tie_margin")
+    runner = (a.running_share or 0.0) >= 0.5
+    if (
+        runner
+        and {m.group for m in top} == {"calves", "hamstrings", "glute_max"}
+        and (top[0].priority - top[2].priority <= a.model.number("tie_margin"))
     ):
         out.append(
             "Your calves, hamstrings and glutes are within "

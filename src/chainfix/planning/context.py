@@ -25,6 +25,7 @@ from chainfix.planning.history import (
     eccentric_block_until,
     forward_posture,
     lifting_habit,
+    running_share,
     read_loads,
     read_pattern,
     rungs_logged,
@@ -537,7 +538,8 @@ def build_context(
     ranked = sorted(group_priority.items(), key=lambda kv: -kv[1])
     margin = model.number("tie_margin") if "tie_margin" in model.rules else 0.1
     near_tie = (
-        len(ranked) >= 3
+        running_share(history, as_of, dosing) >= dosing.tie_min_running_share
+        and len(ranked) >= 3
         and {g for g, _ in ranked[:3]} == set(tier)
         and ranked[0][1] - ranked[2][1] <= margin
         and ranked[0][1] > 0

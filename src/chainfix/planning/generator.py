@@ -331,6 +331,7 @@ def build_sessions(
     """Strength focus whose sessions do not fit 2 days apart: split the series in two halves
     on alternating days, decided once for the whole plan."""
     half = 0
+    whole_days: list[date] = []
     if split:
         notes.append(
             dosing.focus_split_note.format(n=ctx.sessions, gap=dosing.min_days_between_sessions)
@@ -342,11 +343,14 @@ def build_sessions(
             ramp = dosing.ramp[week - 1]
         split_week = split
         if split:
-            chosen = cal.pick_days(days, ctx.sessions, previous[-4:], gap=1)
+            # A half may follow the other half the next day, never a whole-series session.
+            guard = [*previous[-4:], *(d + timedelta(days=1) for d in whole_days[-2:])]
+            chosen = cal.pick_days(days, ctx.sessions, guard, gap=1)
             if len(chosen) < 2:  # one session: the whole series, 2 days from the last one
                 whole = cal.pick_days(days, ctx.sessions, previous[-4:])
                 if whole:
                     chosen, split_week = whole, False
+                    whole_days.extend(i.day for i in whole)
         else:
             chosen = cal.pick_days(days, ctx.sessions, previous[-4:])
         deload = is_deload_week(week, ctx, dosing)

@@ -335,3 +335,12 @@ def lifting_habit(
         wd for wd, n in counts.items() if n / dosing.addon_window_weeks >= dosing.addon_day_share
     )
     return per_week, usual
+
+
+def running_share(history: History | Iterable[Activity], until: date, dosing: Dosing) -> float:
+    """Running minutes as a share of the endurance minutes in the ``forward_window_days``."""
+    start = until - timedelta(days=dosing.forward_window_days)
+    recent = [a for a in _before(history, until) if a.local_date >= start and not is_strength(a)]
+    total = sum(a.duration_s for a in recent)
+    runs = sum(a.duration_s for a in recent if a.sport in dosing.calendar_running_sports)
+    return runs / total if total > 0 else 0.0

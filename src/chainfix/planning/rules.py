@@ -265,6 +265,7 @@ class Dosing:
     forward_sports: tuple[str, ...]
     forward_min_share: float
     forward_window_days: int
+    tie_min_running_share: float
     # R14
     nordic_families: tuple[str, ...]
     nordic_intro_weeks: int
@@ -488,6 +489,7 @@ def load_dosing(path: Path | None = None) -> Dosing:
         forward_sports=fp.words("sports"),
         forward_min_share=fp.number("min_share", 0, 1),
         forward_window_days=fp.integer("window_days", 1, 365),
+        tie_min_running_share=fp.number("tie_min_running_share", 0, 1),
         nordic_families=no.words("families"),
         nordic_intro_weeks=no.integer("intro_weeks", 0, 52),
         nordic_intro_per_week=no.integer("intro_per_week", 1, 7),

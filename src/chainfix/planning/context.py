@@ -25,10 +25,10 @@ from chainfix.planning.history import (
     eccentric_block_until,
     forward_posture,
     lifting_habit,
-    running_share,
     read_loads,
     read_pattern,
     rungs_logged,
+    running_share,
 )
 from chainfix.planning.profile import AthleteProfile, Race, normalise_equipment
 from chainfix.planning.rules import LEVELS, Dosing

@@ -285,6 +285,7 @@ def test_boxer_gets_a_pull_and_hip_extension_every_week_and_is_not_called_a_runn
             assert {"upper_back_pull", "hinge_hip_extension"} <= pats, (n, pats)
     text = " ".join(plan["_analysis"].explanations)
     assert "for runners" not in text
+    assert not any("long run" in n for n in plan["notes"])  # a 30-minute jog is not a long run
 
 
 # -- item 5: demand against a reference weekly load ---------------------------------------------

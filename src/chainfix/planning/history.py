@@ -130,14 +130,16 @@ def read_pattern(
     longest: Counter[int] = Counter()
     hard_days: Counter[int] = Counter()
     long_descents: list[float] = []
+    long_minutes: list[float] = []
     for items in weeks.values():
         long_run = max(items, key=lambda a: (a.duration_s, a.distance_m or 0.0))
         longest[long_run.local_date.weekday()] += 1
         long_descents.append(long_run.descent_m or 0.0)
+        long_minutes.append(long_run.duration_s / 60)
         for day in {a.local_date.weekday() for a in items if quality(a)}:
             hard_days[day] += 1
     long_day: int | None = None
-    if longest:
+    if longest and statistics.median(long_minutes) >= dosing.long_run_min_minutes:
         day, count = longest.most_common(1)[0]
         if count >= dosing.long_run_min_weeks:
             long_day = day

@@ -257,6 +257,7 @@ class Dosing:
     long_run_hard_hours: float
     hard_day_share: float
     long_run_min_weeks: int
+    long_run_min_minutes: float
     # R13
     descent_flag_equ: float
     descent_block_hours: int
@@ -483,6 +484,7 @@ def load_dosing(path: Path | None = None) -> Dosing:
         long_run_hard_hours=ca.number("long_run_hard_hours", 0, 24),
         hard_day_share=ca.number("hard_day_share", 0, 1),
         long_run_min_weeks=ca.integer("long_run_min_weeks", 1, 52),
+        long_run_min_minutes=ca.number("long_run_min_minutes", 0, 600),
         descent_flag_equ=ds.number("flag_equ", 0, 1000),
         descent_block_hours=ds.integer("block_hours", 0, 500),
         descent_divisors={k: divisors_t.number(k, 1, 10_000) for k in divisors_t.keys()},

@@ -153,7 +153,12 @@ def read_pattern(
         )
     quality_days = sorted(hard - {long_day} if long_day is not None else hard)
     if quality_days:
-        names = ", ".join(WEEKDAY_NAMES[d] for d in quality_days)
+        day_names = [WEEKDAY_NAMES[d] for d in quality_days]
+        names = (
+            day_names[0]
+            if len(day_names) == 1
+            else ", ".join(day_names[:-1]) + " and " + day_names[-1]
+        )
         why.append(
             f"Hard runs usually on {names}: lower-body strength goes on those evenings, "
             f"after the run."

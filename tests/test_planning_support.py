@@ -2,7 +2,11 @@
 
 The checker does not use the planner's code: it reads the data files (exercises.csv,
 strength-credits.csv, weekly-targets.csv) with the csv module and encodes the science rules
-itself, so a planner bug cannot hide behind a shared helper. No tests live here.
+itself, so a planner bug cannot hide behind a shared helper. Besides the buffers, races, deloads,
+minimum sets and progression it enforces (issue 13): no movement pattern on consecutive days; a
+deload week holds at most 60 % of the sets of the week before; nothing is first introduced in a
+deload or taper week; a beginner's first two weeks have at most two moves a session. No tests
+live here.
 """
 
 from __future__ import annotations

@@ -170,7 +170,9 @@ def allocate(
 ) -> list[list[SlotPlan]]:
     """Slots per session for a week with ``n_sessions`` lower-body sessions.
 
-    ``offset`` is the beginner-ramp week index (0 = first; the moves rotate week by week).
+    ``offset`` is the beginner-ramp week index (0 = the first week; from the second the moves
+    rotate across the week's sessions). ``fill`` brings experienced sessions up to the level's
+    fewest exercises (off for split and add-on sessions).
     """
     if n_sessions <= 0:
         return []

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chainfix.delivery import fit_workout as fw
+from chainfix.delivery import watch as watch_discovery
 from chainfix.errors import DeliveryError
 from chainfix.model import Workout, WorkoutStep
 from tests.conftest import REAL_DIR
@@ -617,7 +618,7 @@ def test_a_failed_write_removes_its_temporary_file(
     def broken_replace(src: Any, dst: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(fw.os, "replace", broken_replace)
+    monkeypatch.setattr("os.replace", broken_replace)
     with pytest.raises(DeliveryError, match="No space left"):
         fw.write_workouts([session()], tmp_path)
     assert list(tmp_path.iterdir()) == []
@@ -646,23 +647,24 @@ def test_find_watch_dirs_looks_for_garmin_newfiles_on_each_volume(tmp_path: Path
     other = make_watch(tmp_path / "EDGE", "garmin", "newfiles")  # FAT: any case
     (tmp_path / "no-new-files" / "GARMIN").mkdir(parents=True)
     volumes = sorted(tmp_path.iterdir())
-    assert fw.find_watch_dirs(volumes) == [other, watch]
-    assert fw.find_watch_dirs([tmp_path / "usb-stick"]) == []
+    assert watch_discovery.find_watch_dirs(volumes) == [other, watch]
+    assert watch_discovery.find_watch_dirs([tmp_path / "usb-stick"]) == []
 
 
 def test_mount_roots_lists_the_volumes_under_the_mount_parents(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(fw, "_user", lambda: "ana")
+    monkeypatch.setattr(watch_discovery, "_user", lambda: "ana")
     make_watch(tmp_path / "media" / "ana" / "GARMIN-FR")
     (tmp_path / "Volumes" / "Macintosh HD").mkdir(parents=True)
     parents = (f"{tmp_path}/media/{{user}}", f"{tmp_path}/Volumes", f"{tmp_path}/missing")
-    assert fw.mount_roots(parents) == [
+    assert watch_discovery.mount_roots(parents) == [
         tmp_path / "media" / "ana" / "GARMIN-FR",
         tmp_path / "Volumes" / "Macintosh HD",
     ]
-    monkeypatch.setattr(fw, "MOUNT_PARENTS", parents)
-    assert fw.resolve_watch_dir() == tmp_path / "media" / "ana" / "GARMIN-FR/GARMIN/NewFiles"
+    monkeypatch.setattr(watch_discovery, "MOUNT_PARENTS", parents)
+    expected = tmp_path / "media" / "ana" / "GARMIN-FR/GARMIN/NewFiles"
+    assert watch_discovery.resolve_watch_dir() == expected
 
 
 def test_resolve_watch_dir_accepts_the_volume_the_garmin_folder_or_newfiles(
@@ -670,19 +672,19 @@ def test_resolve_watch_dir_accepts_the_volume_the_garmin_folder_or_newfiles(
 ) -> None:
     folder = make_watch(tmp_path / "WATCH")
     for path in (tmp_path / "WATCH", tmp_path / "WATCH" / "GARMIN", folder):
-        assert fw.resolve_watch_dir(path) == folder
+        assert watch_discovery.resolve_watch_dir(path) == folder
     with pytest.raises(DeliveryError, match="has no GARMIN/NewFiles folder"):
-        fw.resolve_watch_dir(tmp_path)
+        watch_discovery.resolve_watch_dir(tmp_path)
     with pytest.raises(DeliveryError, match="is not a folder"):
-        fw.resolve_watch_dir(tmp_path / "absent")
+        watch_discovery.resolve_watch_dir(tmp_path / "absent")
 
 
 def test_resolve_watch_dir_needs_exactly_one_watch(tmp_path: Path) -> None:
     with pytest.raises(DeliveryError, match="no Garmin watch found") as none:
-        fw.resolve_watch_dir(roots=[])
+        watch_discovery.resolve_watch_dir(roots=[])
     assert "--watch-dir" in none.value.hint
     a, b = make_watch(tmp_path / "A"), make_watch(tmp_path / "B")
     with pytest.raises(DeliveryError, match="2 Garmin devices found"):
-        fw.resolve_watch_dir(roots=[tmp_path / "A", tmp_path / "B"])
-    assert fw.resolve_watch_dir(roots=[tmp_path / "A"]) == a
+        watch_discovery.resolve_watch_dir(roots=[tmp_path / "A", tmp_path / "B"])
+    assert watch_discovery.resolve_watch_dir(roots=[tmp_path / "A"]) == a
     assert b.is_dir()

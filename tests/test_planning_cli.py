@@ -91,7 +91,7 @@ def test_second_run_reconciles_the_stored_plan(tmp_path: Path) -> None:
     assert second.exit_code == 0, second.output
     data = json.loads(second.output)
     assert data["start"] == "2026-12-07"
-    assert any(n.startswith("Matched 0 logged workout(s)") for n in data["notes"])
+    assert any(n.startswith("Matched 0 logged workouts") for n in data["notes"])
     assert "records" in data
     assert not any("profile changed" in n for n in data["notes"])
     runner.invoke(cli, ["profile", "set", "--equipment", "dumbbells"])

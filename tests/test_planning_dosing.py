@@ -36,7 +36,7 @@ def sessions(plan, week: int) -> list[dict]:
 def test_beginner_starts_with_one_or_two_bodyweight_moves_a_week() -> None:
     plan = make_plan(persona_history(RUNNER), PRIORITIES, AthleteProfile(), START, 8)
     assert plan.level == "beginner"
-    assert "No strength workout in the last 26 weeks" in plan.notes[0]
+    assert "no strength workout logged in the 10 weeks your history covers" in plan.notes[0]
     first = sessions(plan, 1)
     assert 1 <= len(first) <= 2
     moves = {st["exercise_id"] for s in first for st in s["steps"]}
@@ -191,7 +191,7 @@ def test_self_tests_set_rungs_and_side_sets() -> None:
         heel_raise_right=22,
     )
     assessment = evaluate(results)
-    assert assessment.level == "beginner"
+    assert assessment.level is None  # section 5: a failed bridge resets ladders, not the level
     assert assessment.start_steps["hip_bridge"] == 1
     assert assessment.start_steps["knee_flexion"] == 1
     assert assessment.start_steps["calf"] == 2
@@ -239,7 +239,7 @@ def test_a_big_descent_blocks_eccentric_work_for_48_hours() -> None:
 
     hike = _activity(1, START - timedelta(days=1), "hiking", 420, descent_m=2000.0)
     plan = make_plan(History((hike,)), PRIORITIES, AthleteProfile(level="advanced"), START, 4)
-    assert any("2000 m of descent" in n and "R13" in n for n in plan.notes)
+    assert any("2000 m of descent" in n and "R13" not in n for n in plan.notes)
     assert plan.state is not None
     ctx = PlanContext.from_dict(plan.state.context)
     assert ctx.eccentric_blocked_until == (START + timedelta(days=1)).isoformat()

@@ -2,7 +2,11 @@
 
 The checker does not use the planner's code: it reads the data files (exercises.csv,
 strength-credits.csv, weekly-targets.csv) with the csv module and encodes the science rules
-itself, so a planner bug cannot hide behind a shared helper. No tests live here.
+itself, so a planner bug cannot hide behind a shared helper. Besides the buffers, races, deloads,
+minimum sets and progression it enforces (issue 13): no movement pattern on consecutive days; a
+deload week holds at most 60 % of the sets of the week before; nothing is first introduced in a
+deload or taper week; a beginner's first two weeks have at most two moves a session. No tests
+live here.
 """
 
 from __future__ import annotations
@@ -379,6 +383,42 @@ def check_plan(plan_json: dict, cal: Calendar, level: str, weeks: int, flagged: 
                 prev = before.get(st_["exercise_id"])
                 if prev and prev >= 2 and st_["sets"] > -(-prev * 6 // 10):
                     problems.append(f"{s['key']}: deload keeps {st_['sets']} of {prev} sets")
+
+    # No movement pattern on consecutive days (min_days_between_sessions is a hard rule).
+    patterns_on: dict[date, set[str]] = {}
+    for s in sessions:
+        d = date.fromisoformat(s["date"])
+        patterns_on.setdefault(d, set()).update(pattern_of(x["exercise_id"]) for x in s["steps"])
+    for d, pats in sorted(patterns_on.items()):
+        shared = pats & patterns_on.get(d + timedelta(days=1), set())
+        if shared:
+            problems.append(f"{d}: {', '.join(sorted(shared))} on consecutive days")
+
+    # A deload week holds at most 60 % of the sets of the week before (R12: -40-50 %).
+    for week, items in by_week.items():
+        if not any(s["kind"] == "deload" for s in items) or week - 1 not in by_week:
+            continue
+        if any(s["kind"] != "strength" for s in by_week[week - 1]):
+            continue
+        total = sum(x["sets"] for s in items for x in s["steps"])
+        prev_total = sum(x["sets"] for s in by_week[week - 1] for x in s["steps"])
+        if prev_total >= 4 and total > 0.6 * prev_total:
+            problems.append(f"week {week}: deload keeps {total} of {prev_total} sets")
+
+    # Nothing is first introduced in a deload or taper week.
+    introduced: set[str] = set()
+    for s in sorted(sessions, key=lambda x: x["date"]):
+        for x in s["steps"]:
+            if x["exercise_id"] not in introduced and s["kind"] in ("deload", "taper"):
+                problems.append(f"{s['key']}: {x['exercise_id']} first appears in a {s['kind']}")
+            introduced.add(x["exercise_id"])
+
+    # A beginner's first two weeks: at most two bodyweight moves a session.
+    if level == "beginner":
+        for week in (1, 2):
+            for s in by_week.get(week, []):
+                if len(s["steps"]) > 2:
+                    problems.append(f"{s['key']}: {len(s['steps'])} moves in beginner week {week}")
 
     # Weekly minimum hard sets per pattern, after the beginner ramp.
     first_full = 5 if level == "beginner" else 1

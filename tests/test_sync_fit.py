@@ -18,6 +18,7 @@ from fitparse.profile import FIELD_TYPES
 
 from chainfix.cli import sync as sync_cli
 from chainfix.delivery import fit_workout as fw
+from chainfix.delivery import watch
 from chainfix.model import Workout, WorkoutStep
 from tests.garmin_support import root_with
 
@@ -249,8 +250,8 @@ def test_to_watch_finds_the_mounted_watch(
     media = tmp_path / "media" / "ana"
     (media / "USB-STICK").mkdir(parents=True)
     new_files = fake_watch(media / "GARMIN")
-    monkeypatch.setattr(fw, "_user", lambda: "ana")
-    monkeypatch.setattr(fw, "MOUNT_PARENTS", (f"{tmp_path}/media/{{user}}",))
+    monkeypatch.setattr(watch, "_user", lambda: "ana")
+    monkeypatch.setattr(watch, "MOUNT_PARENTS", (f"{tmp_path}/media/{{user}}",))
     dry = run(cli, "sync", "watch", history, "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert f"would be written to {new_files}:" in dry.output
@@ -267,7 +268,7 @@ def test_to_watch_without_a_watch_is_a_clear_error(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(fw, "MOUNT_PARENTS", (str(tmp_path),))
+    monkeypatch.setattr(watch, "MOUNT_PARENTS", (str(tmp_path),))
     result = run(cli, "sync", "watch", history)
     assert result.exit_code == 1
     assert "Error: no Garmin watch found: no GARMIN/NewFiles folder under" in result.output

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from chainfix.delivery.fit_workout import FitWorkoutFile
     from chainfix.delivery.sync import SyncAction, SyncReport
     from chainfix.planning.assessment import Assessment
+    from chainfix.planning.checkin import CheckIn
     from chainfix.planning.profile import AthleteProfile
     from chainfix.planning.state import TrackedPlan
 
@@ -158,6 +159,17 @@ class PlanRequest:
         return self.fresh or any(v is not None for v in given) or bool(self.catalogues)
 
 
+INPUT_NAMES = ("history", "profile", "assessment", "checkins", "model")
+INPUT_WORDS = {
+    "history": "history",
+    "profile": "profile",
+    "assessment": "self-tests",
+    "checkins": "check-ins",
+    "model": "model",
+}
+"""What a plan is built from, and how a sentence names each."""
+
+
 @dataclass(frozen=True, slots=True)
 class PlanInputs:
     """Fingerprints of what a plan was built from, stored with it."""
@@ -165,12 +177,12 @@ class PlanInputs:
     history: str
     profile: str
     assessment: str
+    checkins: str
     model: str
 
     def changed(self, other: PlanInputs) -> list[str]:
         """The names of the inputs that differ, in a fixed order."""
-        names = ("history", "profile", "assessment", "model")
-        return [n for n in names if getattr(self, n) != getattr(other, n)]
+        return [n for n in INPUT_NAMES if getattr(self, n) != getattr(other, n)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,12 +206,14 @@ def current_plan(
     """The plan for ``history``, stored in the user folder.
 
     A stored plan whose inputs are unchanged is matched against the newly logged workouts
-    (:func:`~chainfix.planning.reconcile`). When the history, the profile, the latest self-tests
-    or the model changed, the sessions from today on are rebuilt from the new inputs and what was
-    logged as done is kept (unless ``request.keep``). With no stored plan, or when the request
-    asks for one, a new plan starts. ``as_of`` is the day the plan is made (default today).
+    (:func:`~chainfix.planning.reconcile`). When the history, the profile, the latest self-tests,
+    the pain and soreness check-ins or the model changed, the sessions from today on are rebuilt
+    from the new inputs and what was logged as done is kept (unless ``request.keep``). With no
+    stored plan, or when the request asks for one, a new plan starts. ``as_of`` is the day the
+    plan is made (default today).
     """
     from chainfix.planning.assessment import latest_assessment
+    from chainfix.planning.checkin import load_checkins
     from chainfix.planning.generator import make_plan
     from chainfix.planning.profile import load_profile
     from chainfix.planning.reconcile import reconcile
@@ -215,18 +229,21 @@ def current_plan(
     stored = None if request.fresh else load_plan()
     start = request.start or day
     assessment = latest_assessment(on_or_before=max(start, day))
-    inputs = plan_inputs(history, profile, assessment, analysis)
+    checkins = load_checkins()
+    inputs = plan_inputs(history, profile, assessment, analysis, checkins)
 
     def fresh_plan(first: date, weeks: int) -> TrackedPlan:
         made = make_plan(
             history,
-            priorities_of(analysis),
+            analysis,
             profile,
             first,
             weeks,
             assessment,
             catalogue_files=request.catalogues,
             model=analysis.model,
+            checkins=checkins,
+            checkins_as_of=max(first, day),
         )
         return _with_inputs(made, inputs, day)
 
@@ -253,11 +270,6 @@ def current_plan(
     return PlanOutcome(plan=plan, analysis=analysis, change=change)
 
 
-def priorities_of(analysis: Analysis) -> dict[str, float]:
-    """Muscle group -> priority 0..1, the planner's input from the analysis."""
-    return {group: float(score.priority) for group, score in analysis.muscles.items()}
-
-
 def stored_plan() -> TrackedPlan | None:
     """The plan kept in the user folder, or None (for reports that show it)."""
     from chainfix.planning.state import load_plan
@@ -270,9 +282,11 @@ def plan_inputs(
     profile: AthleteProfile,
     assessment: Assessment | None,
     analysis: Analysis,
+    checkins: Sequence[CheckIn] = (),
 ) -> PlanInputs:
     """The fingerprints of a plan's inputs."""
     from chainfix.planning.assessment import results_to_dict
+    from chainfix.planning.checkin import to_dict as checkin_to_dict
     from chainfix.planning.profile import profile_to_dict
 
     activities = [
@@ -288,6 +302,7 @@ def plan_inputs(
         history=_digest(activities),
         profile=_digest(profile_to_dict(profile)),
         assessment=_digest(results),
+        checkins=_digest([checkin_to_dict(c) for c in checkins]),
         model=_digest(model),
     )
 
@@ -309,12 +324,7 @@ def _with_inputs(plan: TrackedPlan, inputs: PlanInputs, day: date) -> TrackedPla
     assert plan.state is not None
     context = {
         **plan.state.context,
-        "inputs": {
-            "history": inputs.history,
-            "profile": inputs.profile,
-            "assessment": inputs.assessment,
-            "model": inputs.model,
-        },
+        "inputs": {name: getattr(inputs, name) for name in INPUT_NAMES},
         "inputs_on": day.isoformat(),
     }
     return replace(plan, state=replace(plan.state, context=context))
@@ -326,7 +336,7 @@ def _stored_inputs(plan: TrackedPlan) -> PlanInputs | None:
     if not isinstance(raw, dict):
         return None
     try:
-        return PlanInputs(**{k: str(raw[k]) for k in ("history", "profile", "assessment", "model")})
+        return PlanInputs(**{k: str(raw[k]) for k in INPUT_NAMES})
     except KeyError:
         return None
 
@@ -339,13 +349,7 @@ def _made_on(plan: TrackedPlan) -> str:
 
 
 def _describe(changed: list[str]) -> str:
-    names = {
-        "history": "history",
-        "profile": "profile",
-        "assessment": "self-tests",
-        "model": "model",
-    }
-    words = [names[c] for c in changed]
+    words = [INPUT_WORDS[c] for c in changed]
     if len(words) == 1:
         return words[0]
     return ", ".join(words[:-1]) + " and " + words[-1]

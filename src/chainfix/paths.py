@@ -162,6 +162,11 @@ def plan_path(create: bool = True) -> Path:
     return user_dir(create) / "plan.json"
 
 
+def checkins_path(create: bool = True) -> Path:
+    """Pain and soreness check-ins (JSON); ``create=False`` to read only."""
+    return user_dir(create) / "checkins.json"
+
+
 def assessments_path(create: bool = True) -> Path:
     """Every self-test result, oldest first (JSON); ``create=False`` to read only."""
     return user_dir(create) / "assessments.json"

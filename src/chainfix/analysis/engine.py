@@ -12,6 +12,7 @@ import pandas as pd
 
 from chainfix.analysis import explain
 from chainfix.analysis.jsonout import to_json
+from chainfix.analysis.level import athlete_level
 from chainfix.analysis.loads import E_COLS, S_COLS, compute_loads
 from chainfix.analysis.tables import LEVELS, Model, load_model
 from chainfix.errors import UsageError
@@ -168,13 +169,6 @@ def _monday(ordinal: int) -> int:
     return ordinal - (ordinal - 1) % 7
 
 
-def _is_strength_workout(model: Model, a: Activity) -> bool:
-    if any(s.is_active for s in a.sets) or a.summary_sets:
-        return True
-    _, rows = model.exposure_rows(a.sport.lower(), a.sub_sport.lower())
-    return "per_set" in rows and a.duration_s > 0
-
-
 def analyze(history: History, options: AnalysisOptions | None = None) -> Analysis:
     """Analyse a history: exposure, strength, scores and explanations over the chosen window."""
     opts = options or AnalysisOptions()
@@ -204,7 +198,7 @@ def analyze(history: History, options: AnalysisOptions | None = None) -> Analysi
     frame = compute_loads(model, [acts[i] for i in sel], days[sel])
     frame["week"] = frame["day"] - (frame["day"] - 1) % 7
 
-    level, level_source, level_reason = _level(model, opts, acts, days, end)
+    level, level_source, level_reason = _level(model, opts, acts, end)
 
     in_window = frame[(frame["day"] >= start)].reset_index(drop=True)
     scoring = in_window[in_window["day"] >= score_start]
@@ -258,53 +252,11 @@ def _with_reasons(s: MuscleScore, reasons: tuple[str, ...]) -> MuscleScore:
 
 
 def _level(
-    model: Model, opts: AnalysisOptions, acts: tuple[Activity, ...], days: np.ndarray, end: int
+    model: Model, opts: AnalysisOptions, acts: tuple[Activity, ...], end: int
 ) -> tuple[str, Literal["given", "derived"], str]:
-    if opts.level is not None:
-        return opts.level, "given", f"Level {opts.level}, as you set it."
-    w_int = int(model.number("level_intermediate_weeks"))
-    w_adv = int(model.number("level_advanced_weeks"))
-    need_int = model.number("level_intermediate_per_week") * w_int
-    need_adv = model.number("level_advanced_per_week") * w_adv
-    lookback = max(w_int, w_adv) * 7
-    idx = np.flatnonzero((days > end - lookback) & (days <= end))
-    strength_days = np.array(
-        [days[i] for i in idx if _is_strength_workout(model, acts[i])], dtype=np.int64
-    )
-    n_int = int(np.count_nonzero(strength_days > end - w_int * 7))
-    n_adv = int(np.count_nonzero(strength_days > end - w_adv * 7))
-    long_enough = len(days) > 0 and int(days.min()) <= end - w_adv * 7 + 1
-    if n_adv >= need_adv and long_enough:
-        if model.number("level_advanced_needs_screens") >= 1:
-            return (
-                "intermediate",
-                "derived",
-                f"Level intermediate (rule R1, from your history): {n_adv} strength workouts in "
-                f"the last {w_adv} weeks meet the advanced criterion, but advanced also needs the "
-                "self-test screens, which a history cannot show; set the level to advanced once "
-                "you pass them.",
-            )
-        return (
-            "advanced",
-            "derived",
-            f"Level advanced (rule R1, from your history): {n_adv} strength workouts in the last "
-            f"{w_adv} weeks.",
-        )
-    if n_int >= need_int:
-        return (
-            "intermediate",
-            "derived",
-            f"Level intermediate (rule R1, from your history): {n_int} strength workouts in the "
-            f"last {w_int} weeks, at least {need_int / w_int:g} a week.",
-        )
-    if n_int == 0:
-        why = f"no strength workouts logged in the last {w_int} weeks"
-    else:
-        why = (
-            f"{n_int} strength workout{'s' if n_int != 1 else ''} in the last {w_int} weeks, "
-            f"fewer than {need_int / w_int:g} a week"
-        )
-    return "beginner", "derived", f"Level beginner (rule R1, from your history): {why}."
+    found = athlete_level(model, acts, date.fromordinal(end + 1), opts.level)
+    source: Literal["given", "derived"] = "given" if found.source == "given" else "derived"
+    return found.name, source, found.reason
 
 
 # ---------------------------------------------------------------------------------------------
@@ -434,6 +386,9 @@ def _scores(
     balance = front / (front + back) if front + back > 0 else None
     e_max = max(e.values())
     modelled = e_max > 0
+    # Demand against the busiest group, or the reference weekly load when the athlete trains
+    # less than that (E_ref, analysis-rules.csv), so priority grows with real training volume.
+    e_scale = max(e_max, model.number("demand_reference_per_week") * per_week)
     wd, wb = model.number("priority_demand_weight"), model.number("priority_balance_weight")
     term = set(model.groups("balance_term_groups"))
 
@@ -451,7 +406,7 @@ def _scores(
         minimum, target = tgt if tgt else (None, 0.0)
         strength_wk = s[g] / per_week
         gap = max(0.0, 1.0 - strength_wk / target) if target > 0 else 0.0
-        demand = e[g] / e_max if modelled else 0.0
+        demand = e[g] / e_scale if modelled else 0.0
         if modelled:
             base = wd * demand + wb * (balance or 0.0) * (g in term)
         else:

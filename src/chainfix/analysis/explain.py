@@ -190,7 +190,7 @@ def muscle_reasons(a: Analysis) -> dict[str, tuple[str, ...]]:
         else:
             lines.append(f"Strength: {sets(s.strength)} credited hard sets a week; no target.")
         if s.target > 0:
-            factor = f" × {d.factor:g} (README section 8)" if d.factor != 1 else ""
+            factor = f" × {d.factor:g} (sitting or forward-posture nudge)" if d.factor != 1 else ""
             if not modelled:
                 lines.append(
                     f"Priority {s.priority:.2f} = gap {d.gap:.2f}{factor}: with no modelled "
@@ -238,11 +238,12 @@ def explanations(a: Analysis) -> list[str]:
     out.extend(_equ(a))
     out.extend(_gaps(a))
     out.extend(_nudges(a))
-    if a.totals["running_minutes"] > 0 and any(m.priority > 0 for m in a.ranked):
+    if a.totals["minutes"] > 0 and any(m.priority > 0 for m in a.ranked):
+        runner = (a.running_share or 0.0) >= 0.5
         out.append(
             "Strength training reduces injuries in the sports studied (Lauersen 2018) and is "
-            "likely helpful for runners; no strength test predicts an individual injury "
-            "(van Dyk 2018)."
+            f"likely helpful {'for runners' if runner else 'in your training too'}; no strength "
+            "test predicts an individual injury (van Dyk 2018)."
         )
     return [s for s in out if s]
 
@@ -336,14 +337,17 @@ def _loads_without_sets(a: Analysis) -> list[str]:
             )
         out.append(sentence)
     picks = [_SUGGEST[m.group] for m in ranked if m.group in _SUGGEST][:3]
+    if a.muscles["calves"].exposure < a.model.number("demand_reference_per_week"):
+        # the plan starts single-leg only at a running calf load (same rule as the planner)
+        picks = ["calf raises" if p == _SUGGEST["calves"] else p for p in picks]
     ub = a.muscles["upper_back"]
     tail = ""
     if ub.target > 0 and ub.strength < ub.target:
-        tail = "; add a weekly row for your upper back"
+        tail = "; add a weekly upper-back pull"
     if picks:
         out.append(f"Start with {join(picks)}{tail}.")
     elif tail:
-        out.append("Add a weekly row for your upper back.")
+        out.append("Add a weekly upper-back pull.")
     return out
 
 
@@ -396,11 +400,23 @@ def _ranking(a: Analysis) -> list[str]:
     out = [
         f"Posterior-chain priority (0 to 1, higher needs more strength work): {', '.join(parts)}."
     ]
+    top = ranked[:3]
+    runner = (a.running_share or 0.0) >= 0.5
+    if (
+        runner
+        and {m.group for m in top} == {"calves", "hamstrings", "glute_max"}
+        and (top[0].priority - top[2].priority <= a.model.number("tie_margin"))
+    ):
+        out.append(
+            "Your calves, hamstrings and glutes are within "
+            f"{a.model.number('tie_margin'):g} of each other: all three need work, and the "
+            "order between them is within the uncertainty of the model."
+        )
     ub = a.muscles["upper_back"]
     if ub.target > 0 and a.details["upper_back"].demand < 0.3 and ub.strength < ub.target:
         out.append(
             f"Your upper back rarely wins on endurance load; the weekly upper-back minimum of "
-            f"{a.details['upper_back'].minimum or 0:g} hard sets covers it (rule R6)."
+            f"{a.details['upper_back'].minimum or 0:g} hard sets covers it."
         )
     return out
 
@@ -456,7 +472,7 @@ def _equ(a: Analysis) -> list[str]:
             f"descent ({f.equ:.1f} eccentric quad units, at or above "
             f"{m.equ_flag_activity:g}): downhill work hits the quads hardest; expect sore quads "
             "for a day or two, and keep Nordics and heavy quad work out of the 48 h after such a "
-            "day (rule R13)."
+            "day."
         )
     if len(acts) > 5:
         out.append(

@@ -663,6 +663,8 @@ def _targets(rows: list[_Row], families: Mapping[str, FamilyCredits]) -> tuple[T
 _RULE_NUMBERS: dict[str, tuple[float, float]] = {
     "priority_demand_weight": (0, 1),
     "priority_balance_weight": (0, 1),
+    "demand_reference_per_week": (0, 100_000),
+    "tie_margin": (0, 1),
     "ap_quad_biased_above": (0, 100),
     "ap_hinge_biased_below": (0, 100),
     "balance_front_much": (0, 1),
@@ -670,6 +672,8 @@ _RULE_NUMBERS: dict[str, tuple[float, float]] = {
     "balance_back_some": (0, 1),
     "level_intermediate_per_week": (0, 14),
     "level_intermediate_weeks": (1, 520),
+    "level_min_span_weeks": (1, 520),
+    "level_loaded_per_week": (0, 14),
     "level_advanced_per_week": (0, 14),
     "level_advanced_weeks": (1, 520),
     "level_advanced_needs_screens": (0, 1),
@@ -702,10 +706,12 @@ def _rules(rows: list[_Row]) -> dict[str, str]:
             for g in r.get("value").split("|"):
                 if g.strip() not in MUSCLE_GROUPS:
                     raise r.fail("value", f"{g.strip()!r} is not a muscle group")
+        elif name == "level_loaded_families":
+            pass
         elif name == "glutes_display":
             r.choice("value", ("max", "weighted"))
         out[name] = r.get("value")
-    for name in (*_RULE_NUMBERS, *_RULE_GROUPS, "glutes_display"):
+    for name in (*_RULE_NUMBERS, *_RULE_GROUPS, "glutes_display", "level_loaded_families"):
         if name not in out:
             raise DataFileError(f"analysis-rules.csv: the '{name}' row is missing")
     return out

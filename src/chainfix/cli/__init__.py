@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "activities": "chainfix.cli.activities",
     "analyze": "chainfix.cli.analyze",
     "assess": "chainfix.cli.assess",
+    "checkin": "chainfix.cli.checkin",
     "doctor": "chainfix.cli.doctor",
     "garmin": "chainfix.cli.garmin",
     "plan": "chainfix.cli.plan",

@@ -108,7 +108,7 @@ def sync_watch(
 
     The watch imports the files in GARMIN/NewFiles when it is disconnected; eject it first.
     """
-    from chainfix.delivery.fit_workout import resolve_watch_dir
+    from chainfix.delivery.watch import resolve_watch_dir
 
     both_to_stdout(json_out, csv_out)
     folder = resolve_watch_dir(watch_dir)

@@ -52,10 +52,8 @@ looks for that folder under the usual mount points.
 from __future__ import annotations
 
 import functools
-import getpass
 import hashlib
 import math
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -69,6 +67,17 @@ from chainfix import __version__
 from chainfix.atomic import fsync_dir, write_atomic
 from chainfix.errors import DeliveryError
 from chainfix.fit.encode import FitEncodeError, FitWriter
+from chainfix.fit.names import (
+    DESCRIPTION_MAX_BYTES,
+    EXERCISE_TITLE_MAX_BYTES,
+    NOTES_MAX_BYTES,
+    WORKOUT_NAME_MAX_BYTES,
+    clip_name,
+    clip_text,
+    exercise_title,
+    one_line,
+    watch_name,
+)
 from chainfix.model import Workout, WorkoutStep
 
 __all__ = [
@@ -80,11 +89,8 @@ __all__ = [
     "WORKOUT_NAME_MAX_BYTES",
     "clip_name",
     "exercise_pair_problem",
-    "find_watch_dirs",
     "fit_filename",
-    "mount_roots",
     "planned_files",
-    "resolve_watch_dir",
     "validate_workout",
     "workout_fit",
     "workout_serial",
@@ -96,15 +102,6 @@ MANUFACTURER = "development"
 """``file_id.manufacturer``: FIT's id for non-Garmin software (255), as in Garmin's SDK example."""
 PRODUCT = 0
 """``file_id.product``, as in Garmin's SDK example for workout files."""
-
-WORKOUT_NAME_MAX_BYTES = 31
-"""``workout.wkt_name``: Connect's export allocates 32 bytes (31 + NUL)."""
-EXERCISE_TITLE_MAX_BYTES = 47
-"""``exercise_title.wkt_step_name``: Connect allocates 200; 47 bytes fit two watch lines."""
-NOTES_MAX_BYTES = 199
-"""``workout_step.notes``: Connect allocates 200 bytes (199 + NUL)."""
-DESCRIPTION_MAX_BYTES = 159
-"""``workout.wkt_description``: Connect allocates 160 bytes (159 + NUL)."""
 
 MAX_SETS = 20
 MAX_REPS = 500
@@ -118,73 +115,7 @@ own strength workout in the fixtures has 43; larger ones are not known to load o
 
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
 """Workout keys name files: letters, digits, ``.``, ``_``, ``-``; no leading dot, max 120."""
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_DANGLING = " ,;:-/&+(["
 
-MOUNT_PARENTS: tuple[str, ...] = (
-    "/media/{user}",
-    "/run/media/{user}",
-    "/Volumes",
-    "/mnt",
-    "/media",
-)
-"""Folders whose sub-folders are mounted USB drives (udisks on Debian/Ubuntu and on
-Fedora/Arch, macOS, by hand, older udisks); ``{user}`` is the login name."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Text
-
-
-def _cut_utf8(text: str, max_bytes: int) -> str:
-    """The longest prefix of ``text`` that is at most ``max_bytes`` of UTF-8."""
-    return text.encode("utf-8")[:max_bytes].decode("utf-8", "ignore")
-
-
-def _one_line(text: str) -> str:
-    """``text`` without control characters or lone surrogates, whitespace collapsed."""
-    text = text.encode("utf-8", "replace").decode("utf-8")
-    return " ".join(_CONTROL.sub(" ", text).split())
-
-
-def watch_name(workout: Workout) -> str:
-    """The name on the watch: the title plus the planned day, so sessions can be told apart in
-    the watch's flat workout list (e.g. ``Posterior chain A 01 Dec``)."""
-    suffix = f" {workout.date:%d %b}"
-    title = clip_name(workout.title, WORKOUT_NAME_MAX_BYTES - len(suffix.encode()))
-    return f"{title}{suffix}"
-
-
-def clip_name(text: str, max_bytes: int) -> str:
-    """``text`` on one line, cut to at most ``max_bytes`` of UTF-8 for a watch display.
-
-    The cut never splits a character, prefers a word boundary (when that keeps at least half),
-    drops trailing separators, and closes a parenthesis it cut open when there is room.
-    """
-    clean = _one_line(text)
-    if len(clean.encode("utf-8")) <= max_bytes:
-        return clean
-    hard = _cut_utf8(clean, max_bytes)
-    cut = hard
-    if not clean[len(cut)].isspace():
-        space = cut.rfind(" ")
-        if space >= len(cut) // 2:
-            cut = cut[:space]
-    cut = cut.rstrip(_DANGLING)
-    if cut.count("(") > cut.count(")"):
-        if len(cut.encode("utf-8")) < max_bytes:
-            cut += ")"
-        else:
-            cut = cut[: cut.rfind("(")].rstrip(_DANGLING)
-    return cut or hard.strip()
-
-
-def _clip_text(text: str, max_bytes: int) -> str:
-    """Free text cut to ``max_bytes`` of UTF-8, ending in ``...`` when cut."""
-    clean = _one_line(text)
-    if len(clean.encode("utf-8")) <= max_bytes:
-        return clean
-    return _cut_utf8(clean, max_bytes - 3).rstrip() + "..."
 
 
 SIDES = ("Left side", "Right side")
@@ -202,14 +133,14 @@ def step_notes(step: WorkoutStep, side: str | None = None) -> str:
         parts.append(f"{step.weight_kg:g} kg")
     if step.notes.strip():
         parts.append(step.notes)
-    return _clip_text("; ".join(_one_line(p) for p in parts), NOTES_MAX_BYTES)
+    return clip_text("; ".join(one_line(p) for p in parts), NOTES_MAX_BYTES)
 
 
 def workout_description(workout: Workout) -> str:
     """``wkt_description``: the planned day (the watch has no calendar entry), then the notes."""
     text = f"Planned for {workout.date.isoformat()}."
-    notes = " ".join(_one_line(n) for n in workout.notes if n.strip())
-    return _clip_text(f"{text} {notes}" if notes else text, DESCRIPTION_MAX_BYTES)
+    notes = " ".join(one_line(n) for n in workout.notes if n.strip())
+    return clip_text(f"{text} {notes}" if notes else text, DESCRIPTION_MAX_BYTES)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,7 +178,7 @@ def _range_problem(label: str, value: object, lo: float, hi: float) -> str | Non
 
 def _step_problems(step: WorkoutStep) -> list[str]:
     problems: list[str] = []
-    if not _one_line(step.name or ""):
+    if not one_line(step.name or ""):
         problems.append("empty exercise name")
     pair = exercise_pair_problem(step.fit_exercise_category, step.fit_exercise_name)
     if pair:
@@ -274,16 +205,6 @@ def _step_problems(step: WorkoutStep) -> list[str]:
     return problems
 
 
-def _title(step: WorkoutStep) -> str | None:
-    """The name the watch shows: the catalogue's watch title, else the exercise's name."""
-    for text in (step.watch_title, step.name):
-        if isinstance(text, str):
-            title = clip_name(text, EXERCISE_TITLE_MAX_BYTES)
-            if title:
-                return title
-    return None
-
-
 def step_count(step: WorkoutStep) -> int:
     """``workout_step`` messages for one exercise: one or two (per side), rest, repeat."""
     return (2 if step.per_side else 1) + (1 if step.rest_s else 0) + 1
@@ -297,7 +218,7 @@ def validate_workout(workout: Workout) -> list[str]:
         problems.append(
             f"{where}: the key must be letters, digits, '.', '_' or '-' (max 120, no leading dot)"
         )
-    if not _one_line(workout.title or ""):
+    if not one_line(workout.title or ""):
         problems.append(f"{where}: empty title")
     if not workout.steps:
         problems.append(f"{where}: no exercises")
@@ -317,7 +238,7 @@ def validate_workout(workout: Workout) -> list[str]:
                 f"{first.name!r}; the watch could not tell them apart (exercise_title is keyed "
                 "by the pair)"
             )
-        elif _title(first) != _title(step):
+        elif exercise_title(first) != exercise_title(step):
             problems.append(f"{label}: two different watch titles for {pair[0]}/{pair[1]}")
     if count > MAX_STEPS:
         problems.append(
@@ -384,7 +305,7 @@ def _messages(workout: Workout) -> list[tuple[str, dict[str, Any]]]:
             "repeat_steps": step.sets,
         }
         steps.append(("workout_step", repeat))
-        title = _title(step)
+        title = exercise_title(step)
         if title:
             titles.setdefault((step.fit_exercise_category, step.fit_exercise_name), title)
     header = {
@@ -537,97 +458,3 @@ def write_files(files: Sequence[FitWorkoutFile], directory: str | Path) -> list[
         written.append(target)
     fsync_dir(folder)
     return written
-
-
-# ---------------------------------------------------------------------------------------------
-# Finding the watch
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no USER/LOGNAME and no passwd entry (containers)
-        return os.environ.get("USER", "")
-
-
-def mount_roots(parents: Sequence[str] | None = None) -> list[Path]:
-    """Mounted volumes: the sub-folders of :data:`MOUNT_PARENTS` (or ``parents``)."""
-    user = _user()
-    roots: list[Path] = []
-    for template in MOUNT_PARENTS if parents is None else parents:
-        if "{user}" in template and not user:
-            continue
-        try:
-            children = sorted(p for p in Path(template.format(user=user)).iterdir() if p.is_dir())
-        except OSError:
-            continue
-        roots.extend(children)
-    return roots
-
-
-def _child(folder: Path, name: str) -> Path | None:
-    """The sub-folder ``name`` of ``folder``, matched case-insensitively (FAT volumes)."""
-    exact = folder / name
-    try:
-        if exact.is_dir():
-            return exact
-        for entry in folder.iterdir():
-            if entry.name.lower() == name.lower() and entry.is_dir():
-                return entry
-    except OSError:
-        return None
-    return None
-
-
-def _new_files(volume: Path) -> Path | None:
-    garmin = _child(volume, "GARMIN")
-    return _child(garmin, "NewFiles") if garmin is not None else None
-
-
-def find_watch_dirs(roots: Iterable[Path] | None = None) -> list[Path]:
-    """Every ``GARMIN/NewFiles`` folder on a mounted volume (``roots``: the volumes to look at)."""
-    found: list[Path] = []
-    for volume in mount_roots() if roots is None else roots:
-        folder = _new_files(Path(volume))
-        if folder is not None and folder not in found:
-            found.append(folder)
-    return found
-
-
-def resolve_watch_dir(watch_dir: Path | None = None, roots: Iterable[Path] | None = None) -> Path:
-    """The ``GARMIN/NewFiles`` folder to write to.
-
-    ``watch_dir`` may be the watch's volume, its ``GARMIN`` folder or ``NewFiles`` itself.
-    Without it, exactly one mounted watch must be found.
-    """
-    if watch_dir is not None:
-        path = Path(watch_dir)
-        if not path.is_dir():
-            raise DeliveryError(f"--watch-dir {path} is not a folder")
-        if path.name.lower() == "newfiles":
-            return path
-        found = _new_files(path) or _child(path, "NewFiles")
-        if found is None:
-            raise DeliveryError(
-                f"{path} has no GARMIN/NewFiles folder, so the watch would not import the files",
-                hint="Point --watch-dir at the watch's drive, or use "
-                "`chainfix sync fit DIR PATHS` to write the files anywhere.",
-            )
-        return found
-    searched = ", ".join(p.replace("{user}", _user() or "$USER") + "/*" for p in MOUNT_PARENTS)
-    found_dirs = find_watch_dirs(roots)
-    if not found_dirs:
-        raise DeliveryError(
-            f"no Garmin watch found: no GARMIN/NewFiles folder under {searched}",
-            hint="Connect the watch by USB and wait until its drive is mounted, or give the "
-            "folder with --watch-dir. Watches that connect over MTP have no drive: write the "
-            "files with `chainfix sync fit DIR PATHS` and copy them into GARMIN/NewFiles with an "
-            "MTP file manager.",
-        )
-    if len(found_dirs) > 1:
-        listed = ", ".join(str(p) for p in found_dirs)
-        raise DeliveryError(
-            f"{len(found_dirs)} Garmin devices found ({listed})",
-            hint="Choose one with --watch-dir.",
-        )
-    return found_dirs[0]

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         save_results,
     )
     from chainfix.planning.catalogue import Catalogue, Exercise, load_catalogue
+    from chainfix.planning.checkin import CheckIn, load_checkins, save_checkin
     from chainfix.planning.generator import make_plan
     from chainfix.planning.ics import plan_to_ics
     from chainfix.planning.profile import AthleteProfile, Race, load_profile, save_profile
@@ -41,6 +42,7 @@ _EXPORTS: dict[str, str] = {
     "Assessment": "chainfix.planning.assessment",
     "AthleteProfile": "chainfix.planning.profile",
     "Catalogue": "chainfix.planning.catalogue",
+    "CheckIn": "chainfix.planning.checkin",
     "Dosing": "chainfix.planning.rules",
     "Exercise": "chainfix.planning.catalogue",
     "PlannedStep": "chainfix.planning.state",
@@ -53,12 +55,14 @@ _EXPORTS: dict[str, str] = {
     "latest_assessment": "chainfix.planning.assessment",
     "load_assessment_rules": "chainfix.planning.rules",
     "load_catalogue": "chainfix.planning.catalogue",
+    "load_checkins": "chainfix.planning.checkin",
     "load_dosing": "chainfix.planning.rules",
     "load_plan": "chainfix.planning.state",
     "load_profile": "chainfix.planning.profile",
     "make_plan": "chainfix.planning.generator",
     "plan_to_dict": "chainfix.planning.state",
     "plan_to_ics": "chainfix.planning.ics",
+    "save_checkin": "chainfix.planning.checkin",
     "save_plan": "chainfix.planning.state",
     "save_profile": "chainfix.planning.profile",
     "save_results": "chainfix.planning.assessment",
@@ -68,6 +72,9 @@ load the whole planner (``chainfix --help`` stays fast). ``reconcile`` is import
 module, ``chainfix.planning.reconcile``, whose name it shares."""
 
 __all__ = [
+    "CheckIn",
+    "load_checkins",
+    "save_checkin",
     "Assessment",
     "AthleteProfile",
     "Catalogue",

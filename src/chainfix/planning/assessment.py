@@ -102,6 +102,11 @@ class Assessment:
     def date(self) -> date:
         return self.results.date
 
+    @property
+    def bridge_failed(self) -> bool:
+        """The single-leg glute bridge was not held on at least one side."""
+        return "fail" in (self.results.bridge_left, self.results.bridge_right)
+
 
 def _side_difference(left: float | None, right: float | None) -> tuple[str, float] | None:
     if left is None or right is None:
@@ -137,8 +142,8 @@ def evaluate(results: SelfTestResults, rules: AssessmentRules | None = None) -> 
         worst = min(bridge, key=lambda r: _BRIDGE_SECONDS[r])
         outcome = rules.bridge_outcomes[worst]
         text = {
-            "fail": "Single-leg glute bridge not held: start as a beginner on bridges and "
-            "knee-flexion work (step 1).",
+            "fail": "Single-leg glute bridge not held: bridges and knee-flexion work start from "
+            "the first step; your level and other exercises stay as they are.",
             "10": "Single-leg glute bridge steady for 10 s but not 30 s: bridges start at the "
             "single-leg glute bridge.",
             "30": "Single-leg glute bridge steady for 30 s: bridges may start at the single-leg "
@@ -153,7 +158,7 @@ def evaluate(results: SelfTestResults, rules: AssessmentRules | None = None) -> 
         for flag in rules.pelvis_drop_flags:
             if flag not in flags:
                 flags.append(flag)
-        why.append("The hips dropped or rotated: hip-abduction work is added (R3).")
+        why.append("The hips dropped or rotated: hip-abduction work is added.")
 
     heel = [v for v in (results.heel_raise_left, results.heel_raise_right) if v is not None]
     if heel:

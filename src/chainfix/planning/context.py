@@ -13,18 +13,22 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from chainfix.model import Activity, History
+from chainfix.analysis.level import athlete_level
+from chainfix.model import MUSCLE_GROUPS, Activity, History
 from chainfix.planning.assessment import Assessment
 from chainfix.planning.catalogue import Catalogue, Exercise
+from chainfix.planning.checkin import CheckIn, checkin_effect
 from chainfix.planning.history import (
     LoadEvidence,
     TrainingPattern,
+    cutback_cycle,
     eccentric_block_until,
     forward_posture,
-    infer_level,
+    lifting_habit,
     read_loads,
     read_pattern,
     rungs_logged,
+    running_share,
 )
 from chainfix.planning.profile import AthleteProfile, Race, normalise_equipment
 from chainfix.planning.rules import LEVELS, Dosing
@@ -69,6 +73,18 @@ class PlanContext:
     catalogue_files: tuple[str, ...] = ()
     retest_on: str | None = None
     notes: tuple[str, ...] = field(default=())
+    addon: bool = False
+    """The athlete already lifts: sessions are add-ons to their own (on their lifting days)."""
+    covered: tuple[str, ...] = ()
+    """Patterns the athlete's own lifting already covers (left out of an add-on plan)."""
+    deload_weeks: tuple[int, ...] = ()
+    """Plan weeks that deload, when the runner's own cutback weeks place them (R12); empty:
+    every ``deload.every_weeks``-th week."""
+    long_run_descent_m: float = 0.0
+    """The usual descent of the long run, projected onto the coming long runs (R13)."""
+    near_tie: bool = False
+    """Calves, hamstrings and glute max are the top three and within the tie margin (section 2
+    stability ruling): the plan opens with one calf and one hip-extension move."""
 
     @property
     def in_season(self) -> bool:
@@ -92,7 +108,16 @@ class PlanContext:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PlanContext:
         values = dict(data)
-        for key in ("equipment", "pain", "flags", "hard_weekdays", "days", "loaded"):
+        for key in (
+            "equipment",
+            "pain",
+            "flags",
+            "hard_weekdays",
+            "days",
+            "loaded",
+            "deload_weeks",
+            "covered",
+        ):
             values[key] = tuple(values.get(key, ()))
         for key in ("catalogue_files", "notes"):
             values[key] = tuple(values.get(key, ()))
@@ -197,30 +222,45 @@ def build_context(
     dosing: Dosing,
     model: Any,
     catalogue_files: Sequence[Path] = (),
+    analysis_level: tuple[str, str] | None = None,
+    calf_load_per_week: float | None = None,
+    descent_week: tuple[date, float, float] | None = None,
+    pattern_sets: Mapping[str, float] | None = None,
+    checkins: Sequence[CheckIn] = (),
+    checkins_as_of: date | None = None,
 ) -> PlanContext:
-    """Decide level, phase, sessions, calendar, targets, starting rungs and loads."""
+    """Decide level, phase, sessions, calendar, targets, starting rungs and loads.
+
+    ``analysis_level`` is ``(level, reason)`` from the analysis; without it the same R1 function
+    (:func:`chainfix.analysis.level.athlete_level`) is run here. ``calf_load_per_week`` is the
+    analysis's weekly calf exposure (else estimated from the running hours); ``descent_week`` its
+    latest descent-heavy week (Monday, EQU, baseline), which keeps eccentric work out of the first
+    plan week when it is the week just before the plan (R13); ``pattern_sets`` the analysis's
+    logged hard sets a week per pattern (an athlete who already lifts gets add-ons);
+    ``checkins`` the pain and soreness check-ins (R15: recent pain steps the area down), those
+    of the days before ``checkins_as_of`` (default ``start``; a plan rebuilt mid-way reads the
+    check-ins before the rebuild).
+    """
     notes: list[str] = []
-    screen_failed: bool | None = None
     as_of = history_as_of(history, start)
     if as_of < start - timedelta(weeks=4):
         notes.append(
             f"Your history ends on {as_of - timedelta(days=1):%d %b %Y}: your level and your "
             "weekly running pattern are read from the weeks before that date."
         )
-    if assessment is not None and (
-        assessment.results.bridge_left is not None or assessment.results.bridge_right is not None
-    ):
-        screen_failed = assessment.level == "beginner"
     if profile.level:
         level = profile.level
         reason = f"Level {level}, as you set it (profile or --level)."
-        if assessment is not None and assessment.level == "beginner" and level != "beginner":
-            notes.append(
-                "The single-leg glute bridge screen failed: bridges and knee-flexion work start "
-                "at step 1 although your profile level is higher (science section 5)."
-            )
+    elif analysis_level is not None:
+        level, reason = analysis_level
     else:
-        level, reason = infer_level(history, as_of, dosing, screen_failed)
+        derived = athlete_level(model, history.activities, as_of)
+        level, reason = derived.name, derived.reason
+    if assessment is not None and assessment.bridge_failed:
+        notes.append(
+            "The single-leg glute bridge self-test was not steady: bridges and knee-flexion work "
+            "start from the first step; your level and your other exercises stay as they are."
+        )
     phase = profile.phase
     pattern = read_pattern(history, as_of, dosing)
 
@@ -235,7 +275,10 @@ def build_context(
             equipment.append(item)
     if level == "beginner":
         equipment = [e for e in equipment if e not in dosing.equipment_barbell]
-    pain = tuple(p for p in profile.pain if p in dosing.pain_flags)
+    effect = checkin_effect(checkins, checkins_as_of or start, dosing)
+    pain = tuple(
+        dict.fromkeys(p for p in (*profile.pain, *effect.pain_flags) if p in dosing.pain_flags)
+    )
     flags: list[str] = []
     if set(pain) & set(dosing.pain_flag_hip_abduction):
         flags.append("hip_abduction")
@@ -250,12 +293,33 @@ def build_context(
     if forward_posture(history, as_of, dosing):
         flags.append("forward_posture")
         notes.append(
-            "Boxing-type sports make up much of your training: an upper-back pull stays in every "
-            "week, even the first ones (section 8)."
+            "Boxing-type sports make up much of your training and pull you into a forward "
+            "posture: an upper-back pull and a hip-extension move are in every week from the "
+            "first."
+        )
+    sitting_h = profile.sitting_hours
+    threshold = model.number("sitting_hours_threshold")
+    if sitting_h is not None and threshold > 0 and sitting_h >= threshold:
+        flags.append("sitting")
+        notes.append(
+            f"You sit about {sitting_h:g} h a day, which the article chainfix grew from links to "
+            "a weaker posterior chain: an upper-back pull and a hip-extension move are in every "
+            "week from the first."
         )
     blocked, blocked_why = eccentric_block_until(history, start, dosing)
     if blocked_why:
         notes.append(blocked_why)
+    if descent_week is not None and 0 <= (start - descent_week[0]).days <= 13:
+        monday, equ, baseline = descent_week
+        week_end = start + timedelta(days=6)
+        if blocked is None or week_end > blocked:
+            blocked = week_end
+        times = f"{equ / baseline:.1f} times your recent average" if baseline > 0 else "far above"
+        notes.append(
+            f"The week of {monday:%d %b} had {equ:.0f} eccentric quad units of descent, {times}: "
+            "no Nordic or other heavy eccentric work in the first week of this plan, while your "
+            "quads and hamstrings recover."
+        )
 
     # Sessions (R2, R16).
     experienced = level != "beginner"
@@ -318,6 +382,51 @@ def build_context(
         targets.setdefault("trunk", dosing.dose[level].sets[0])
         minimums.setdefault("trunk", 0)
 
+    # Already lifting (twice a week or more): add-ons to their own sessions.
+    addon = False
+    covered: list[str] = []
+    days = tuple(sorted(profile.weekday_numbers()))
+    per_week, lifting_days = lifting_habit(history, as_of, dosing, model)
+    if (
+        pattern_sets is not None
+        and level != "beginner"
+        and not focus
+        and per_week >= dosing.addon_min_per_week
+    ):
+        addon = True
+        for name in list(targets):
+            logged_sets = pattern_sets.get(name, 0.0)
+            if logged_sets >= targets[name]:
+                covered.append(name)
+                del targets[name]
+            else:
+                need = targets[name] - logged_sets
+                targets[name] = max(dosing.dose[level].sets[0], math.ceil(need))
+            minimums[name] = 0
+        if lifting_days and not profile.days:
+            days = tuple(sorted(lifting_days))
+        sessions = min(sessions, max(1, len(lifting_days)))
+        names = {
+            "hinge_hip_extension": "hinge",
+            "knee_flexion": "knee-flexion",
+            "calves": "calf",
+            "upper_back_pull": "upper-back",
+            "hip_abduction": "hip-abduction",
+        }
+        words = [names.get(c, c) for c in covered]
+        covered_text = (
+            (words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1])
+            if words
+            else ""
+        )
+        missing_text = ", ".join(names.get(t, t) for t in targets)
+        lead = f"Your {covered_text} work is covered" if covered else "You already lift"
+        notes.append(
+            f"{lead}: you lift about {per_week:.0f} times a week, so this plan adds "
+            + (f"{missing_text} work to your own sessions" if targets else "nothing")
+            + " instead of a second programme."
+        )
+
     # Starting rungs: level default, then the self-test, then what the history shows.
     steps = dict(dosing.start_steps[level])
     logged = rungs_logged(history, start, dosing.start_history_weeks, catalogue)
@@ -325,14 +434,29 @@ def build_context(
         for ladder, step in logged.items():
             if step > steps.get(ladder, 0):
                 steps[ladder] = step
+    if calf_load_per_week is None:
+        _, rows = model.exposure_rows("running", "generic")
+        base = rows.get("base")
+        coefficient = base.coefficients[MUSCLE_GROUPS.index("calves")] if base else 0.0
+        calf_load_per_week = pattern.running_hours_per_week * 60 * coefficient
+    if calf_load_per_week >= model.number("demand_reference_per_week") > 0:
+        if steps.get("calf", 1) < dosing.running_calf_step:
+            steps["calf"] = dosing.running_calf_step
+            notes.append(
+                "Your running already loads your calves hard every week: calf work starts "
+                "single-leg."
+            )
     if assessment is not None:
         for ladder, step in assessment.start_steps.items():
-            steps[ladder] = step
-            if ladder in logged and logged[ladder] > step:
-                notes.append(
-                    f"Your self-test puts {ladder.replace('_', ' ')} at step {step}, below what "
-                    f"you logged: the self-test wins."
-                )
+            if ladder in assessment.low_ladders:
+                steps[ladder] = step  # a low score resets the ladders it measures
+                if ladder in logged and logged[ladder] > step:
+                    notes.append(
+                        f"Your self-test puts {ladder.replace('_', ' ')} work back to an easier "
+                        f"exercise than you logged: rebuild it from there."
+                    )
+            else:  # a pass never lowers what you already do
+                steps[ladder] = max(step, steps.get(ladder, step))
     ctx_probe = PlanContext(
         level=level,
         level_reason=reason,
@@ -344,7 +468,7 @@ def build_context(
         flags=tuple(flags),
         long_run_weekday=pattern.long_run_weekday,
         hard_weekdays=tuple(sorted(pattern.hard_weekdays)),
-        days=tuple(sorted(profile.weekday_numbers())),
+        days=days,
         races=tuple((r.date.isoformat(), r.priority) for r in profile.races),
         targets=targets,
         minimums=minimums,
@@ -355,11 +479,20 @@ def build_context(
         loads_by_family={},
         side_extra={},
     )
+    notes.extend(effect.notes)
     rungs: dict[str, str] = {}
     for ladder in catalogue.ladders():
         chosen = start_rung(catalogue.ladder(ladder), steps.get(ladder, 1), ctx_probe, dosing)
         if chosen is not None:
             rungs[ladder] = chosen.id
+    for ladder, down in effect.step_down.items():  # R15: a painful area starts a rung lower
+        current = rungs.get(ladder)
+        if current is None or current not in catalogue:
+            continue
+        step = catalogue[current].step
+        lower = start_rung(catalogue.ladder(ladder), step - down, ctx_probe, dosing)
+        if lower is not None and lower.step < step:
+            rungs[ladder] = lower.id
     loaded: tuple[str, ...] = ()
     if focus:
         loaded = tuple(
@@ -386,9 +519,41 @@ def build_context(
                 f"Your last self-tests are from {assessment.date.isoformat()}: time to retest "
                 f"(`chainfix assess`)."
             )
+    deload_weeks: tuple[int, ...] = ()
+    cycle = cutback_cycle(history, as_of, dosing)
+    if cycle.interval_weeks and as_of >= start - timedelta(weeks=1):
+        plan_weeks = sorted(
+            {
+                (monday + timedelta(days=3) - start).days // 7 + 1
+                for monday in cycle.projected(start, 52)
+            }
+        )
+        deload_weeks = tuple(w for w in plan_weeks if w >= dosing.first_deload_week)
+        if deload_weeks:
+            listed = ", ".join(str(w) for w in deload_weeks[:4])
+            notes.append(
+                f"Your running has a lighter week every {cycle.interval_weeks} weeks: the "
+                f"strength deloads go on those weeks (plan weeks {listed}), so both ease off "
+                "together."
+            )
     notes = [*pattern.explanations, *notes]
+    tier = ("calves", "hamstrings", "glute_max")
+    ranked = sorted(group_priority.items(), key=lambda kv: -kv[1])
+    margin = model.number("tie_margin") if "tie_margin" in model.rules else 0.1
+    near_tie = (
+        running_share(history, as_of, dosing) >= dosing.tie_min_running_share
+        and len(ranked) >= 3
+        and {g for g, _ in ranked[:3]} == set(tier)
+        and ranked[0][1] - ranked[2][1] <= margin
+        and ranked[0][1] > 0
+    )
     return replace(
         ctx_probe,
+        near_tie=near_tie,
+        long_run_descent_m=pattern.long_run_descent_m,
+        deload_weeks=deload_weeks,
+        addon=addon,
+        covered=tuple(covered),
         start_rungs=rungs,
         loaded=loaded,
         loads_by_pair=dict(evidence.by_pair),

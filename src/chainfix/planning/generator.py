@@ -10,12 +10,10 @@ the recorded outcomes.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,8 +22,9 @@ from chainfix.errors import UsageError
 from chainfix.model import History, Workout
 from chainfix.planning.assessment import Assessment
 from chainfix.planning.catalogue import Catalogue, Exercise, load_catalogue
+from chainfix.planning.checkin import CheckIn, load_checkins
 from chainfix.planning.context import PlanContext, build_context, is_bodyweight
-from chainfix.planning.profile import AthleteProfile, profile_to_dict
+from chainfix.planning.profile import AthleteProfile
 from chainfix.planning.progression import Progression
 from chainfix.planning.rules import Dosing, RampWeek, load_dosing
 from chainfix.planning.schedule import Calendar
@@ -72,6 +71,13 @@ class SessionPlan:
     notes: list[str] = field(default_factory=list)
 
 
+def is_deload_week(week: int, ctx: PlanContext, dosing: Dosing) -> bool:
+    """R12: the runner's own cutback weeks when the history shows a cycle, else every 4th."""
+    if ctx.deload_weeks:
+        return week in ctx.deload_weeks
+    return week % dosing.deload_every == 0
+
+
 def workout_key(day: date, letter: str) -> str:
     return f"{day.isoformat()}-posterior-chain-{letter}"
 
@@ -102,25 +108,79 @@ def _priority_order(patterns: Sequence[str], ctx: PlanContext) -> list[str]:
     )
 
 
+POSTURE_FLAGS = ("forward_posture", "sitting")
+"""Section 8 flags that put an upper-back pull and a hip-extension move in every week."""
+
+
+def _ramp_patterns(
+    ctx: PlanContext,
+    cat: Catalogue,
+    dosing: Dosing,
+    moves: int,
+    week_index: int,
+    session: int = 0,
+    n_sessions: int = 1,
+) -> list[str]:
+    """The beginner's ``moves`` patterns in ramp week ``week_index`` (0 = the first week).
+
+    Week 1 repeats the same one or two moves (learning them). From week 2 the free slots rotate in
+    priority order across the week's sessions (or week by week with one session a week), so hinge,
+    knee flexion and calves all come round (R3) and the top priority comes most. Kept: for long
+    sitting or boxing-type sports an upper-back pull and a hip-extension move (section 8). When
+    the runner's top three groups are within the tie margin, the plan opens with one calf and
+    one hip-extension move.
+    """
+    usable = [p for p in dosing.ramp_patterns if _ladders(p, ctx, cat, dosing)]
+    order = _priority_order(usable, ctx)
+    if ctx.near_tie:
+        opening = [p for p in ("calves", "hinge_hip_extension") if p in usable]
+        order = opening + [p for p in order if p not in opening]
+    must: list[str] = []
+    if set(POSTURE_FLAGS) & set(ctx.flags):
+        must = [p for p in ("hinge_hip_extension", "upper_back_pull") if p in usable]
+    elif week_index + 1 >= dosing.ramp_pull_from_week and "upper_back_pull" in usable:
+        must = ["upper_back_pull"]
+    out = list(must[:moves])
+    rotating = [p for p in order if p not in out]
+    free = moves - len(out)
+    if week_index == 0:
+        k = 0
+    elif n_sessions > 1:
+        k = session * free
+    else:
+        k = week_index * free
+    while rotating and len(out) < min(moves, len(usable)):
+        p = rotating[k % len(rotating)]
+        if p not in out:
+            out.append(p)
+        k += 1
+    return out
+
+
 def allocate(
     n_sessions: int,
     ctx: PlanContext,
     cat: Catalogue,
     dosing: Dosing,
     ramp: RampWeek | None = None,
+    offset: int = 0,
+    fill: bool = True,
 ) -> list[list[SlotPlan]]:
-    """Slots per session for a week with ``n_sessions`` lower-body sessions."""
+    """Slots per session for a week with ``n_sessions`` lower-body sessions.
+
+    ``offset`` is the beginner-ramp week index (0 = the first week; from the second the moves
+    rotate across the week's sessions). ``fill`` brings experienced sessions up to the level's
+    fewest exercises (off for split and add-on sessions).
+    """
     if n_sessions <= 0:
         return []
     if ramp is not None:
-        usable = [p for p in dosing.ramp_patterns if _ladders(p, ctx, cat, dosing)]
-        chosen = _priority_order(usable, ctx)[: ramp.moves]
-        pull = "upper_back_pull"
-        if "forward_posture" in ctx.flags and pull in usable and pull not in chosen:
-            chosen = [*chosen[: max(1, ramp.moves - 1)], pull]
         return [
-            [SlotPlan(p, _ladders(p, ctx, cat, dosing)[0], "main", ramp.sets) for p in chosen]
-            for _ in range(n_sessions)
+            [
+                SlotPlan(p, _ladders(p, ctx, cat, dosing)[0], "main", ramp.sets)
+                for p in _ramp_patterns(ctx, cat, dosing, ramp.moves, offset, i, n_sessions)
+            ]
+            for i in range(n_sessions)
         ]
     smin, smax = dosing.dose[ctx.level].sets
     targets = {p: t for p, t in ctx.targets.items() if t > 0 and _ladders(p, ctx, cat, dosing)}
@@ -174,10 +234,72 @@ def allocate(
                 first = next(x for x in s if x.pattern == dup.pattern)
                 first.sets += dup.sets  # never lose sets below the minimum
         break
+    if fill:
+        _fill(sessions, ctx, cat, dosing)
     rank = {name: i for i, name in enumerate(dosing.ladder_order)}
     for s in sessions:
         s.sort(key=lambda x: (rank.get(x.ladder, 99), x.variant != "main"))
     return sessions
+
+
+def _fill(sessions: list[list[SlotPlan]], ctx: PlanContext, cat: Catalogue, dosing: Dosing) -> None:
+    """Bring each session up to the level's fewest exercises (R3) from ``[exercises] fill``."""
+    least = dosing.exercises[ctx.level][0]
+    smin, _ = dosing.dose[ctx.level].sets
+    for s in sessions:
+        for pattern in dosing.exercises_fill:
+            if len(s) >= least:
+                break
+            ladders = [
+                lad
+                for lad in _ladders(pattern, ctx, cat, dosing)
+                if lad not in {x.ladder for x in s}
+            ]
+            if pattern == "upper_back_pull" and any(x.pattern == pattern for x in s):
+                continue
+            if not ladders:
+                continue
+            s.append(SlotPlan(pattern, ladders[0], "main", smin))
+
+
+def _needs_split(cal: Calendar, ctx: PlanContext, start: date, weeks: int) -> bool:
+    """True when fewer than the focus sessions fit 2 days apart in the first weeks."""
+    previous: list[date] = []
+    for week in range(weeks):
+        days = [start + timedelta(days=7 * week + i) for i in range(7)]
+        if any(cal.info(d).reason.startswith(("taper", "rest after", "race")) for d in days):
+            continue
+        chosen = cal.pick_days(days, ctx.sessions, previous[-4:])
+        if len(chosen) < ctx.sessions:
+            halves = cal.pick_days(days, ctx.sessions, previous[-4:], gap=1)
+            return len(halves) >= 2 and len(halves) > len(chosen)
+        previous.extend(i.day for i in chosen)
+    return False
+
+
+def _split_allocation(
+    n_sessions: int, first_half: int, ctx: PlanContext, cat: Catalogue, dosing: Dosing
+) -> list[list[SlotPlan]]:
+    """Slots for a split strength-focus week: sessions alternate between the two halves."""
+    halves = [i % 2 for i in range(first_half, first_half + n_sessions)]
+    out: list[list[SlotPlan]] = [[] for _ in range(n_sessions)]
+    for h, patterns in enumerate(dosing.focus_split):
+        members = [i for i, x in enumerate(halves) if x == h]
+        if not members:
+            continue
+        sub = replace(
+            ctx,
+            targets={p: t for p, t in ctx.targets.items() if p in patterns},
+            minimums={p: t for p, t in ctx.minimums.items() if p in patterns},
+        )
+        sub_dosing = replace(
+            dosing, every_workout=tuple(p for p in dosing.every_workout if p in patterns)
+        )
+        for i, slots in zip(
+            members, allocate(len(members), sub, cat, sub_dosing, fill=False), strict=True
+        ):
+            out[i] = slots
+    return out
 
 
 def _upper_slots(ctx: PlanContext, cat: Catalogue, dosing: Dosing) -> list[SlotPlan]:
@@ -205,19 +327,44 @@ def build_sessions(
     notes: list[str] = []
     previous: list[date] = []
     short_weeks: list[int] = []
+    split = ctx.focus and _needs_split(cal, ctx, start, min(weeks, 3))
+    """Strength focus whose sessions do not fit 2 days apart: split the series in two halves
+    on alternating days, decided once for the whole plan."""
+    half = 0
+    whole_days: list[date] = []
+    if split:
+        notes.append(
+            dosing.focus_split_note.format(n=ctx.sessions, gap=dosing.min_days_between_sessions)
+        )
     for week in range(1, weeks + 1):
         days = [start + timedelta(days=7 * (week - 1) + i) for i in range(7)]
         ramp = None
         if ctx.level == "beginner" and week <= len(dosing.ramp):
             ramp = dosing.ramp[week - 1]
-        chosen = cal.pick_days(days, ctx.sessions, previous[-4:])
-        deload = week % dosing.deload_every == 0
-        if len(chosen) < ctx.sessions and not any(
-            cal.info(d).reason.startswith(("taper", "rest after", "race")) for d in days
+        split_week = split
+        if split:
+            # A half may follow the other half the next day, never a whole-series session.
+            guard = [*previous[-4:], *(d + timedelta(days=1) for d in whole_days[-2:])]
+            chosen = cal.pick_days(days, ctx.sessions, guard, gap=1)
+            if len(chosen) < 2:  # one session: the whole series, 2 days from the last one
+                whole = cal.pick_days(days, ctx.sessions, previous[-4:])
+                if whole:
+                    chosen, split_week = whole, False
+                    whole_days.extend(i.day for i in whole)
+        else:
+            chosen = cal.pick_days(days, ctx.sessions, previous[-4:])
+        deload = is_deload_week(week, ctx, dosing)
+        if (
+            not split
+            and not ctx.addon
+            and len(chosen) < ctx.sessions
+            and not any(
+                cal.info(d).reason.startswith(("taper", "rest after", "race")) for d in days
+            )
         ):
             short_weeks.append(week)
         if not chosen:
-            upper = cal.upper_day(days)
+            upper = cal.upper_day(days, previous[-4:])
             if upper is not None and not any(
                 cal.info(d).reason.startswith("rest after") for d in days
             ):
@@ -235,14 +382,20 @@ def build_sessions(
                             ramp=ramp,
                             upper_only=True,
                             notes=[
-                                "No day this week keeps the buffers around your runs and races "
-                                "(R10): upper back and core only."
+                                "No day this week keeps the rest you need around your runs and "
+                                "races: upper back and core only."
                             ],
                         )
                     )
                     previous.append(upper.day)
             continue
-        per_session = allocate(len(chosen), ctx, cat, dosing, ramp)
+        if split_week:
+            per_session = _split_allocation(len(chosen), half, ctx, cat, dosing)
+            half += len(chosen)
+        else:
+            per_session = allocate(
+                len(chosen), ctx, cat, dosing, ramp, week - 1, fill=not ctx.addon
+            )
         for i, (info, slots) in enumerate(zip(chosen, per_session, strict=True)):
             letter = LETTERS[i]
             kind = "taper" if info.taper else ("deload" if deload else "strength")
@@ -268,9 +421,13 @@ def build_sessions(
             previous.append(info.day)
     if short_weeks:
         listed = ", ".join(str(w) for w in short_weeks)
+        gap = dosing.min_days_between_sessions
+        weeks_word = "Week" if len(short_weeks) == 1 else "Weeks"
         notes.append(
-            f"Week(s) {listed}: fewer than {ctx.sessions} session(s) fit around your runs and "
-            f"available days; the weekly sets are packed into the sessions that fit."
+            f"{weeks_word} {listed}: fewer than {ctx.sessions} sessions fit around your runs and "
+            f"training days with at least {gap} days between sessions (the same muscles are "
+            f"never trained on consecutive days), so the week's sets go into the sessions that "
+            f"fit."
         )
     return sessions, notes
 
@@ -287,6 +444,8 @@ def _half_up(value: float) -> int:
 def _title(s: SessionPlan, ctx: PlanContext) -> str:
     if s.upper_only:
         base = "Upper back and core"
+    elif ctx.addon:
+        base = f"Add to your own session {s.letter.upper()}"
     elif ctx.focus:
         base = f"Strength focus {s.letter.upper()}"
     else:
@@ -307,6 +466,12 @@ class _Builder:
         self.dosing = dosing
         self.prog = prog
         self.nordic_this_week = 0
+        self.introduced: set[str] = set()
+        """Exercises already prescribed in a loading week (a deload or taper adds none, R11/R12)."""
+        self.first_week: dict[str, int] = {}
+        """Exercise id -> the plan week it first appears (a loaded one finds its load then)."""
+        self.last_in_ladder: dict[tuple[str, str], str] = {}
+        """(ladder, slot variant) -> the exercise of the last loading-week session."""
 
     def _choose(
         self, s: SessionPlan, slot: SlotPlan, used: set[tuple[str, str]]
@@ -380,14 +545,27 @@ class _Builder:
             sets = min(max(sets, a), b)
         base_sets = sets
         if s.kind == "deload":
-            sets = max(1, _half_up(sets * d.deload_set_factor))
+            sets = max(1, math.floor(sets * d.deload_set_factor + 1e-9))
         elif s.kind == "taper":
             sets = max(1, _half_up(sets * d.taper_light_set_factor))
         rpe_lo, rpe_hi = self._rpe(s)
         rpe = f"{rpe_lo}-{rpe_hi}" if rpe_lo != rpe_hi else f"{rpe_hi}"
         rir = f"{10 - rpe_hi}-{10 - rpe_lo}" if rpe_lo != rpe_hi else f"{10 - rpe_hi}"
         loaded = prog.is_loaded(ex)
-        if s.kind in ("deload", "taper"):
+        first_week = self.first_week.setdefault(ex.id, s.week)
+        finding = (
+            loaded
+            and weight is None
+            and s.kind == "strength"
+            and s.week == first_week
+            and not load_step
+        )
+        if finding:  # no logged kilograms: the first week finds the load
+            lo_r, hi_r = prog.rep_range(ex)
+            target = min(max(d.find_reps, lo_r), hi_r)
+            rpe = f"{d.find_rpe}"
+            load = d.find_note.format(reps=target, rpe=d.find_rpe, rir=10 - d.find_rpe)
+        elif s.kind in ("deload", "taper"):
             easy = "deload" if s.kind == "deload" else "light taper session"
             if weight:
                 load = f"{weight:g} kg, RPE {rpe_hi} or less ({easy}), far from failure"
@@ -464,29 +642,44 @@ class _Builder:
             cue=ex.tempo_notes,
         )
 
+    def _keep_known(self, s: SessionPlan, slot: SlotPlan, ex: Exercise | None) -> Exercise | None:
+        """In a deload or taper week, the exercise the athlete already knows (else none)."""
+        if s.kind not in ("deload", "taper") or ex is None or ex.id in self.introduced:
+            return ex
+        known = self.last_in_ladder.get((slot.ladder, slot.variant))
+        if known is not None and known in self.cat:
+            return self.cat[known]
+        return None
+
     def workout(self, s: SessionPlan) -> Workout:
         used: set[tuple[str, str]] = set()
         steps: list[PlannedStep] = []
         for slot in s.slots:
-            ex = self._choose(s, slot, used)
+            ex = self._keep_known(s, slot, self._choose(s, slot, used))
             if ex is None:
                 continue
             if ex.fit_pair in used:
                 continue
             used.add(ex.fit_pair)
+            if s.kind == "strength":
+                self.introduced.add(ex.id)
+                self.last_in_ladder[(slot.ladder, slot.variant)] = ex.id
             if self.prog.is_nordic(ex):
                 self.nordic_this_week += 1
             steps.append(self.step(s, slot, ex))
         notes = [n for n in s.notes if not n.startswith(_AUTO_NOTES)]
         if s.after_hard_run and not s.upper_only:
-            notes.append("After your hard run, ideally 3-6 h later (R9).")
+            notes.append("After your hard run, ideally 3-6 h later.")
         if s.kind == "deload":
-            notes.append("Deload week: about half the sets, same load, RPE 6 or less (R12).")
+            notes.append(
+                "Deload week: the same exercises with about half the sets, same load, RPE 6 or "
+                "less."
+            )
         if s.kind == "taper":
-            notes.append("Light taper session: half the sets, normal load, far from failure (R11).")
+            notes.append("Light taper session: half the sets, normal load, far from failure.")
         if s.days_to_race is not None and s.kind == "strength":
             if self.dosing.hours_between(s.days_to_race) < self.dosing.pre_race_hours:
-                notes.append(f"Race in {s.days_to_race} days: no set to failure (R5).")
+                notes.append(f"Race in {s.days_to_race} days: no set to failure.")
         return Workout(
             key=s.key,
             title=_title(s, self.ctx),
@@ -519,14 +712,18 @@ def prescribe(
     for s in sessions:
         by_week[s.week].append(s)
     out: list[Workout] = []
+    prev_sets = 0
     for week in sorted(by_week):
-        builder.nordic_this_week = 0
+        week_start = len(out)
         outcomes: dict[str, list[StepOutcome]] = defaultdict(list)
         main_of: dict[str, str] = {}
         nordic_done = False
+        builder.nordic_this_week = 0
         for s in sorted(by_week[week], key=lambda x: x.day):
             if s.key in frozen:
                 w = frozen[s.key]
+                if w.kind == "strength":
+                    builder.introduced.update(st.exercise_id for st in w.steps)
                 for st in w.steps:
                     if st.exercise_id in cat and prog.is_nordic(cat[st.exercise_id]):
                         builder.nordic_this_week += 1
@@ -556,9 +753,44 @@ def prescribe(
                     main_of[st.exercise_id] = ladder
                 if prog.is_nordic(cat[st.exercise_id]) and outcome.status != "missed":
                     nordic_done = True
+        built = out[week_start:]
+        if prev_sets and any(w.kind == "deload" for w in built):
+            cap = math.floor(prev_sets * dosing.deload_set_factor + 1e-9)
+            out[week_start:] = _cap_sets(built, max(1, cap), frozen)
+        if all(w.kind == "strength" for w in built):
+            prev_sets = sum(st.sets for w in built for st in w.steps)
         prog.week = week
         prog.end_week(outcomes, main_of, nordic_done)
     return out, prog
+
+
+def _cap_sets(
+    workouts: Sequence[Workout], cap: int, frozen: Mapping[str, Workout]
+) -> list[Workout]:
+    """A deload week trimmed to ``cap`` sets in all (R12: -40-50 % of the week before).
+
+    Sets come off the steps with the most sets first; only when every step is down to one set
+    does a session lose its last exercise (never its only one). Frozen workouts stay as done.
+    """
+    steps = {w.key: list(w.steps) for w in workouts}
+    total = sum(st.sets for w in workouts for st in w.steps)
+    while total > cap:
+        free = [(k, i) for k, v in steps.items() if k not in frozen for i in range(len(v))]
+        multi = [(k, i) for k, i in free if steps[k][i].sets > 1]
+        if multi:
+            k, i = max(multi, key=lambda x: steps[x[0]][x[1]].sets)
+            steps[k][i] = replace(steps[k][i], sets=steps[k][i].sets - 1)
+            total -= 1
+            continue
+        longest = max(
+            (k for k in steps if k not in frozen and len(steps[k]) > 1),
+            key=lambda k: len(steps[k]),
+            default=None,
+        )
+        if longest is None:
+            break
+        total -= steps[longest].pop().sets
+    return [replace(w, steps=tuple(steps[w.key])) for w in workouts]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -587,15 +819,9 @@ def _plan_notes(ctx: PlanContext, sessions: Sequence[SessionPlan], dosing: Dosin
     return notes
 
 
-def profile_digest(profile: AthleteProfile) -> str:
-    """A short fingerprint of the profile a plan was made from (to notice later changes)."""
-    text = json.dumps(profile_to_dict(profile), sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
 def make_plan(
     history: History,
-    priorities: Mapping[str, float],
+    priorities: Mapping[str, float] | Any,
     profile: AthleteProfile,
     start: date,
     weeks: int = 8,
@@ -605,14 +831,20 @@ def make_plan(
     catalogue_files: Sequence[Path] = (),
     dosing: Dosing | None = None,
     model: Any = None,
+    checkins: Sequence[CheckIn] | None = None,
+    checkins_as_of: date | None = None,
 ) -> TrackedPlan:
     """A plan of posterior-chain strength sessions for ``weeks`` weeks from ``start``.
 
-    ``priorities`` is the analysis output: muscle group -> 0..1 (higher needs more work); missing
-    groups count as 0, which keeps their patterns at the weekly minimum. ``profile`` gives
+    ``priorities`` is the analysis result (:class:`~chainfix.analysis.engine.Analysis`: its
+    priorities and its level are used, so R1 is computed once), or a plain mapping muscle group ->
+    0..1 (then the level comes from the same R1 function, run here); missing groups count as 0,
+    which keeps their patterns at the weekly minimum. ``profile`` gives
     level, equipment, days, sessions, races, phase and pain flags; ``assessment`` the latest
     self-tests. ``catalogue``/``dosing``/``model`` override the built-in data (``model`` is the
     analysis tables' :class:`~chainfix.analysis.tables.Model`, for the weekly targets).
+    ``checkins`` are the pain and soreness check-ins; None reads the stored ones
+    (``chainfix checkin``); those before ``checkins_as_of`` (default ``start``) count.
     """
     if weeks < 1 or weeks > 52:
         raise UsageError(f"a plan needs 1-52 weeks, not {weeks}")
@@ -624,8 +856,38 @@ def make_plan(
     if catalogue is None:
         families = {f.family: f.pattern for f in model.families.values()}
         catalogue = load_catalogue(catalogue_files, families=families)
+    analysis_level: tuple[str, str] | None = None
+    calf_load: float | None = None
+    descent_week: tuple[date, float, float] | None = None
+    pattern_sets: Mapping[str, float] | None = None
+    scores: Mapping[str, float]
+    if isinstance(priorities, Mapping):
+        scores = priorities
+    else:  # the analysis result: its priorities and its level (R1 is computed once, there)
+        scores = {g: float(m.priority) for g, m in priorities.muscles.items()}
+        analysis_level = (priorities.level, priorities.level_reason)
+        calf_load = float(priorities.muscles["calves"].exposure)
+        pattern_sets = {n: float(p.sets_per_week) for n, p in priorities.patterns.items()}
+        weeks_flagged = [f for f in priorities.equ_flags if f.kind == "week"]
+        if weeks_flagged:
+            last = max(weeks_flagged, key=lambda f: f.date)
+            descent_week = (last.date, float(last.equ), float(last.baseline or 0.0))
     ctx = build_context(
-        history, priorities, profile, start, assessment, catalogue, dosing, model, catalogue_files
+        history,
+        scores,
+        profile,
+        start,
+        assessment,
+        catalogue,
+        dosing,
+        model,
+        catalogue_files,
+        analysis_level=analysis_level,
+        calf_load_per_week=calf_load,
+        descent_week=descent_week,
+        pattern_sets=pattern_sets,
+        checkins=load_checkins() if checkins is None else checkins,
+        checkins_as_of=checkins_as_of,
     )
     sessions, notes = build_sessions(ctx, catalogue, dosing, start, weeks)
     workouts, _ = prescribe(ctx, catalogue, dosing, sessions)
@@ -641,7 +903,6 @@ def make_plan(
                 **ctx.to_dict(),
                 "start": start.isoformat(),
                 "weeks": weeks,
-                "profile_digest": profile_digest(profile),
             }
         ),
     )

@@ -3,7 +3,6 @@
 * **Training pattern** (science section 4): the usual long-run weekday (the weekday the week's
   longest run falls on most often) and the hard-run weekdays (quality runs: clearly faster than
   the athlete's median run speed, or a clearly higher heart rate, or longer than 2 h).
-* **Level** (R1) from the number of logged strength workouts.
 * **Loads**: the best estimated 1RM per FIT exercise pair and per stimulus family, from logged
   sets with a weight, so loaded exercises can be prescribed in kilograms.
 * **Rungs**: the highest ladder step the athlete logged recently (exact FIT pairs only).
@@ -18,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from chainfix.model import Activity, History
 from chainfix.planning.catalogue import Catalogue
@@ -26,14 +26,12 @@ from chainfix.planning.rules import Dosing
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def is_strength(activity: Activity) -> bool:
-    """A strength workout: FIT sub-sport strength_training, or logged sets."""
-    return (
-        activity.sub_sport == "strength_training"
-        or activity.sport == "strength_training"
-        or bool(activity.active_sets)
-        or bool(activity.summary_sets)
-    )
+def is_strength(activity: Activity, model: Any = None) -> bool:
+    """A strength workout, by the analysis's one definition (:mod:`chainfix.analysis.level`)."""
+    from chainfix.analysis.level import is_strength_workout
+    from chainfix.analysis.tables import load_model
+
+    return is_strength_workout(model if model is not None else load_model(), activity)
 
 
 def _before(history: History | Iterable[Activity], until: date) -> list[Activity]:
@@ -52,6 +50,9 @@ class TrainingPattern:
     """Average running hours a week over the R16 window."""
     running_weeks: int = 0
     explanations: tuple[str, ...] = field(default=())
+    long_run_descent_m: float = 0.0
+    """The usual (median) descent of the week's long run: the coming long runs are projected
+    with it (R13)."""
 
     def is_hard(self, day: date) -> bool:
         return day.weekday() in self.hard_weekdays or day.weekday() == self.long_run_weekday
@@ -86,20 +87,41 @@ def read_pattern(
             running_hours_per_week=hours,
             explanations=("No runs in the history: strength days are not tied to running.",),
         )
-    speeds = [a.avg_speed_m_s for a in runs if a.avg_speed_m_s]
+
+    def gap_speed(a: Activity) -> float | None:
+        """Grade-adjusted speed: each metre of climb counts as ``gap_m_per_m_ascent`` flat."""
+        if a.distance_m and a.duration_s > 0:
+            flat = a.distance_m + dosing.gap_m_per_m_ascent * (a.ascent_m or 0.0)
+            return flat / a.duration_s
+        return a.avg_speed_m_s
+
+    def hilly(a: Activity) -> bool:
+        km = (a.distance_m or 0.0) / 1000
+        return km > 0 and (a.ascent_m or 0.0) / km >= dosing.hilly_m_per_km
+
+    speeds = [v for v in (gap_speed(a) for a in runs) if v]
     hrs = [a.avg_hr for a in runs if a.avg_hr]
+    peaks = [a.max_hr for a in runs if a.max_hr]
     median_speed = statistics.median(speeds) if speeds else None
     median_hr = statistics.median(hrs) if hrs else None
+    own_max = max(peaks) if peaks else None
 
     def quality(a: Activity) -> bool:
         if a.duration_s > dosing.long_run_hard_hours * 3600:
             return True
-        if median_speed and a.avg_speed_m_s:
-            if a.avg_speed_m_s >= median_speed * dosing.quality_speed_ratio:
-                return True
-        if median_hr and a.avg_hr and a.avg_hr >= median_hr * dosing.quality_hr_ratio:
+        speed = gap_speed(a)
+        if median_speed and speed and speed >= median_speed * dosing.quality_speed_ratio:
             return True
-        return False
+        if own_max:
+            if a.avg_hr and a.avg_hr >= own_max * dosing.hr_hard_fraction:
+                return True
+            return bool(a.max_hr and a.max_hr >= own_max * dosing.hr_peak_fraction and not hilly(a))
+        return bool(
+            median_hr
+            and a.avg_hr
+            and a.avg_hr >= median_hr * dosing.quality_hr_ratio
+            and not hilly(a)
+        )
 
     weeks: dict[date, list[Activity]] = defaultdict(list)
     for a in runs:
@@ -107,13 +129,17 @@ def read_pattern(
         weeks[monday].append(a)
     longest: Counter[int] = Counter()
     hard_days: Counter[int] = Counter()
+    long_descents: list[float] = []
+    long_minutes: list[float] = []
     for items in weeks.values():
         long_run = max(items, key=lambda a: (a.duration_s, a.distance_m or 0.0))
         longest[long_run.local_date.weekday()] += 1
+        long_descents.append(long_run.descent_m or 0.0)
+        long_minutes.append(long_run.duration_s / 60)
         for day in {a.local_date.weekday() for a in items if quality(a)}:
             hard_days[day] += 1
     long_day: int | None = None
-    if longest:
+    if longest and statistics.median(long_minutes) >= dosing.long_run_min_minutes:
         day, count = longest.most_common(1)[0]
         if count >= dosing.long_run_min_weeks:
             long_day = day
@@ -127,7 +153,12 @@ def read_pattern(
         )
     quality_days = sorted(hard - {long_day} if long_day is not None else hard)
     if quality_days:
-        names = ", ".join(WEEKDAY_NAMES[d] for d in quality_days)
+        day_names = [WEEKDAY_NAMES[d] for d in quality_days]
+        names = (
+            day_names[0]
+            if len(day_names) == 1
+            else ", ".join(day_names[:-1]) + " and " + day_names[-1]
+        )
         why.append(
             f"Hard runs usually on {names}: lower-body strength goes on those evenings, "
             f"after the run."
@@ -138,68 +169,7 @@ def read_pattern(
         running_hours_per_week=hours,
         running_weeks=n_weeks,
         explanations=tuple(why),
-    )
-
-
-def strength_workouts_per_week(
-    history: History | Iterable[Activity], until: date, weeks: int
-) -> float:
-    """Average logged strength workouts a week in the ``weeks`` before ``until``."""
-    start = until - timedelta(weeks=weeks)
-    days = {
-        a.local_date for a in _before(history, until) if a.local_date >= start and is_strength(a)
-    }
-    return len(days) / weeks
-
-
-def infer_level(
-    history: History | Iterable[Activity],
-    until: date,
-    dosing: Dosing,
-    screen_failed: bool | None,
-) -> tuple[str, str]:
-    """R1 from the history and the screens: ``(level, one-sentence reason)``.
-
-    ``screen_failed`` is None when no self-test was done (advanced then needs one).
-    """
-    activities = _before(history, until)
-    if screen_failed:
-        return (
-            "beginner",
-            "The single-leg glute bridge screen failed, so you start as a beginner (R1).",
-        )
-    recent = strength_workouts_per_week(activities, until, dosing.intermediate_weeks)
-    if recent == 0:
-        return (
-            "beginner",
-            f"No strength workout in the last {dosing.intermediate_weeks} weeks, so you start as "
-            f"a beginner (R1).",
-        )
-    first = min((a.local_date for a in activities), default=until)
-    span_weeks = (until - first).days / 7
-    long_rate = strength_workouts_per_week(activities, until, dosing.advanced_weeks)
-    if span_weeks >= dosing.advanced_weeks and long_rate >= dosing.advanced_per_week:
-        if screen_failed is False:
-            return (
-                "advanced",
-                f"{long_rate:.1f} strength workouts a week for {dosing.advanced_weeks // 52} years "
-                f"and the screens passed: advanced (R1).",
-            )
-        return (
-            "intermediate",
-            f"{long_rate:.1f} strength workouts a week for 2 years; advanced also needs the "
-            f"self-tests (run `chainfix assess`), so you start as intermediate (R1).",
-        )
-    if recent >= dosing.intermediate_per_week:
-        return (
-            "intermediate",
-            f"{recent:.1f} strength workouts a week over the last {dosing.intermediate_weeks} "
-            f"weeks: intermediate (R1).",
-        )
-    return (
-        "beginner",
-        f"Only {recent:.1f} strength workouts a week over the last {dosing.intermediate_weeks} "
-        f"weeks, fewer than {dosing.intermediate_per_week:g}: you start as a beginner (R1).",
+        long_run_descent_m=statistics.median(long_descents) if long_descents else 0.0,
     )
 
 
@@ -289,7 +259,7 @@ def eccentric_block_until(
                 why = (
                     f"{a.local_date.isoformat()}: {a.descent_m:.0f} m of descent "
                     f"({equ:.0f} eccentric quad units): no Nordic work until "
-                    f"{(end + timedelta(days=1)).isoformat()} (R13)."
+                    f"{(end + timedelta(days=1)).isoformat()}."
                 )
     return blocked, why
 
@@ -301,3 +271,83 @@ def forward_posture(history: History | Iterable[Activity], until: date, dosing: 
     total = sum(a.duration_s for a in recent)
     forward = sum(a.duration_s for a in recent if a.sport in dosing.forward_sports)
     return total > 0 and forward / total >= dosing.forward_min_share
+
+
+@dataclass(frozen=True, slots=True)
+class CutbackCycle:
+    """The runner's own cutback rhythm (R12): the Mondays of past cutback weeks and the interval."""
+
+    mondays: tuple[date, ...] = ()
+    interval_weeks: int = 0
+
+    def projected(self, start: date, weeks: int) -> list[date]:
+        """Mondays of the cutback weeks projected into ``weeks`` weeks from ``start``."""
+        if not self.mondays or not self.interval_weeks:
+            return []
+        end = start + timedelta(weeks=weeks)
+        out = []
+        monday = self.mondays[-1]
+        while monday < end:
+            monday += timedelta(weeks=self.interval_weeks)
+            if monday + timedelta(days=6) >= start and monday < end:
+                out.append(monday)
+        return out
+
+
+def cutback_cycle(
+    history: History | Iterable[Activity], until: date, dosing: Dosing
+) -> CutbackCycle:
+    """The regular cutback weeks in the weekly running time before ``until`` (none if irregular)."""
+    this_monday = until - timedelta(days=until.weekday())
+    first = this_monday - timedelta(weeks=dosing.cutback_lookback_weeks)
+    minutes: dict[date, float] = {
+        first + timedelta(weeks=i): 0.0 for i in range(dosing.cutback_lookback_weeks)
+    }
+    for a in _before(history, until):
+        if a.sport not in dosing.calendar_running_sports:
+            continue
+        monday = a.local_date - timedelta(days=a.local_date.weekday())
+        if monday in minutes:
+            minutes[monday] += a.duration_s / 60
+    weeks = sorted(minutes)
+    n = dosing.cutback_baseline_weeks
+    cutbacks = []
+    for i in range(n, len(weeks)):
+        base = [minutes[w] for w in weeks[i - n : i]]
+        mean = sum(base) / n
+        if mean > 0 and min(base) > 0 and minutes[weeks[i]] <= mean * (1 - dosing.cutback_drop):
+            cutbacks.append(weeks[i])
+    if len(cutbacks) < dosing.cutback_min_cycles:
+        return CutbackCycle()
+    gaps = {(b - a).days // 7 for a, b in zip(cutbacks, cutbacks[1:], strict=False)}
+    lo, hi = dosing.cutback_interval
+    if len(gaps) != 1 or not lo <= next(iter(gaps)) <= hi:
+        return CutbackCycle()
+    return CutbackCycle(mondays=tuple(cutbacks), interval_weeks=next(iter(gaps)))
+
+
+def lifting_habit(
+    history: History | Iterable[Activity], until: date, dosing: Dosing, model: Any = None
+) -> tuple[float, frozenset[int]]:
+    """Strength workouts a week over ``addon_window_weeks`` and the usual lifting weekdays."""
+    start = until - timedelta(weeks=dosing.addon_window_weeks)
+    dates = {
+        a.local_date
+        for a in _before(history, until)
+        if a.local_date >= start and is_strength(a, model)
+    }
+    per_week = len(dates) / dosing.addon_window_weeks
+    counts = Counter(d.weekday() for d in dates)
+    usual = frozenset(
+        wd for wd, n in counts.items() if n / dosing.addon_window_weeks >= dosing.addon_day_share
+    )
+    return per_week, usual
+
+
+def running_share(history: History | Iterable[Activity], until: date, dosing: Dosing) -> float:
+    """Running minutes as a share of the endurance minutes in the ``forward_window_days``."""
+    start = until - timedelta(days=dosing.forward_window_days)
+    recent = [a for a in _before(history, until) if a.local_date >= start and not is_strength(a)]
+    total = sum(a.duration_s for a in recent)
+    runs = sum(a.duration_s for a in recent if a.sport in dosing.calendar_running_sports)
+    return runs / total if total > 0 else 0.0

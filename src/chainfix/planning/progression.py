@@ -121,22 +121,24 @@ class Progression:
         return round(math.floor(kg / step + 1e-9) * step, 2)
 
     def next_weight(self, ex: Exercise, kg: float) -> float:
-        """R7: +5 % (min 2.5 kg) for barbell hinges, +2.5 % for rows, next implement otherwise."""
+        """R7: about +5 % (rows +2.5 %), rounded up to the next load the equipment allows.
+
+        The step is the implement's increment (barbell 2.5 kg, dumbbell 2 kg, kettlebell 4 kg,
+        machine and cable like a barbell, else ``round_other_kg``), at least one increment.
+        """
         d = self.dosing
         kind = self.implement(ex)
-        if kind == "barbell" and ex.family in d.row_families:
-            return round(kg + max(kg * d.row_percent / 100, d.row_min_kg), 2)
-        if kind == "barbell":
-            step = d.rounding["barbell"]
-            raw = kg + max(kg * d.barbell_percent / 100, d.barbell_min_kg)
-            return round(math.ceil(raw / step - 1e-9) * step, 2)
-        if kind == "dumbbell":
-            return round(kg + d.dumbbell_step_kg, 2)
-        if kind == "kettlebell":
-            return round(kg + d.kettlebell_step_kg, 2)
+        percent = d.row_percent if ex.family in d.row_families else d.barbell_percent
+        minimum = d.row_min_kg if ex.family in d.row_families else d.barbell_min_kg
         if kind in ("machine", "cable"):
-            return round(kg + max(kg * d.machine_percent / 100, d.machine_min_kg), 2)
-        return round(kg + d.other_step_kg, 2)
+            percent, minimum = d.machine_percent, d.machine_min_kg
+        if kind not in ("barbell", "machine", "cable"):
+            minimum = 0.0
+        step = d.rounding.get(
+            kind, d.rounding["barbell"] if kind in ("machine", "cable") else d.rounding["other"]
+        )
+        raw = kg + max(kg * percent / 100, minimum)
+        return round(max(kg + step, math.ceil(raw / step - 1e-9) * step), 2)
 
     def main_rungs(self, ladder: str) -> list[Exercise]:
         return [
@@ -200,7 +202,7 @@ class Progression:
             return False
         nxt = min(higher, key=lambda e: e.step)
         self.rung[ex.ladder] = nxt.id
-        self.events.append((self.week, f"{ex.name} -> {nxt.name} (top of the range twice, R8)."))
+        self.events.append((self.week, f"{ex.name} -> {nxt.name} (top of the range twice)."))
         return True
 
     def _step_down(self, ex: Exercise) -> bool:
@@ -209,14 +211,14 @@ class Progression:
             return False
         prev = max(lower, key=lambda e: e.step)
         self.rung[ex.ladder] = prev.id
-        self.events.append((self.week, f"{ex.name} -> {prev.name} (two failed workouts, R8)."))
+        self.events.append((self.week, f"{ex.name} -> {prev.name} (two failed workouts)."))
         return True
 
     def _add_load(self, ex: Exercise, dose: Dose) -> None:
         dose.load_step += 1
         if dose.weight_kg:
             dose.weight_kg = self.next_weight(ex, dose.weight_kg)
-        self.events.append((self.week, f"{ex.name}: more load (R7)."))
+        self.events.append((self.week, f"{ex.name}: more load."))
 
     def end_week(
         self,
@@ -260,9 +262,17 @@ class Progression:
                 continue
             increment = d.hold_increment_s if ex.timed else d.rep_increment
             if self.is_loaded(ex) and dose.exceed >= d.exceed_workouts:
-                self._add_load(ex, dose)
+                self._add_load(ex, dose)  # 2-for-2: more load, reps back to the range's bottom
+                dose.reps = lo
                 dose.exceed = 0
                 dose.top = 0
+                continue
+            last_reps = done[-1].reps_done
+            if last_reps and not ex.timed and min(last_reps) < dose.reps:
+                # Done inside the range but short of the projected reps: build from what was
+                # logged instead of regressing (R8 regresses only below the range).
+                dose.top = 0
+                dose.reps = min(hi, max(lo, min(last_reps)) + increment)
                 continue
             if dose.reps < hi:
                 best = max((max(o.reps_done) for o in done if o.reps_done), default=0)

@@ -129,7 +129,11 @@ def step_outcome(step: WorkoutStep, sets: Sequence[StrengthSet], exceed_reps: in
         return StepOutcome("met" if ok else "below", done, reps, weight, seconds)
     if step.reps is None or not reps:
         return StepOutcome("met" if enough_sets else "below", done, reps, weight, seconds)
-    if not enough_sets or min(reps) < step.reps:
+    # R8 (issue 13): only reps below the bottom of the prescribed range are a failed workout; a
+    # logged 3 x 10 against a projected 3 x 12 inside a 10-25 range is done, at 10.
+    floor = getattr(step, "rep_range", None)
+    bottom = floor[0] if floor else step.reps
+    if not enough_sets or min(reps) < min(bottom, step.reps):
         return StepOutcome("below", done, reps, weight, seconds)
     status = "exceeded" if reps[-1] >= step.reps + exceed_reps else "met"
     return StepOutcome(status, done, reps, weight, seconds)
@@ -299,18 +303,19 @@ def reconcile(
         if rec.status == "moved" and rec.moved_to is not None:
             notes.append(f"Missed {when} ({rec.note}): moved to {rec.moved_to.isoformat()}.")
         elif rec.status == "dropped":
-            notes.append(f"Missed {when} ({rec.note}): dropped, not stacked (R15).")
+            notes.append(f"Missed {when} ({rec.note}): dropped, not stacked.")
         streak = streak + 1 if rec.status in ("moved", "dropped") else 0
         if streak >= 2 and not repeated:
             repeated = True
-            notes.append("Two missed workouts in a row: the week is repeated (R15).")
+            notes.append("Two missed workouts in a row: the week is repeated.")
 
     sessions = sessions_from_workouts(kept, ctx, dosing) + moved
     sessions.sort(key=lambda s: (s.day, s.key))
     frozen = {w.key: w for w in kept if w.date <= as_of}
     new_workouts, prog = prescribe(ctx, catalogue, dosing, sessions, records, frozen)
     done = sum(1 for r in records.values() if r.status == "done")
-    summary = f"Matched {done} logged workout(s) up to {as_of.isoformat()}."
+    word = "workout" if done == 1 else "workouts"
+    summary = f"Matched {done} logged {word} up to {as_of.isoformat()}."
     past_weeks = {w.week for w in workouts if records.get(w.key) is not None}
     events = [text for week, text in prog.events if week in past_weeks]
     if events:

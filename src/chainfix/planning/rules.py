@@ -156,11 +156,6 @@ class Dosing:
     """Every planning number, from ``dosing.toml``. Attribute names follow the file's tables."""
 
     file: str
-    # R1
-    intermediate_weeks: int
-    intermediate_per_week: float
-    advanced_weeks: int
-    advanced_per_week: float
     # R2
     beginner_sessions: tuple[int, int]
     beginner_default_sessions: int
@@ -174,10 +169,17 @@ class Dosing:
     focus_phases: tuple[str, ...]
     focus_running_sports: tuple[str, ...]
     focus_warning: str
+    focus_split: tuple[tuple[str, ...], tuple[str, ...]]
+    focus_split_note: str
     full_series_extra: Mapping[str, int]
+    addon_min_per_week: float
+    addon_window_weeks: int
+    addon_day_share: float
+    addon_max_moves: int
     # R3
     exercises: Mapping[str, tuple[int, int]]
     exercises_hard_cap: int
+    exercises_fill: tuple[str, ...]
     every_workout: tuple[str, ...]
     weekly_at_least_once: tuple[str, ...]
     ladder_order: tuple[str, ...]
@@ -185,6 +187,7 @@ class Dosing:
     # ramp
     ramp: tuple[RampWeek, ...]
     ramp_patterns: tuple[str, ...]
+    ramp_pull_from_week: int
     # R4/R5
     dose: Mapping[str, LevelDose]
     isometric_seconds: tuple[int, int]
@@ -216,9 +219,18 @@ class Dosing:
     load_lookback_days: int
     epley_divisor: float
     rounding: Mapping[str, float]
+    find_reps: int
+    find_rpe: int
+    find_note: str
     # R12
     deload_every: int
     deload_set_factor: float
+    cutback_drop: float
+    cutback_baseline_weeks: int
+    cutback_min_cycles: int
+    cutback_interval: tuple[int, int]
+    cutback_lookback_weeks: int
+    first_deload_week: int
     # R11
     taper_last_heavy_min_days: int
     taper_light_days: tuple[int, int]
@@ -238,9 +250,14 @@ class Dosing:
     calendar_running_sports: tuple[str, ...]
     quality_speed_ratio: float
     quality_hr_ratio: float
+    gap_m_per_m_ascent: float
+    hr_hard_fraction: float
+    hr_peak_fraction: float
+    hilly_m_per_km: float
     long_run_hard_hours: float
     hard_day_share: float
     long_run_min_weeks: int
+    long_run_min_minutes: float
     # R13
     descent_flag_equ: float
     descent_block_hours: int
@@ -249,6 +266,7 @@ class Dosing:
     forward_sports: tuple[str, ...]
     forward_min_share: float
     forward_window_days: int
+    tie_min_running_share: float
     # R14
     nordic_families: tuple[str, ...]
     nordic_intro_weeks: int
@@ -264,6 +282,11 @@ class Dosing:
     pain_flags: tuple[str, ...]
     pain_flag_hip_abduction: tuple[str, ...]
     pain_notes: Mapping[str, str]
+    checkin_window_days: int
+    checkin_regress_pain: float
+    checkin_heavy_soreness: float
+    checkin_areas: tuple[str, ...]
+    checkin_ladders: Mapping[str, tuple[str, ...]]
     # equipment
     equipment_always: tuple[str, ...]
     equipment_loading: tuple[str, ...]
@@ -274,6 +297,7 @@ class Dosing:
     # start steps
     start_history_weeks: int
     start_steps: Mapping[str, Mapping[str, int]]
+    running_calf_step: int
 
     def hours_between(self, strength_day_offset: int) -> int:
         """Hours from a strength session to a run ``strength_day_offset`` days later."""
@@ -293,12 +317,12 @@ def load_dosing(path: Path | None = None) -> Dosing:
     top = _Table(data, file, "")
     if top.integer("schema", 1, 1) != 1:  # pragma: no cover - guarded by the range
         raise DataFileError(f"{file}: unknown schema")
-    lv = top.table("levels")
     se = top.table("sessions")
     sf = top.table("strength_focus")
     ex = top.table("exercises")
     pa = top.table("patterns")
     fs = top.table("full_series")
+    ad = top.table("add_ons")
     ra = top.table("ramp")
     do = top.table("dose")
     ef = top.table("effort")
@@ -316,6 +340,8 @@ def load_dosing(path: Path | None = None) -> Dosing:
     rc = top.table("reconcile")
     pn = top.table("pain")
     eq = top.table("equipment")
+    ci = top.table("checkin")
+    ci_ladders = ci.table("ladders")
     st = top.table("start")
 
     patterns: dict[str, PatternRule] = {}
@@ -357,10 +383,6 @@ def load_dosing(path: Path | None = None) -> Dosing:
 
     dosing = Dosing(
         file=file,
-        intermediate_weeks=lv.integer("intermediate_weeks", 1, 520),
-        intermediate_per_week=lv.number("intermediate_per_week", 0, 14),
-        advanced_weeks=lv.integer("advanced_weeks", 1, 1040),
-        advanced_per_week=lv.number("advanced_per_week", 0, 14),
         beginner_sessions=(se.integer("beginner_min", 1, 7), se.integer("beginner_max", 1, 7)),
         beginner_default_sessions=se.integer("beginner_default", 1, 7),
         experienced_sessions=se.integer("experienced_base_build", 1, 7),
@@ -372,15 +394,23 @@ def load_dosing(path: Path | None = None) -> Dosing:
         focus_phases=sf.words("phases"),
         focus_running_sports=sf.words("running_sports"),
         focus_warning=sf.text("warning"),
+        focus_split=(sf.words("split_a"), sf.words("split_b")),
+        focus_split_note=sf.text("split_note"),
         full_series_extra=full_series,
+        addon_min_per_week=ad.number("min_per_week", 0, 14),
+        addon_window_weeks=ad.integer("window_weeks", 1, 52),
+        addon_day_share=ad.number("day_share", 0, 1),
+        addon_max_moves=ad.integer("max_moves", 1, 6),
         exercises=exercises,
         exercises_hard_cap=ex.integer("hard_cap", 1, 12),
+        exercises_fill=ex.words("fill"),
         every_workout=ex.words("every_workout"),
         weekly_at_least_once=ex.words("weekly_at_least_once"),
         ladder_order=ex.words("order"),
         patterns=patterns,
         ramp=tuple(ramp),
         ramp_patterns=ra.words("patterns"),
+        ramp_pull_from_week=ra.integer("pull_from_week", 1, 52),
         dose=dose,
         isometric_seconds=do.int_range("isometric_seconds", 1, 600),
         deload_max_rpe=ef.integer("deload_max_rpe", 1, 10),
@@ -414,8 +444,20 @@ def load_dosing(path: Path | None = None) -> Dosing:
             "kettlebell": lo.number("round_kettlebell_kg", 0.1, 50),
             "other": lo.number("round_other_kg", 0.1, 50),
         },
+        find_reps=lo.integer("find_reps", 1, 50),
+        find_rpe=lo.integer("find_rpe", 1, 10),
+        find_note=lo.text("find_note"),
         deload_every=de.integer("every_weeks", 2, 52),
         deload_set_factor=de.number("set_factor", 0.05, 1),
+        cutback_drop=de.number("cutback_drop", 0, 1),
+        cutback_baseline_weeks=de.integer("cutback_baseline_weeks", 1, 12),
+        cutback_min_cycles=de.integer("cutback_min_cycles", 1, 10),
+        cutback_interval=(
+            de.integer("cutback_min_interval", 2, 12),
+            de.integer("cutback_max_interval", 2, 12),
+        ),
+        cutback_lookback_weeks=de.integer("cutback_lookback_weeks", 4, 104),
+        first_deload_week=de.integer("first_deload_week", 1, 12),
         taper_last_heavy_min_days=ta.integer("last_heavy_min_days", 0, 60),
         taper_light_days=(ta.integer("light_min_days", 0, 60), ta.integer("light_max_days", 0, 60)),
         taper_light_set_factor=ta.number("light_set_factor", 0.05, 1),
@@ -435,15 +477,21 @@ def load_dosing(path: Path | None = None) -> Dosing:
         calendar_running_sports=ca.words("running_sports"),
         quality_speed_ratio=ca.number("quality_speed_ratio", 1, 3),
         quality_hr_ratio=ca.number("quality_hr_ratio", 1, 3),
+        gap_m_per_m_ascent=ca.number("gap_m_per_m_ascent", 0, 50),
+        hr_hard_fraction=ca.number("hr_hard_fraction", 0, 1),
+        hr_peak_fraction=ca.number("hr_peak_fraction", 0, 1),
+        hilly_m_per_km=ca.number("hilly_m_per_km", 0, 500),
         long_run_hard_hours=ca.number("long_run_hard_hours", 0, 24),
         hard_day_share=ca.number("hard_day_share", 0, 1),
         long_run_min_weeks=ca.integer("long_run_min_weeks", 1, 52),
+        long_run_min_minutes=ca.number("long_run_min_minutes", 0, 600),
         descent_flag_equ=ds.number("flag_equ", 0, 1000),
         descent_block_hours=ds.integer("block_hours", 0, 500),
         descent_divisors={k: divisors_t.number(k, 1, 10_000) for k in divisors_t.keys()},
         forward_sports=fp.words("sports"),
         forward_min_share=fp.number("min_share", 0, 1),
         forward_window_days=fp.integer("window_days", 1, 365),
+        tie_min_running_share=fp.number("tie_min_running_share", 0, 1),
         nordic_families=no.words("families"),
         nordic_intro_weeks=no.integer("intro_weeks", 0, 52),
         nordic_intro_per_week=no.integer("intro_per_week", 1, 7),
@@ -456,6 +504,11 @@ def load_dosing(path: Path | None = None) -> Dosing:
         pain_flags=pain_flags,
         pain_flag_hip_abduction=pn.words("flag_hip_abduction"),
         pain_notes=pain_notes,
+        checkin_window_days=ci.integer("window_days", 0, 60),
+        checkin_regress_pain=ci.number("regress_pain", 0, 10),
+        checkin_heavy_soreness=ci.number("heavy_soreness", 0, 10),
+        checkin_areas=ci.words("areas"),
+        checkin_ladders={k: ci_ladders.words(k) for k in ci_ladders.keys()},
         equipment_always=eq.words("always"),
         equipment_loading=eq.words("loading"),
         equipment_barbell=eq.words("barbell"),
@@ -464,6 +517,7 @@ def load_dosing(path: Path | None = None) -> Dosing:
         equipment_gym=eq.words("gym"),
         start_history_weeks=st.integer("history_weeks", 0, 520),
         start_steps=start_steps,
+        running_calf_step=st.integer("running_calf_step", 1, 50),
     )
     _check_dosing(dosing)
     return dosing
@@ -494,6 +548,9 @@ def _check_dosing(d: Dosing) -> None:
         raise DataFileError(f"{d.file}: [taper] stop_days must be below light_min_days")
     if b >= d.taper_last_heavy_min_days:
         raise DataFileError(f"{d.file}: [taper] light_max_days must be below last_heavy_min_days")
+    for area in d.checkin_areas:
+        if area not in d.pain_flags:
+            raise DataFileError(f"{d.file}: [checkin] areas: {area!r} is not a [pain] flag")
     for flag in d.pain_flag_hip_abduction:
         if flag not in d.pain_flags:
             raise DataFileError(f"{d.file}: [pain] flag_hip_abduction: {flag!r} is not in flags")

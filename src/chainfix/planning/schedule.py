@@ -53,6 +53,10 @@ class Calendar:
         self.days_before_race = dosing.min_days_before(dosing.hours_before_race)
         self.days_before_hard = dosing.min_days_before(dosing.hours_before_hard)
         self.days_before_hard_ecc = dosing.min_days_before(dosing.eccentric_hours_before_hard)
+        divisor = dosing.descent_divisors.get("running", 100.0)
+        self.big_descent_long_run = ctx.long_run_descent_m / divisor >= dosing.descent_flag_equ
+        """The projected long runs carry a descent of at least the R13 flag."""
+        self.days_after_descent = -(-dosing.descent_block_hours // 24)
 
     def is_long_run(self, day: date) -> bool:
         return self.ctx.long_run_weekday is not None and day.weekday() == self.ctx.long_run_weekday
@@ -102,6 +106,20 @@ class Calendar:
             lower_ok = False
             reason = reason or "less than 24 h before a hard run"
         eccentric_ok = to_hard is None or to_hard >= self.days_before_hard_ecc
+        if self.big_descent_long_run:
+            after_long = next(
+                (
+                    k
+                    for k in range(1, self.days_after_descent + 1)
+                    if self.is_long_run(day - timedelta(days=k))
+                ),
+                None,
+            )
+            if after_long is not None:
+                eccentric_ok = False  # R13: no eccentric work for 48 h after a big descent
+                if after_long == 1:
+                    lower_ok = False
+                    reason = reason or "the day after a long run with a big descent"
         blocked = self.ctx.eccentric_blocked_until
         if blocked and day <= date.fromisoformat(blocked):
             eccentric_ok = False
@@ -138,7 +156,9 @@ class Calendar:
                 return race.date
         return None
 
-    def pick_days(self, days: Sequence[date], n: int, previous: Sequence[date]) -> list[DayInfo]:
+    def pick_days(
+        self, days: Sequence[date], n: int, previous: Sequence[date], gap: int | None = None
+    ) -> list[DayInfo]:
         """Up to ``n`` session days of ``days`` that keep every rule (best first by R9).
 
         Prefers hard-run days, one light taper day when the week has a taper window, then days
@@ -152,8 +172,9 @@ class Calendar:
             if i.available and i.lower_ok and not (i.taper and self.light_race(i.day) in done)
         ]
         taper_window = any(i.taper for i in candidates)
+        min_gap = gap or self.dosing.min_days_between_sessions  # a hard rule
         for k in range(min(n, len(candidates)), 0, -1):
-            for gap in sorted({self.dosing.min_days_between_sessions, 1}, reverse=True):
+            for gap in (min_gap,):
                 best: tuple[tuple[int, ...], list[DayInfo]] | None = None
                 for combo in combinations(candidates, k):
                     if sum(1 for i in combo if i.taper) > 1:
@@ -178,10 +199,17 @@ class Calendar:
                     return sorted(best[1], key=lambda i: i.day)
         return []
 
-    def upper_day(self, days: Sequence[date]) -> DayInfo | None:
-        """An available day for an upper-back/core session when no lower-body day is left."""
+    def upper_day(self, days: Sequence[date], previous: Sequence[date] = ()) -> DayInfo | None:
+        """An available day for an upper-back/core session when no lower-body day is left.
+
+        Keeps ``min_days_between_sessions`` from the ``previous`` sessions, so the same pull is
+        never trained on consecutive days.
+        """
+        gap = self.dosing.min_days_between_sessions
         for day in days:
             i = self.info(day)
+            if any(abs((day - p).days) < gap for p in previous):
+                continue
             if i.available and i.upper_ok:
                 return i
         return None

@@ -23,6 +23,7 @@ from chainfix import __version__
 from chainfix.analysis import Analysis
 from chainfix.analysis.explain import day, level_word, period, plural, thin_data
 from chainfix.atomic import write_atomic
+from chainfix.fit.names import exercise_title, watch_name
 from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN, History, Plan, Workout, WorkoutStep
 from chainfix.report.terminal import next_command, verdict
 
@@ -663,13 +664,6 @@ def _problems(history: History) -> str:
     )
 
 
-def exercise_title(step: WorkoutStep) -> str:
-    """The name the watch shows for an exercise (as written into the FIT workout)."""
-    from chainfix.delivery.fit_workout import EXERCISE_TITLE_MAX_BYTES, clip_name
-
-    return clip_name(step.watch_title or step.name, EXERCISE_TITLE_MAX_BYTES) or step.name
-
-
 def _dose(s: WorkoutStep) -> str:
     side = " per side" if s.per_side else ""
     if s.reps is not None:
@@ -682,15 +676,13 @@ def _dose(s: WorkoutStep) -> str:
 
 
 def _step(s: WorkoutStep) -> str:
-    title = exercise_title(s)
+    title = exercise_title(s) or s.name
     extra = [x for x in (s.name if s.name != title else "", s.load, s.notes) if x and x.strip()]
     small = f"<small>{_e(' · '.join(extra))}</small>" if extra else ""
     return f"<li><b>{_e(title)}</b> {_e(_dose(s))}{small}</li>"
 
 
 def _workout(w: Workout) -> str:
-    from chainfix.delivery.fit_workout import watch_name
-
     notes = "".join(f"<small>{_e(n)}</small>" for n in w.notes)
     return (
         f'<div class="workout" data-date="{w.date.isoformat()}">'

@@ -93,9 +93,9 @@ def test_sync_dry_run_needs_no_garminconnect(tmp_path: Path) -> None:
 def test_the_catalogue_is_package_data() -> None:
     from importlib import resources
 
-    from chainfix.delivery.garmin_json import CATALOG_FILE, load_catalog
+    from chainfix.delivery.garmin_json import CATALOGUE_FILE, load_garmin_catalogue
 
-    assert resources.files("chainfix").joinpath("data", CATALOG_FILE).is_file()
-    catalog = load_catalog()
-    assert "HIP_RAISE" in catalog.exercises["HIP_RAISE"]
-    assert "SLIDING_LEG_CURL" in catalog.exercises["LEG_CURL"]
+    assert resources.files("chainfix").joinpath("data", CATALOGUE_FILE).is_file()
+    catalogue = load_garmin_catalogue()
+    assert "HIP_RAISE" in catalogue.exercises["HIP_RAISE"]
+    assert "SLIDING_LEG_CURL" in catalogue.exercises["LEG_CURL"]

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from chainfix.delivery.garmin_json import (
-    ExerciseCatalog,
+    ExerciseCatalogue,
     Marker,
-    load_catalog,
+    load_garmin_catalogue,
     parse_marker,
     step_description,
     workout_json,
@@ -21,8 +21,8 @@ from chainfix.delivery.garmin_json import (
 from chainfix.errors import DataFileError, DeliveryError
 from chainfix.model import Workout, WorkoutStep
 
-REFERENCE_CATALOG = (
-    Path(__file__).resolve().parents[2] / "shared" / "reference" / "garmin-exercise-catalog.json"
+REFERENCE_CATALOGUE = (
+    Path(__file__).resolve().parents[2] / "shared" / "reference" / "garmin-exercise-catalogue.json"
 )
 
 RDL = WorkoutStep(
@@ -63,9 +63,9 @@ SIDE_PLANK = WorkoutStep(
 )
 
 
-def small_catalog() -> ExerciseCatalog:
+def small_catalogue() -> ExerciseCatalogue:
     """A catalogue in the reference JSON shape (a few rows)."""
-    return ExerciseCatalog.from_json(
+    return ExerciseCatalogue.from_json(
         {
             "categories": {
                 "DEADLIFT": {"exercises": [{"exerciseName": "ROMANIAN_DEADLIFT"}]},
@@ -103,7 +103,7 @@ def walk(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_strength_workout_shape_matches_the_reference() -> None:
-    doc = workout_json(session(RDL, NORDIC, SIDE_PLANK), small_catalog())
+    doc = workout_json(session(RDL, NORDIC, SIDE_PLANK), small_catalogue())
     body = doc.payload
     assert body["workoutName"] == "Posterior chain A · Tue 1 Dec"
     assert body["sportType"] == {
@@ -137,13 +137,13 @@ def test_strength_workout_shape_matches_the_reference() -> None:
 
 
 def test_step_order_is_one_flat_counter_over_the_tree() -> None:
-    doc = workout_json(session(RDL, NORDIC, SIDE_PLANK), small_catalog())
+    doc = workout_json(session(RDL, NORDIC, SIDE_PLANK), small_catalogue())
     orders = [s["stepOrder"] for s in walk(doc.payload["workoutSegments"][0]["workoutSteps"])]
     assert orders == list(range(1, len(orders) + 1))
 
 
 def test_load_is_guidance_in_the_description_never_a_weight() -> None:
-    doc = workout_json(session(RDL), small_catalog())
+    doc = workout_json(session(RDL), small_catalogue())
     text = json.dumps(doc.payload)
     assert "weightValue" not in text and "weightUnit" not in text
     exercise = doc.payload["workoutSegments"][0]["workoutSteps"][0]["workoutSteps"][0]
@@ -151,7 +151,7 @@ def test_load_is_guidance_in_the_description_never_a_weight() -> None:
 
 
 def test_timed_exercise_uses_a_time_end_condition_and_no_rest_when_rest_is_zero() -> None:
-    doc = workout_json(session(SIDE_PLANK), small_catalog())
+    doc = workout_json(session(SIDE_PLANK), small_catalogue())
     [group] = doc.payload["workoutSegments"][0]["workoutSteps"]
     left, right = group["workoutSteps"]  # work per side: one step per side, no rest
     for exercise in (left, right):
@@ -175,7 +175,7 @@ def test_descriptions_are_capped() -> None:
 
 
 def test_marker_is_appended_and_parsed_back() -> None:
-    doc = workout_json(session(RDL), small_catalog())
+    doc = workout_json(session(RDL), small_catalogue())
     description = doc.payload["description"]
     assert description.startswith("chainfix · week 2\nWarm up")
     assert description.endswith(f"[chainfix:2026-12-01-posterior-a:{doc.content_hash}]")
@@ -185,25 +185,25 @@ def test_marker_is_appended_and_parsed_back() -> None:
 
 
 def test_content_hash_is_stable_and_changes_with_content() -> None:
-    catalog = small_catalog()
-    first = workout_json(session(RDL), catalog)
-    again = workout_json(session(RDL), catalog)
+    catalogue = small_catalogue()
+    first = workout_json(session(RDL), catalogue)
+    again = workout_json(session(RDL), catalogue)
     assert first.content_hash == again.content_hash and first.payload == again.payload
-    changed = workout_json(session(replace(RDL, reps=8)), catalog)
+    changed = workout_json(session(replace(RDL, reps=8)), catalogue)
     assert changed.content_hash != first.content_hash
 
 
 def test_the_date_is_in_the_name_so_a_moved_session_is_renamed() -> None:
-    catalog = small_catalog()
-    a = workout_json(session(RDL), catalog)
-    moved = workout_json(replace(session(RDL), date=date(2026, 12, 3)), catalog)
+    catalogue = small_catalogue()
+    a = workout_json(session(RDL), catalogue)
+    moved = workout_json(replace(session(RDL), date=date(2026, 12, 3)), catalogue)
     assert moved.payload["workoutName"] == "Posterior chain A · Thu 3 Dec"
     assert moved.content_hash != a.content_hash
 
 
 def test_estimated_duration_counts_work_per_side_rest_and_set_up() -> None:
     """Issue 14 item 9: a real estimate, not 0."""
-    doc = workout_json(session(RDL, SIDE_PLANK), small_catalog())
+    doc = workout_json(session(RDL, SIDE_PLANK), small_catalogue())
     rdl = 30 + 3 * (10 * 4 + 90)  # set-up, 3 sets of 10 reps at 4 s and 90 s rest
     plank = 30 + 2 * (30 * 2 + 0)  # 2 sets of 30 s per side, no rest
     assert doc.payload["estimatedDurationInSecs"] == rdl + plank
@@ -222,7 +222,7 @@ def test_invalid_pairs_are_refused_before_anything_is_sent(
 ) -> None:
     bad = replace(NORDIC, name="Nordic", garmin_category=category, garmin_exercise_name=name)
     with pytest.raises(DeliveryError) as info:
-        workout_json(session(RDL, bad), small_catalog())
+        workout_json(session(RDL, bad), small_catalogue())
     assert message in info.value.message
     assert "exercise 2 (Nordic)" in info.value.message
     assert "catalogue" in info.value.hint
@@ -230,67 +230,67 @@ def test_invalid_pairs_are_refused_before_anything_is_sent(
 
 def test_bad_keys_and_counts_are_refused() -> None:
     with pytest.raises(DeliveryError, match="workout key"):
-        workout_json(session(RDL, key="a:b"), small_catalog())
+        workout_json(session(RDL, key="a:b"), small_catalogue())
     zero = WorkoutStep("x", "x", "deadlift", "romanian_deadlift", 0, reps=5)
     with pytest.raises(DeliveryError, match="sets must be at least 1"):
-        workout_json(session(zero), small_catalog())
+        workout_json(session(zero), small_catalogue())
 
 
 def test_generic_category_entries_are_sent_as_an_empty_name() -> None:
     press = WorkoutStep("p", "Press", "shoulder_press", "shoulder_press", 2, reps=8)
-    doc = workout_json(session(press), small_catalog())
+    doc = workout_json(session(press), small_catalogue())
     exercise = doc.payload["workoutSegments"][0]["workoutSteps"][0]["workoutSteps"][0]
     assert (exercise["category"], exercise["exerciseName"]) == ("SHOULDER_PRESS", "")
 
 
-def test_catalog_accepts_garmins_own_exercises_json_shape() -> None:
-    catalog = ExerciseCatalog.from_json(
+def test_catalogue_accepts_garmins_own_exercises_json_shape() -> None:
+    catalogue = ExerciseCatalogue.from_json(
         {"categories": {"HIP_RAISE": {"exercises": {"HIP_RAISE": {}, "KETTLEBELL_SWING": {}}}}}
     )
-    assert ("HIP_RAISE", "KETTLEBELL_SWING") in catalog
-    assert ("HIP_RAISE", "") in catalog
-    assert ("HIP_RAISE", "NOPE") not in catalog
-    assert catalog.problem("ROW", "FACE_PULL") is not None
+    assert ("HIP_RAISE", "KETTLEBELL_SWING") in catalogue
+    assert ("HIP_RAISE", "") in catalogue
+    assert ("HIP_RAISE", "NOPE") not in catalogue
+    assert catalogue.problem("ROW", "FACE_PULL") is not None
 
 
-def test_catalog_of_the_wrong_shape_is_a_data_error(tmp_path: Path) -> None:
+def test_catalogue_of_the_wrong_shape_is_a_data_error(tmp_path: Path) -> None:
     with pytest.raises(DataFileError):
-        ExerciseCatalog.from_json({"exercises": []})
-    broken = tmp_path / "garmin-exercise-catalog.json"
+        ExerciseCatalogue.from_json({"exercises": []})
+    broken = tmp_path / "garmin-exercise-catalogue.json"
     broken.write_text("{not json", "utf-8")
     with pytest.raises(DataFileError):
-        load_catalog(broken)
+        load_garmin_catalogue(broken)
 
 
 def test_user_catalogue_in_the_user_dir_wins(_isolated_home: Path) -> None:
-    (_isolated_home / "garmin-exercise-catalog.json").write_text(
+    (_isolated_home / "garmin-exercise-catalogue.json").write_text(
         json.dumps({"categories": {"LEG_CURL": {"exercises": {"LEG_CURL": {}}}}}), "utf-8"
     )
-    catalog = load_catalog()
-    assert catalog.categories == {"LEG_CURL"}
+    catalogue = load_garmin_catalogue()
+    assert catalogue.categories == {"LEG_CURL"}
 
 
 def test_newer_catalogue_pairs_are_accepted() -> None:
-    assert ("DEADLIFT", "RUCK_DEADLIFT") in small_catalog()
+    assert ("DEADLIFT", "RUCK_DEADLIFT") in small_catalogue()
 
 
 def test_bundled_catalogue_is_used_when_nothing_else_is_there() -> None:
-    catalog = load_catalog()
-    assert len(catalog.categories) == 47
-    assert ("HIP_RAISE", "KETTLEBELL_SWING") in catalog
-    assert ("LEG_CURL", "GOOD_MORNING") in catalog
+    catalogue = load_garmin_catalogue()
+    assert len(catalogue.categories) == 47
+    assert ("HIP_RAISE", "KETTLEBELL_SWING") in catalogue
+    assert ("LEG_CURL", "GOOD_MORNING") in catalogue
 
 
-@pytest.mark.skipif(not REFERENCE_CATALOG.is_file(), reason="shared reference not present")
+@pytest.mark.skipif(not REFERENCE_CATALOGUE.is_file(), reason="shared reference not present")
 def test_reference_catalogue_parses_and_holds_every_chainfix_pair() -> None:
-    data = json.loads(REFERENCE_CATALOG.read_text("utf-8"))
-    catalog = ExerciseCatalog.from_json(data, str(REFERENCE_CATALOG))
-    assert len(catalog.categories) == 47
+    data = json.loads(REFERENCE_CATALOGUE.read_text("utf-8"))
+    catalogue = ExerciseCatalogue.from_json(data, str(REFERENCE_CATALOGUE))
+    assert len(catalogue.categories) == 47
     pairs = [p for m in data["chainfixPairs"].values() for p in m["best"] + m["alternatives"]]
     assert pairs
     for pair in pairs:
-        assert catalog.problem(pair["category"], pair["exerciseName"]) is None, pair
+        assert catalogue.problem(pair["category"], pair["exerciseName"]) is None, pair
     # the bundled garminconnect list agrees on every pair chainfix uses
-    bundled = load_catalog()
+    bundled = load_garmin_catalogue()
     for pair in pairs:
         assert bundled.problem(pair["category"], pair["exerciseName"]) is None, pair

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import chainfix.garmin_client as adapter
-from chainfix.delivery.garmin_json import load_catalog, parse_marker, workout_json
+from chainfix.delivery.garmin_json import load_garmin_catalogue, parse_marker, workout_json
 from chainfix.delivery.ledger import Ledger
 from chainfix.delivery.sync import sync_to_garmin
 from chainfix.errors import DeliveryError, UsageError
@@ -167,14 +167,14 @@ def chainfix_copies(fake: FakeGarminConnect) -> dict[str, list[int]]:
 
 def assert_delivered(fake: FakeGarminConnect, ledger: Ledger, plan: list[Workout]) -> None:
     """Exactly one current copy per session, on the calendar once on its day, ledger agreeing."""
-    catalog = load_catalog()
+    catalogue = load_garmin_catalogue()
     copies = chainfix_copies(fake)
     assert sorted(copies) == sorted(w.key for w in plan)
     entries = {e.key: e for e in ledger.entries()}
     assert sorted(entries) == sorted(w.key for w in plan)
     for w in plan:
         [workout_id] = copies[w.key]
-        doc = workout_json(w, catalog)
+        doc = workout_json(w, catalogue)
         stored = fake.workouts[workout_id]
         assert parse_marker(stored["description"]).content_hash == doc.content_hash  # type: ignore[union-attr]
         assert stored["workoutSegments"] == _with_step_ids(doc.payload, stored)["workoutSegments"]
@@ -341,7 +341,7 @@ def test_dry_run_calls_nothing_and_shows_what_would_be_sent(
     assert report.dry_run and report.count("create") == 24 and report.count("schedule") == 24
     first = report.actions[0]
     assert first.request() == ("POST", "/workout-service/workout", first.payload)
-    assert first.payload == workout_json(plan[0], load_catalog()).payload
+    assert first.payload == workout_json(plan[0], load_garmin_catalogue()).payload
     assert report.actions[1].request() == (
         "POST",
         "/workout-service/schedule/<new workout id>",

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import chainfix.garmin_client as adapter
-from chainfix.delivery.garmin_json import load_catalog, parse_marker, workout_json
+from chainfix.delivery.garmin_json import load_garmin_catalogue, parse_marker, workout_json
 from chainfix.delivery.ledger import Ledger
 from chainfix.delivery.sync import sync_to_garmin
 from chainfix.errors import (
@@ -129,7 +129,7 @@ class Account:
         sync_to_garmin(plan, self.client, self.ledger, prune=prune)
 
     def check(self, plan: list[Workout], *, pruned: bool) -> None:
-        catalog = load_catalog()
+        catalogue = load_garmin_catalogue()
         fake, ledger = self.fake, self.ledger
         copies: dict[str, list[int]] = {}
         for workout_id, workout in fake.workouts.items():
@@ -145,7 +145,7 @@ class Account:
         assert wanted <= set(entries)
         for w in plan:
             [workout_id] = copies[w.key]
-            doc = workout_json(w, catalog)
+            doc = workout_json(w, catalogue)
             marker = parse_marker(fake.workouts[workout_id]["description"])
             assert marker is not None and marker.content_hash == doc.content_hash
             assert fake.schedules_of(workout_id) == [w.date], w.key

@@ -174,7 +174,7 @@ def assessments_path(create: bool = True) -> Path:
 
 def override_file(name: str) -> Path:
     """A data file a coach drops into the user folder to replace a built-in one
-    (``dosing.toml``, ``exercises.csv``, ``garmin-exercise-catalog.json`` ...)."""
+    (``dosing.toml``, ``exercises.csv``, ``garmin-exercise-catalogue.json`` ...)."""
     return user_dir(create=False) / name
 
 

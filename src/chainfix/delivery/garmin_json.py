@@ -34,7 +34,7 @@ from chainfix.model import Workout, WorkoutStep
 FORMAT_VERSION = 1
 """Bumped when the JSON chainfix sends changes, so that every workout is updated once."""
 
-CATALOG_FILE = "garmin-exercise-catalog.json"
+CATALOGUE_FILE = "garmin-exercise-catalogue.json"
 """File name of the exercise catalogue (in the user dir to override, or in ``chainfix/data``)."""
 
 SECONDS_PER_REP = 4
@@ -131,7 +131,7 @@ def parse_marker(description: object) -> Marker | None:
 
 
 @dataclass(frozen=True)
-class ExerciseCatalog:
+class ExerciseCatalogue:
     """Valid Garmin Connect ``category`` → ``exerciseName`` keys.
 
     ``generic`` holds the pairs that are the exercise picker's "whole category" entries (e.g.
@@ -166,10 +166,10 @@ class ExerciseCatalog:
         return "" if (category, name) in self.generic else name
 
     @classmethod
-    def from_json(cls, data: Any, source: str = "") -> ExerciseCatalog:
+    def from_json(cls, data: Any, source: str = "") -> ExerciseCatalogue:
         """Read the reference catalogue shape or Garmin's own ``Exercises.json``.
 
-        Reference shape (``garmin-exercise-catalog.json``): ``{"categories": {CAT:
+        Reference shape (``garmin-exercise-catalogue.json``): ``{"categories": {CAT:
         {"exercises": [{"exerciseName": NAME, "pickerGenericCategoryEntry": bool?, ...}]}},
         "seenOnlyInNewerCatalogs": {"pairs": ["CAT/NAME", ...]}}``. Garmin's ``Exercises.json``:
         ``{"categories": {CAT: {"exercises": {NAME: {...}}}}}``.
@@ -204,7 +204,7 @@ class ExerciseCatalog:
         return cls(frozen, frozenset(generic), source)
 
     @classmethod
-    def from_rows(cls, rows: Iterable[tuple[str, str]], source: str = "") -> ExerciseCatalog:
+    def from_rows(cls, rows: Iterable[tuple[str, str]], source: str = "") -> ExerciseCatalogue:
         """Build from ``(category, exerciseName)`` rows (e.g. garminconnect's bundled list)."""
         exercises: dict[str, set[str]] = {}
         for category, name in rows:
@@ -214,23 +214,24 @@ class ExerciseCatalog:
         return cls({c: frozenset(n) for c, n in exercises.items()}, frozenset(), source)
 
 
-def load_catalog(path: Path | None = None) -> ExerciseCatalog:
+def load_garmin_catalogue(path: Path | None = None) -> ExerciseCatalogue:
     """The exercise catalogue, from the first place that has one.
 
-    1. ``path`` when given; 2. ``<user dir>/garmin-exercise-catalog.json`` (a user-saved copy,
-    either shape); 3. ``chainfix/data/garmin-exercise-catalog.json`` when the package ships it;
+    1. ``path`` when given; 2. ``<user dir>/garmin-exercise-catalogue.json`` (a user-saved copy,
+    either shape); 3. ``chainfix/data/garmin-exercise-catalogue.json`` when the package ships it;
     4. the catalogue bundled with garminconnect (``garminconnect.exercises``, 1,527 rows).
     """
     from chainfix.paths import override_file
 
-    candidates: list[Path] = [path] if path is not None else [override_file(CATALOG_FILE)]
+    candidates: list[Path] = [path] if path is not None else [override_file(CATALOGUE_FILE)]
     for candidate in candidates:
         if candidate.is_file():
-            return _read_catalog_file(candidate)
+            return _read_catalogue_file(candidate)
     if path is None:
-        packaged = resources.files("chainfix").joinpath("data", CATALOG_FILE)
+        packaged = resources.files("chainfix").joinpath("data", CATALOGUE_FILE)
         if packaged.is_file():
-            return ExerciseCatalog.from_json(json.loads(packaged.read_text("utf-8")), str(packaged))
+            data = json.loads(packaged.read_text("utf-8"))
+            return ExerciseCatalogue.from_json(data, str(packaged))
         try:
             from garminconnect import exercises as gc_exercises
         except ImportError as exc:
@@ -239,16 +240,16 @@ def load_catalog(path: Path | None = None) -> ExerciseCatalog:
                 hint=f"Install the Garmin extra: {install_hint('garmin')}",
             ) from exc
         rows = [(e["category"], e["exercise"]) for e in gc_exercises.EXERCISES]
-        return ExerciseCatalog.from_rows(rows, "garminconnect.exercises")
+        return ExerciseCatalogue.from_rows(rows, "garminconnect.exercises")
     raise DataFileError(f"exercise catalogue not found: {path}")
 
 
-def _read_catalog_file(path: Path) -> ExerciseCatalog:
+def _read_catalogue_file(path: Path) -> ExerciseCatalogue:
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError) as exc:
         raise DataFileError(f"cannot read the exercise catalogue {path}: {exc}") from exc
-    return ExerciseCatalog.from_json(data, str(path))
+    return ExerciseCatalogue.from_json(data, str(path))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,7 +323,7 @@ def content_hash(payload: Mapping[str, Any]) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
 
 
-def validate_workout(workout: Workout, catalog: ExerciseCatalog) -> list[str]:
+def validate_workout(workout: Workout, catalogue: ExerciseCatalogue) -> list[str]:
     """Every reason this workout cannot be sent to Garmin (empty when it can)."""
     problems: list[str] = []
     if not KEY_RE.match(workout.key):
@@ -336,7 +337,7 @@ def validate_workout(workout: Workout, catalog: ExerciseCatalog) -> list[str]:
     for index, step in enumerate(workout.steps, start=1):
         where = f"workout {workout.key}, exercise {index} ({step.name})"
         category, name = garmin_pair(step)
-        issue = catalog.problem(category, name)
+        issue = catalogue.problem(category, name)
         if issue:
             problems.append(f"{where}: {issue}")
         if step.sets < 1:
@@ -350,20 +351,20 @@ def validate_workout(workout: Workout, catalog: ExerciseCatalog) -> list[str]:
     return problems
 
 
-def workout_json(workout: Workout, catalog: ExerciseCatalog) -> GarminWorkoutJson:
+def workout_json(workout: Workout, catalogue: ExerciseCatalogue) -> GarminWorkoutJson:
     """The strength-workout JSON chainfix POSTs (or PUTs) for ``workout``, marker included.
 
     Raises :class:`DeliveryError` naming every invalid exercise when the workout cannot be sent.
     """
-    problems = validate_workout(workout, catalog)
+    problems = validate_workout(workout, catalogue)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise DeliveryError(
             problems[0] + more,
             hint="Use a category/exerciseName pair from Garmin's exercise catalogue "
-            "(reference/garmin-exercise-catalog.json).",
+            "(reference/garmin-exercise-catalogue.json).",
         )
-    body = _payload(workout, catalog)
+    body = _payload(workout, catalogue)
     digest = content_hash(body)
     marker = Marker(workout.key, digest)
     text = body.pop("description")
@@ -371,7 +372,7 @@ def workout_json(workout: Workout, catalog: ExerciseCatalog) -> GarminWorkoutJso
     return GarminWorkoutJson(workout.key, body, digest)
 
 
-def _payload(workout: Workout, catalog: ExerciseCatalog) -> dict[str, Any]:
+def _payload(workout: Workout, catalogue: ExerciseCatalogue) -> dict[str, Any]:
     order = 0
     steps: list[dict[str, Any]] = []
     for group, step in enumerate(workout.steps, start=1):
@@ -381,7 +382,7 @@ def _payload(workout: Workout, catalog: ExerciseCatalog) -> dict[str, Any]:
         children = []
         for side in SIDES if step.per_side else (None,):
             order += 1
-            wire = catalog.wire_name(category, name)
+            wire = catalogue.wire_name(category, name)
             children.append(_exercise_step(step, order, group, category, wire, side))
         if step.rest_s > 0:
             order += 1

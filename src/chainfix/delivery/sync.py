@@ -34,9 +34,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from chainfix.delivery.garmin_json import (
-    ExerciseCatalog,
+    ExerciseCatalogue,
     GarminWorkoutJson,
-    load_catalog,
+    load_garmin_catalogue,
     parse_marker,
     workout_json,
 )
@@ -213,7 +213,7 @@ class _Entry:
 
 
 def prepare(
-    workouts: Plan | Iterable[Workout], catalog: ExerciseCatalog | None = None
+    workouts: Plan | Iterable[Workout], catalogue: ExerciseCatalogue | None = None
 ) -> list[_Planned]:
     """Validate the sessions and build their JSON; raises before anything is sent."""
     items = list(workouts.workouts if isinstance(workouts, Plan) else workouts)
@@ -221,8 +221,8 @@ def prepare(
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
         raise UsageError(f"the plan has several sessions with the key {dupes[0]!r}")
-    catalog = catalog or load_catalog()
-    planned = [_Planned(w, workout_json(w, catalog)) for w in items]
+    catalogue = catalogue or load_garmin_catalogue()
+    planned = [_Planned(w, workout_json(w, catalogue)) for w in items]
     return sorted(planned, key=lambda p: (p.workout.date, p.key))
 
 
@@ -233,7 +233,7 @@ def sync_to_garmin(
     prune: bool = False,
     dry_run: bool = False,
     *,
-    catalog: ExerciseCatalog | None = None,
+    catalogue: ExerciseCatalogue | None = None,
     on_action: Callable[[SyncAction], None] | None = None,
 ) -> SyncReport:
     """Deliver the planned sessions to Garmin Connect exactly once; see the module docstring.
@@ -243,7 +243,7 @@ def sync_to_garmin(
     Raises :class:`GarminAuthError`, :class:`GarminRateLimitError`,
     :class:`GarminUnavailableError` or :class:`DeliveryError` on the first failed call.
     """
-    planned = prepare(workouts, catalog)
+    planned = prepare(workouts, catalogue)
     if dry_run:
         report = _dry_run(planned, ledger, prune, on_action)
     else:

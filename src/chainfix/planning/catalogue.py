@@ -4,7 +4,7 @@ The built-in catalogue is ``chainfix/data/exercises.csv``: the 48 exercises of t
 reference (``science/exercises.csv``: ladders, doses, cues, cautions, evidence, verified FIT
 profile pairs and watch titles), plus the Garmin Connect workout keys (``garmin_category`` /
 ``garmin_exercise_name``) taken from the reference exercise catalogue
-(``reference/garmin-exercise-catalog.json``, built from Garmin's ``Exercises.json``). Two rows
+(``reference/garmin-exercise-catalogue.json``, built from Garmin's ``Exercises.json``). Two rows
 need a different Connect key than their FIT pair (bird dog, clamshell); ``garmin_note`` says why.
 One equipment cell was made unambiguous: ``lat_pulldown`` is ``machine|bar`` (the band that
 assists a pull-up is optional).

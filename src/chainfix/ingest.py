@@ -605,10 +605,9 @@ def read_history(
                 progress.advance(size)
                 continue
             read_options = ReadOptions(limits=options.limits, progress=progress.advance)
-            count_blobs = source.name in {"fit", "folder"}
-            read = getattr(source.read, "with_parts", source.read)  # see PartsReader
+            count_blobs = source.advances_by_blobs
             try:
-                for item in read(path, read_options):
+                for item in source.read_with_parts(path, read_options):
                     if isinstance(item, FitBlob):
                         if count_blobs and not item.origin.member:
                             progress.advance(item.size)

@@ -76,6 +76,13 @@ class Source:
     ``read(path, options)`` yields Activities, FitBlobs and ReadProblems; it should report problems
     rather than raise (an exception is caught and reported as a ``plugin_error`` problem).
     ``priority`` breaks ties when several sources can open a path (higher wins).
+
+    The part cache: a ``read`` wrapped in :class:`~chainfix.sources.archive.PartsReader` also
+    offers the same items with :class:`~chainfix.sources.archive.Container` marks around
+    cacheable parts (an archive member, a whole export); the engine reads through
+    :meth:`read_with_parts`, skips the parts it has cached, and caches the rest.
+    ``advances_by_blobs`` says that every top-level FitBlob the source yields is one file on
+    disk it does not report through ``options.advance``, so the engine counts its size instead.
     """
 
     name: str
@@ -83,3 +90,9 @@ class Source:
     can_open: Callable[[Path], bool]
     read: Callable[[Path, ReadOptions], Iterator[SourceItem]]
     priority: int = 0
+    advances_by_blobs: bool = False
+
+    def read_with_parts(self, path: Path, options: ReadOptions) -> Iterator[object]:
+        """``read``'s items, plus the part marks when ``read`` is a PartsReader."""
+        with_parts = getattr(self.read, "with_parts", None)
+        return with_parts(path, options) if with_parts is not None else self.read(path, options)

@@ -28,9 +28,7 @@ def track_reader(path: Path) -> Source | None:
     """An installed plugin source that reads this GPX/TCX file, highest priority first."""
     from chainfix import plugins
 
-    for source in plugins.sources():
-        if source.name in ("fit", "folder"):
-            continue
+    for source in plugins.sources():  # chainfix's own FIT and folder sources open no GPX/TCX
         try:
             if source.can_open(path):
                 return source
@@ -209,6 +207,7 @@ FIT_FILE = Source(
     description="A single FIT activity file (.fit or .fit.gz).",
     can_open=can_open_fit,
     read=read_fit_file,
+    advances_by_blobs=True,
 )
 FIT_FOLDER = Source(
     name="folder",
@@ -216,6 +215,7 @@ FIT_FOLDER = Source(
     can_open=can_open_folder,
     read=read_folder,
     priority=-10,
+    advances_by_blobs=True,
 )
 
 

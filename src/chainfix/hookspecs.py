@@ -25,11 +25,11 @@ hookimpl = pluggy.HookimplMarker("chainfix")
 def register_sources(register: Callable[[Source], None]) -> None:
     """Register data sources that read activity histories.
 
-    Call ``register(Source(...))`` once per source. A :class:`chainfix.Source` has a ``name``,
+    Call ``register(Source(...))`` once per source. A :class:`chainfix.api.Source` has a ``name``,
     a one-line ``description``, a cheap ``can_open(path)`` sniff that never raises, and a
-    ``read(path, options)`` generator yielding :class:`chainfix.Activity`,
-    :class:`chainfix.sources.FitBlob` (FIT bytes for chainfix's own reader, decoded in parallel and
-    cached) and :class:`chainfix.ReadProblem` values. Report unreadable input as a ReadProblem
+    ``read(path, options)`` generator yielding :class:`chainfix.api.Activity`,
+    :class:`chainfix.api.FitBlob` (FIT bytes for chainfix's own reader, decoded in parallel and
+    cached) and :class:`chainfix.api.ReadProblem` values. Report unreadable input as a ReadProblem
     rather than raising. chainfix's own FIT, folder and Garmin-export sources use this same hook.
 
     Example::

@@ -210,22 +210,13 @@ class ZipMemberLoad(PortableLoad):
         if self.flag_bits & _UNSUPPORTED_FLAGS or self.file_size > self.limit:
             return None
         try:
+            start = member_data_start(
+                self.backing, self.header_offset, self.name, self.compress_size
+            )
+            if start is None:
+                return None
             fh = _handle(self.backing.file)
-            fh.seek(self.backing.offset + self.header_offset)
-            head = fh.read(_LOCAL_HEADER.size)
-            if len(head) != _LOCAL_HEADER.size:
-                return None
-            fields = _LOCAL_HEADER.unpack(head)
-            if fields[0] != _LOCAL_MAGIC:
-                return None
-            name = fh.read(fields[10]).decode("utf-8" if fields[3] & _UTF8_NAME else "cp437")
-            if name != self.name:
-                return None
-            start = self.header_offset + _LOCAL_HEADER.size + fields[10] + fields[11]
-            if start + self.compress_size > self.backing.length:
-                return None
-            if fields[11]:
-                fh.seek(fields[11], io.SEEK_CUR)
+            fh.seek(self.backing.offset + start)
             raw = fh.read(self.compress_size)
             if len(raw) != self.compress_size:
                 return None
@@ -367,24 +358,32 @@ def nested_backing(backing: Backing, info: zipfile.ZipInfo) -> Backing | None:
         return None
     if info.compress_size != info.file_size:
         return None
+    start = member_data_start(backing, info.header_offset, info.orig_filename, info.compress_size)
+    if start is None:
+        return None
+    return Backing(backing.file, backing.offset + start, info.compress_size)
+
+
+def member_data_start(backing: Backing, header_offset: int, name: str, size: int) -> int | None:
+    """Where a member's data starts (from the start of ``backing``), read from its local header;
+    None when the header is missing, names another member, or the data would run past the end.
+    """
     try:
         fh = _handle(backing.file)
-        fh.seek(backing.offset + info.header_offset)
+        fh.seek(backing.offset + header_offset)
         head = fh.read(_LOCAL_HEADER.size)
         if len(head) != _LOCAL_HEADER.size:
             return None
         fields = _LOCAL_HEADER.unpack(head)
         if fields[0] != _LOCAL_MAGIC:
             return None
-        name = fh.read(fields[10]).decode("utf-8" if fields[3] & _UTF8_NAME else "cp437")
+        local = fh.read(fields[10]).decode("utf-8" if fields[3] & _UTF8_NAME else "cp437")
     except (OSError, ValueError, struct.error):
         return None
-    if name != info.orig_filename:
+    start = header_offset + _LOCAL_HEADER.size + fields[10] + fields[11]
+    if local != name or start + size > backing.length:
         return None
-    start = info.header_offset + _LOCAL_HEADER.size + fields[10] + fields[11]
-    if start + info.compress_size > backing.length:
-        return None
-    return Backing(backing.file, backing.offset + start, info.compress_size)
+    return start
 
 
 def open_backed(backing: Backing) -> zipfile.ZipFile:

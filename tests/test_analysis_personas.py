@@ -25,6 +25,7 @@ from personas import (
 
 from chainfix.analysis import Analysis, AnalysisOptions, analyze
 from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN
+from chainfix.report.analysis_json import analysis_json
 
 HINGE_MUSCLES = ("hamstrings", "glute_max", "lower_back")
 
@@ -423,7 +424,7 @@ def test_empty_history() -> None:
         m.priority == 1.0 or m.target == 0 for m in a.muscles.values()
     )
     assert "No activities in this window" in " ".join(a.explanations)
-    assert a.to_json()["balance"] is None
+    assert analysis_json(a)["balance"] is None
 
 
 def test_bad_options() -> None:

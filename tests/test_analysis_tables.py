@@ -15,6 +15,7 @@ from chainfix.analysis.tables import TABLES, split_citations
 from chainfix.errors import DataFileError
 from chainfix.model import MUSCLE_GROUPS
 from chainfix.paths import model_override_dir
+from chainfix.report.analysis_json import analysis_json
 
 SCIENCE = Path(__file__).resolve().parents[2] / "shared" / "science"
 
@@ -114,7 +115,7 @@ def test_override_file_changes_the_result(tmp_path: Path) -> None:
     assert after.ranked[0].group == "hamstrings"
     origins = [(x.table, x.origin) for x in after.model.files]
     assert ("endurance-exposure.csv", "option") in origins
-    assert after.to_json()["model"]["files"][-1]["path"] == str(f)
+    assert analysis_json(after)["model"]["files"][-1]["path"] == str(f)
 
 
 def test_user_model_dir_applies_and_option_wins(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from chainfix.errors import DataFileError, DeliveryError
 from chainfix.model import Workout, WorkoutStep
 
 REFERENCE_CATALOGUE = (
-    Path(__file__).resolve().parents[2] / "shared" / "reference" / "garmin-exercise-catalogue.json"
+    Path(__file__).resolve().parents[2] / "shared" / "reference" / "garmin-exercise-catalog.json"
 )
 
 RDL = WorkoutStep(

@@ -15,7 +15,7 @@ from chainfix.paths import user_dir
 from chainfix.planning import load_catalogue
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-CONNECT_JSON = SHARED / "reference" / "garmin-exercise-catalogue.json"
+CONNECT_JSON = SHARED / "reference" / "garmin-exercise-catalog.json"
 SCIENCE_CSV = SHARED / "science" / "exercises.csv"
 PACKAGE_CSV = Path(__file__).resolve().parents[1] / "src" / "chainfix" / "data" / "exercises.csv"
 

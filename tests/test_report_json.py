@@ -8,8 +8,9 @@ from pathlib import Path
 
 from personas import beginner_runner, days, history, lift, road_runner, trail_runner
 
-from chainfix.analysis import SCHEMA_VERSION, analyze
+from chainfix.analysis import analyze
 from chainfix.model import MUSCLE_GROUPS
+from chainfix.report.analysis_json import SCHEMA_VERSION, analysis_json
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "analysis-json.md"
 
@@ -18,7 +19,8 @@ def sample() -> dict:
     lifts = [
         lift(d, [("squat", None, 3), ("deadlift", None, 1)]) for d in days(12) if d.weekday() == 1
     ]
-    return analyze(history(road_runner(), trail_runner(3), beginner_runner(2), lifts)).to_json()
+    analysis = analyze(history(road_runner(), trail_runner(3), beginner_runner(2), lifts))
+    return analysis_json(analysis)
 
 
 def test_required_keys_and_types() -> None:

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from chainfix.analysis import analyze
 from chainfix.report import terminal
+from chainfix.report.analysis_json import analysis_json
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,7 +88,7 @@ def test_thin_data_is_said_and_priorities_are_coarse() -> None:
     """Issue 14 item 2: few activities, mostly empty weeks."""
     few = [r for r in trail_runner(4) if r.sub_sport == "trail"][-3:]
     a = analyze(history(few))
-    gaps = a.to_json()["data_gaps"]
+    gaps = analysis_json(a)["data_gaps"]
     assert gaps["thin_data"] is True and gaps["scored_activities"] == 3
     text = flat(render_with(a))
     assert "the picture is uncertain" in text
@@ -99,7 +100,7 @@ def test_thin_data_is_said_and_priorities_are_coarse() -> None:
     assert re.search(r"[█▌] +(high|medium|low)", rich)
     assert any("uncertain" in s for s in a.explanations)
     full = analyze(history(trail_runner(12)))
-    assert full.to_json()["data_gaps"]["thin_data"] is False
+    assert analysis_json(full)["data_gaps"]["thin_data"] is False
     assert "uncertain" not in flat(render_with(full))
 
 
@@ -152,7 +153,7 @@ def test_track_files_in_a_folder_are_read_by_a_plugin_or_name_it(
 
     from chainfix.cli import cli
     from chainfix.model import Activity, Origin
-    from chainfix.sources import fitfiles
+    from chainfix.sources import folder as folder_source
     from chainfix.sources.base import Source
 
     folder = tmp_path / "mixed"
@@ -161,7 +162,7 @@ def test_track_files_in_a_folder_are_read_by_a_plugin_or_name_it(
     (folder / fits[0].name).write_bytes(fits[0].read_bytes())
     (folder / "hill.gpx").write_text("<gpx/>")
 
-    monkeypatch.setattr(fitfiles, "track_reader", lambda path: None)
+    monkeypatch.setattr(folder_source, "track_reader", lambda path: None)
     result = CliRunner().invoke(cli, ["analyze", str(folder), "-q", "--no-cache"])
     text = " ".join(result.output.split())
     assert "Skipped 1 file holding no new activity: hill.gpx" in text
@@ -181,7 +182,7 @@ def test_track_files_in_a_folder_are_read_by_a_plugin_or_name_it(
         )
 
     fake = Source("fake-gpx", "GPX files", lambda p: p.suffix == ".gpx", read)
-    monkeypatch.setattr(fitfiles, "track_reader", lambda path: fake)
+    monkeypatch.setattr(folder_source, "track_reader", lambda path: fake)
     result = CliRunner().invoke(cli, ["analyze", str(folder), "-q", "--no-cache", "--json"])
     doc = json.loads(result.stdout)
     assert doc["window"]["activities"] == 2

@@ -25,6 +25,7 @@ ENV_LOAD = "CHAINFIX_LOAD_PLUGINS"
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "chainfix.sources.fitfiles",
     "chainfix.sources.garmin_export",
+    "chainfix.sources.folder",
 )
 
 

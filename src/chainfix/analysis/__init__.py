@@ -3,29 +3,28 @@
 ```python
 from chainfix.analysis import analyze, AnalysisOptions, Analysis
 a = analyze(history, AnalysisOptions(weeks=12))
-a.muscles["hamstrings"].priority, a.explanations, a.to_json()
+a.muscles["hamstrings"].priority, a.explanations  # JSON: chainfix.report.analysis_json
 ```
 
 The coefficient tables live in ``chainfix/data/*.csv`` (see :mod:`chainfix.analysis.tables` for
 how a coach overrides them).
 """
 
-from chainfix.analysis.engine import (
+from chainfix.analysis.engine import analyze
+from chainfix.analysis.explain import FRAMING
+from chainfix.analysis.result import (
     Analysis,
     AnalysisOptions,
     EquFlag,
     GroupDetail,
     Lifting,
     PatternScore,
-    analyze,
 )
-from chainfix.analysis.jsonout import FRAMING, SCHEMA_VERSION
 from chainfix.analysis.tables import LEVELS, Model, load_model
 
 __all__ = [
     "FRAMING",
     "LEVELS",
-    "SCHEMA_VERSION",
     "Analysis",
     "AnalysisOptions",
     "EquFlag",

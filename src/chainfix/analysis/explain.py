@@ -14,7 +14,10 @@ from chainfix.analysis.tables import UNKNOWN_FAMILY
 from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN
 
 if TYPE_CHECKING:
-    from chainfix.analysis.engine import Analysis
+    from chainfix.analysis.result import Analysis
+
+FRAMING = "A record of the work you logged, not a recovery score and not an injury prediction."
+"""Said with every report: what the numbers are, and what they are not."""
 
 NAMES: dict[str, str] = {
     "quads": "quads",

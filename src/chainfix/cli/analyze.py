@@ -143,7 +143,9 @@ def analyze(
         page = render_html(analysis, history, app.stored_plan(), paths=kwargs["paths"])
         write_report(html_file, page)
     if json_out is not None:
-        doc = analysis.to_json()
+        from chainfix.report.analysis_json import analysis_json
+
+        doc = analysis_json(analysis)
         doc["problems"] = problems
         write_output(json_out, json_text(doc))
     if "-" not in (json_out, csv_out):

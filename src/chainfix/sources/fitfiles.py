@@ -1,4 +1,5 @@
-"""Built-in sources: a single FIT file, a gzipped FIT file, and a folder walked recursively."""
+"""Built-in source: a single FIT file or gzipped FIT file, and the helpers every FIT-reading
+source shares (suffixes, safe gunzip, cache keys, the folder walk)."""
 
 from __future__ import annotations
 
@@ -11,30 +12,11 @@ from pathlib import Path
 
 from chainfix.hookspecs import hookimpl
 from chainfix.model import Origin, ReadProblem
-from chainfix.sources.archive import PartsReader, PortableLoad
+from chainfix.sources.archive import PortableLoad
 from chainfix.sources.base import BlobLoadError, FitBlob, ReadOptions, Source, SourceItem
 
 FIT_SUFFIXES = (".fit", ".fit.gz")
 TRACK_SUFFIXES = (".tcx", ".gpx", ".tcx.gz", ".gpx.gz")
-
-
-TRACK_PLUGIN_HINT = (
-    "The chainfix-strava plugin reads them: pip install chainfix-strava "
-    "(from a checkout: pip install ./plugins/chainfix-strava)"
-)
-
-
-def track_reader(path: Path) -> Source | None:
-    """An installed plugin source that reads this GPX/TCX file, highest priority first."""
-    from chainfix import plugins
-
-    for source in plugins.sources():  # chainfix's own FIT and folder sources open no GPX/TCX
-        try:
-            if source.can_open(path):
-                return source
-        except Exception:  # noqa: BLE001 - a plugin's can_open must not stop the walk
-            continue
-    return None
 
 
 def has_suffix(name: str, suffixes: tuple[str, ...]) -> bool:
@@ -167,39 +149,8 @@ def read_fit_file(path: Path, options: ReadOptions) -> Iterator[SourceItem]:
     yield fit_file_item(path, options)
 
 
-def _folder_parts(path: Path, options: ReadOptions) -> Iterator[object]:
-    """FIT files anywhere under the folder, zips in it read like a zip given on its own (a Garmin
-    export zip included); track files are reported as unsupported."""
-    from chainfix.sources.garmin_export import read_zip_file
-
-    for file in walk_folder(path):
-        if has_suffix(file.name, FIT_SUFFIXES):
-            yield fit_file_item(file, options)
-        elif has_suffix(file.name, (".zip",)):
-            yield from read_zip_file(file, options)
-        elif has_suffix(file.name, TRACK_SUFFIXES):
-            reader = track_reader(file)
-            if reader is not None:
-                yield from reader.read(file, options)
-            else:
-                yield ReadProblem(
-                    str(file),
-                    None,
-                    "unsupported",
-                    f"no installed plugin reads GPX/TCX files; skipped. {TRACK_PLUGIN_HINT}",
-                    severity="info",
-                )
-
-
-read_folder = PartsReader(_folder_parts)
-
-
 def can_open_fit(path: Path) -> bool:
     return path.is_file() and (has_suffix(path.name, FIT_SUFFIXES) or looks_like_fit(path))
-
-
-def can_open_folder(path: Path) -> bool:
-    return path.is_dir()
 
 
 FIT_FILE = Source(
@@ -209,17 +160,6 @@ FIT_FILE = Source(
     read=read_fit_file,
     advances_by_blobs=True,
 )
-FIT_FOLDER = Source(
-    name="folder",
-    description="A folder of FIT files, walked recursively (.fit, .fit.gz, any letter case).",
-    can_open=can_open_folder,
-    read=read_folder,
-    priority=-10,
-    advances_by_blobs=True,
-)
-
-
 @hookimpl
 def register_sources(register):  # type: ignore[no-untyped-def]
     register(FIT_FILE)
-    register(FIT_FOLDER)

@@ -1,4 +1,6 @@
-"""The analysis as JSON (schema: ``docs/analysis-json.md``; bump ``SCHEMA_VERSION`` on changes)."""
+"""The analysis as JSON (schema: ``docs/analysis-json.md``; bump ``SCHEMA_VERSION`` on changes).
+
+The one codec of :class:`~chainfix.analysis.Analysis`, used by ``analyze --json``."""
 
 from __future__ import annotations
 
@@ -6,16 +8,17 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from chainfix import __version__
-from chainfix.analysis.explain import thin_data
+from chainfix.analysis.explain import FRAMING, thin_data
 from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN
 
 if TYPE_CHECKING:
-    from chainfix.analysis.engine import Analysis
+    import pandas as pd
+
+    from chainfix.analysis.result import Analysis
 
 SCHEMA_VERSION = 1
 """Version of the JSON layout (``docs/analysis-json.md``): bump it when a key goes or changes."""
 
-FRAMING = "A record of the work you logged, not a recovery score and not an injury prediction."
 
 
 def _r(x: float | None, digits: int = 4) -> float | None:
@@ -24,7 +27,7 @@ def _r(x: float | None, digits: int = 4) -> float | None:
     return round(float(x), digits)
 
 
-def to_json(a: Analysis) -> dict[str, Any]:
+def analysis_json(a: Analysis) -> dict[str, Any]:
     """Every number of ``a`` as plain JSON types."""
     muscles = {}
     for g in MUSCLE_GROUPS:
@@ -118,10 +121,46 @@ def to_json(a: Analysis) -> dict[str, Any]:
             **{k: (_r(v) if isinstance(v, float) else v) for k, v in a.data_gaps.items()},
             **thin_data(a),
         },
-        "weeks": a.weeks,
+        "weeks": weeks_json(a.weekly),
         "explanations": list(a.explanations),
         "model": {
             "files": [asdict(f) for f in a.model.files],
             "ignored": list(a.model.ignored),
         },
     }
+
+
+def weeks_json(weekly: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    p_cols = [c for c in weekly.columns if c.startswith("P_")]
+    for rec in weekly.to_dict("records"):
+        out.append(
+            {
+                "week_start": rec["week_start"].isoformat(),
+                "exposure": {g: _r(rec[f"E_{g}"]) for g in MUSCLE_GROUPS},
+                "strength": {g: _r(rec[f"S_{g}"]) for g in MUSCLE_GROUPS},
+                "pattern_sets": {c[2:]: _r(rec[c]) for c in p_cols},
+                "minutes": {
+                    "total": _r(rec["minutes"]),
+                    "running": _r(rec["run_minutes"]),
+                    "other_endurance": _r(rec["endurance_minutes"]),
+                    "strength": _r(rec["strength_minutes"]),
+                    "unmodelled": _r(rec["unmodelled_minutes"]),
+                },
+                "activities": int(rec["activities"]),
+                "running_km": _r(rec["run_km"]),
+                "running_descent_m": _r(rec["run_descent_m"]),
+                "descent_m": _r(rec["descent_m"]),
+                "equ": _r(rec["equ"]),
+                "equ_baseline": _r(rec["equ_baseline"]),
+                "equ_flag": bool(rec["equ_flag"]),
+                "hard_sets": _r(rec["hard_sets"]),
+                "unknown_sets": _r(rec["unknown_sets"]),
+                "estimated_sets": _r(rec["estimated_sets"]),
+                "balance": _r(rec["balance"]),
+                "running_share": _r(rec["running_share"]),
+            }
+        )
+    return out
+
+

@@ -21,7 +21,7 @@ import pytest
 from chainfix_synth.garmin_export import write_export
 from chainfix_synth.personas import runner
 
-import chainfix.ingest as ingest
+import chainfix.ingest.engine as ingest
 from chainfix.codec import activity_to_dict, problem_to_dict
 from chainfix.ingest import IngestOptions, IngestStats, read_history
 from chainfix.model import Origin

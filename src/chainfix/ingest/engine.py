@@ -1,0 +1,582 @@
+"""Read a whole history: pick a source per path, decode FIT blobs in parallel, merge, de-duplicate.
+
+Sources yield Activities, FitBlobs and ReadProblems (see :mod:`chainfix.sources.base`). FIT
+blobs are decoded by :func:`chainfix.fit.read_fit` in a process pool (serially for small jobs).
+JSON summaries (``Activity.from_summary``) are linked to recorded activities starting within
+``LINK_SECONDS``; only summaries with no recorded twin become activities of their own. Nothing is
+counted twice.
+
+How it stays fast:
+
+* **The bytes are read once, where they are decoded.** A blob whose ``load`` is a
+  :class:`~chainfix.sources.archive.PortableLoad` (zip members lying in a file on disk, FIT files)
+  is sent to a decoder process as that small loader; the worker reads, inflates, CRC-checks and
+  decodes it. Other blobs are loaded here and their bytes sent.
+* **Blobs travel in batches** (``BATCH_BLOBS`` / ``BATCH_BYTES``) with at most
+  ``INFLIGHT_PER_WORKER`` batches per worker in flight, so memory stays flat however long the
+  history is.
+* **Results come back as cache rows** (:func:`chainfix.cache.encode_read`): stored as they are and
+  decoded through the same codec a warm run uses, so warm equals cold by construction.
+* **Whole parts are cached**: a source may wrap a part of its output (a zip file, a nested zip, a
+  summary JSON) in :class:`~chainfix.sources.archive.Container` marks; on a warm run the engine
+  replays the part's recorded items and the source does not even open it.
+* **Order is kept**: every item, decoded or not, is collected in the order the source yielded it,
+  whatever the number of workers, so serial, parallel and warm runs give identical histories.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from chainfix.cache import (
+    CachedPart,
+    CachedRead,
+    ReadCache,
+    activity_entry,
+    compact_json,
+    encode_part,
+    is_volatile,
+    open_cache,
+    part_entry,
+    problem_entry,
+    read_from_rows,
+)
+from chainfix.model import Activity, History, Origin, ReadProblem
+from chainfix.paths import UserFolderError, UserFolderWarning, cache_path
+from chainfix.sources.archive import (
+    Container,
+    PortableLoad,
+    release_handles,
+    remove_stale_spills,
+)
+from chainfix.sources.base import FitBlob, Limits, ReadOptions, Source
+
+if TYPE_CHECKING:  # concurrent.futures is imported when a pool starts: warm runs need none
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.connection import Connection
+
+    from chainfix.fit import FitRead
+from chainfix.ingest.merge import merge
+from chainfix.ingest.pool import (
+    BATCH_BLOBS,
+    BATCH_BYTES,
+    INFLIGHT_PER_WORKER,
+    PARALLEL_MIN_BLOBS,
+    START_METHOD,
+    WORKER_PRELOAD,
+    Outcome,
+    Task,
+    _watch_parent,
+    _workers_skip_main,
+    decode_batch,
+    load_blob,
+)
+from chainfix.ingest.printable import _printable_activity, _printable_problem
+
+
+@dataclass(slots=True)
+class IngestOptions:
+    source: str | None = None
+    """Force a source by name instead of sniffing each path."""
+    workers: int | None = None
+    """Decoder processes; None = all cores, 1 = decode in this process."""
+    limits: Limits = field(default_factory=Limits)
+    use_cache: bool = True
+
+
+@dataclass(slots=True)
+class IngestStats:
+    files: int = 0
+    decoded: int = 0
+    cached: int = 0
+    """FIT files whose result came from the cache (alone or within a cached part)."""
+    bytes: int = 0
+    seconds: float = 0.0
+    parts_cached: int = 0
+    """Parts (zip files, nested zips, summary JSON) replayed whole from the cache."""
+
+
+class Progress:
+    """What the engine reports to a progress bar: bytes on disk consumed, against a total."""
+
+    def __init__(self, total: int, update: Callable[[int, int], None] | None = None) -> None:
+        self.total = max(total, 1)
+        self.done = 0
+        self._update = update
+
+    def advance(self, nbytes: int) -> None:
+        self.done = min(self.total, self.done + nbytes)
+        if self._update:
+            self._update(self.done, self.total)
+
+    def finish_path(self, expected_done: int) -> None:
+        if self.done < expected_done:
+            self.advance(expected_done - self.done)
+
+
+def input_size(path: Path) -> int:
+    """Bytes on disk under a path (files, or every file below a folder)."""
+    if path.is_file():
+        return path.stat().st_size
+    total = 0
+    for dirpath, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.stat(os.path.join(dirpath, name)).st_size
+            except OSError:
+                pass
+    return total
+
+
+def choose_source(path: Path, sources: Sequence[Source], forced: str | None) -> Source | None:
+    """The forced source, or the highest-priority source whose ``can_open`` says yes."""
+    if forced:
+        for source in sources:
+            if source.name == forced:
+                return source
+        return None
+    for source in sources:
+        try:
+            if source.can_open(path):
+                return source
+        except Exception:  # noqa: BLE001, S112 - a sniff must never break reading
+            continue
+    return None
+
+
+class _Batch:
+    """FIT blobs sent to a worker as one task."""
+
+    __slots__ = ("tasks", "nbytes", "future", "results")
+
+    def __init__(self) -> None:
+        self.tasks: list[Task] = []
+        self.nbytes = 0
+        self.future: Future[list[Outcome]] | None = None
+        self.results: list[Outcome] | None = None
+
+
+class _BlobSlot:
+    """A FIT blob waiting for its batch."""
+
+    __slots__ = ("batch", "index", "key", "origin")
+
+    def __init__(self, batch: _Batch, index: int, key: str | None, origin: Origin) -> None:
+        self.batch, self.index, self.key, self.origin = batch, index, key, origin
+
+
+class _Recorder:
+    """Collects the items of a part while it is read, for its cache entry."""
+
+    __slots__ = ("mark", "entries", "ok", "volatile")
+
+    def __init__(self, mark: Container) -> None:
+        self.mark = mark
+        self.entries: list[str] = []
+        self.ok = True
+        self.volatile = False
+        """Holds a result that may change with the clock (see ``chainfix.cache.is_volatile``)."""
+
+
+class _Engine:
+    """Collects a history in source order while FIT blobs decode in parallel."""
+
+    def __init__(
+        self, workers: int, parallel: bool, cache: ReadCache | None, stats: IngestStats
+    ) -> None:
+        self.workers = workers
+        self.parallel = parallel and workers > 1
+        self.cache = cache
+        self.stats = stats
+        self.pool: ProcessPoolExecutor | None = None
+        self._lifeline: Connection | None = None
+        self._lifeline_read: Connection | None = None
+        self.queue: deque[tuple[str, Any]] = deque()
+        self.open_batch: _Batch | None = None
+        self.inflight: deque[_Batch] = deque()
+        self.recorders: list[_Recorder] = []
+        self.recorded: list[Activity] = []
+        self.summaries: list[Activity] = []
+        self.problems: list[ReadProblem] = []
+
+    # -- the pool ------------------------------------------------------------------------------
+
+    def _start_pool(self) -> ProcessPoolExecutor | None:
+        """Worker processes from a forkserver: safe beside the progress bar's thread.
+
+        Where there is no forkserver (Windows) they are spawned; where no process can be
+        started at all, decoding happens here.
+        """
+        if self.pool is None and self.parallel:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            method = START_METHOD
+            if method not in multiprocessing.get_all_start_methods():
+                method = "spawn"
+            try:
+                context = multiprocessing.get_context(method)
+                if method == "forkserver":
+                    context.set_forkserver_preload(WORKER_PRELOAD)
+                # Only this process holds the lifeline's writing end: when it dies (killed),
+                # every worker sees the pipe close and exits at once, mid-file or idle.
+                lifeline, self._lifeline = context.Pipe(duplex=False)
+                self._lifeline_read = lifeline
+                self.pool = ProcessPoolExecutor(
+                    max_workers=self.workers,
+                    mp_context=context,
+                    initializer=_watch_parent,
+                    initargs=(lifeline,),
+                )
+            except (OSError, ValueError, ImportError):
+                self.parallel = False
+        return self.pool
+
+    def _submit(self, batch: _Batch) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self.open_batch is batch:
+            self.open_batch = None
+        pool = self._start_pool()
+        if pool is not None:
+            try:
+                with _workers_skip_main():  # workers start on demand, inside submit
+                    batch.future = pool.submit(decode_batch, batch.tasks)
+                self.inflight.append(batch)
+                return
+            except (BrokenProcessPool, RuntimeError, OSError):
+                self._lose_pool()
+        batch.results = decode_batch(batch.tasks)
+
+    def _finish(self, batch: _Batch) -> None:
+        """Wait for a submitted batch (decoding it here if the pool broke)."""
+        from concurrent.futures import CancelledError
+        from concurrent.futures.process import BrokenProcessPool
+
+        if batch.results is not None:
+            return
+        if batch.future is None:
+            self._submit(batch)
+            if batch.results is not None:
+                return
+        assert batch.future is not None
+        try:
+            batch.results = batch.future.result()
+        except (BrokenProcessPool, CancelledError):
+            self._lose_pool()
+            batch.results = decode_batch(batch.tasks)
+        except Exception:  # noqa: BLE001 - e.g. a result that cannot be pickled: decode here
+            batch.results = decode_batch(batch.tasks)
+        if batch in self.inflight:
+            self.inflight.remove(batch)
+
+    def _lose_pool(self) -> None:
+        """A worker died (killed, out of memory): decode the rest in this process."""
+        self.parallel = False
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+        for end in (self._lifeline, self._lifeline_read):
+            if end is not None:
+                end.close()
+        self._lifeline = self._lifeline_read = None
+
+    # -- what sources give ---------------------------------------------------------------------
+
+    def blob(self, item: FitBlob) -> None:
+        self.stats.files += 1
+        if self.cache is not None and item.key:
+            hit = self.cache.get_read(item.key, item.origin)
+            if hit is not None:
+                self.queue.append(("read", (item.key, item.origin, hit, None, False, 0)))
+                self.pump()
+                return
+        what: bytes | PortableLoad
+        if isinstance(item.load, PortableLoad):
+            what = item.load
+        else:
+            loaded = load_blob(item.load, item.origin)
+            if isinstance(loaded, ReadProblem):
+                self.queue.append(("problem", loaded))
+                self.pump()
+                return
+            what = loaded
+        task: Task = (item.origin, item.source, what)
+        if not self.parallel:
+            (outcome,) = decode_batch([task])
+            self.queue.append(("outcome", (item.key, item.origin, outcome)))
+            self.pump()
+            return
+        batch = self.open_batch
+        if batch is None:
+            batch = self.open_batch = _Batch()
+        batch.tasks.append(task)
+        batch.nbytes += item.size
+        self.queue.append(("blob", _BlobSlot(batch, len(batch.tasks) - 1, item.key, item.origin)))
+        if len(batch.tasks) >= BATCH_BLOBS or batch.nbytes >= BATCH_BYTES:
+            self._submit(batch)
+        self.pump()
+
+    def item(self, item: Activity | ReadProblem) -> None:
+        self.queue.append(("activity" if isinstance(item, Activity) else "problem", item))
+        self.pump()
+
+    def mark(self, mark: Container) -> None:
+        if self.cache is None:
+            return
+        if mark.end:
+            self.queue.append(("close", mark))
+            return
+        part = self.cache.get_part(mark.key, mark.label)
+        if part is not None and (mark.room is None or part.used <= mark.room):
+            mark.skip = True
+            mark.used = part.used
+            mark.state.update(part.state)
+            self.queue.append(("replay", (mark.label, part)))
+            self.stats.parts_cached += 1
+            self.pump()
+        else:
+            self.queue.append(("open", mark))
+
+    def end_path(self) -> None:
+        self.queue.append(("end", None))
+
+    # -- collecting, in order ------------------------------------------------------------------
+
+    def pump(self, final: bool = False) -> None:
+        """Collect every ready item at the head; block only to bound the work in flight."""
+        while True:
+            self._collect_ready()
+            if final:
+                if not self.queue:
+                    return
+                kind, slot = self.queue[0]
+                assert kind == "blob"
+                self._finish(slot.batch)
+            elif len(self.inflight) >= self.workers * INFLIGHT_PER_WORKER:
+                self._finish(self.inflight[0])
+            else:
+                return
+
+    def _collect_ready(self) -> None:
+        queue = self.queue
+        while queue:
+            kind, value = queue[0]
+            if kind == "blob":
+                batch = value.batch
+                if batch.results is None:
+                    if batch.future is None or not batch.future.done():
+                        return
+                    self._finish(batch)
+                assert batch.results is not None
+                queue.popleft()
+                self._outcome(value.key, value.origin, batch.results[value.index])
+                continue
+            queue.popleft()
+            if kind == "outcome":
+                self._outcome(*value)
+            elif kind == "read":
+                self._read(*value)
+            elif kind == "activity":
+                self._activity(value)
+            elif kind == "problem":
+                self._problem(value)
+            elif kind == "open":
+                self.recorders.append(_Recorder(value))
+            elif kind == "close":
+                self._close(value)
+            elif kind == "replay":
+                self._replay(*value)
+            elif kind == "end":
+                self.recorders.clear()  # a part its source never closed is not stored
+
+    def _outcome(self, key: str | None, origin: Origin, outcome: Outcome) -> None:
+        nbytes, payload, other = outcome
+        if isinstance(other, ReadProblem):
+            self._problem(other)
+            return
+        self.stats.bytes += nbytes
+        if payload is not None:
+            import json
+
+            result: CachedRead | FitRead = read_from_rows(json.loads(payload), origin)
+            if self.cache is not None and key is not None:
+                self.cache.put_payload(key, payload, volatile=is_volatile(result.problems))
+        else:
+            assert other is not None
+            result = other
+        self._read(key, origin, result, payload, True, nbytes)
+
+    def _read(
+        self,
+        key: str | None,
+        origin: Origin,
+        result: CachedRead | FitRead,
+        payload: str | None,
+        fresh: bool,
+        nbytes: int,
+    ) -> None:
+        if fresh:
+            self.stats.decoded += 1
+        else:
+            self.stats.cached += 1
+        self.recorded.extend(result.activities)
+        self.problems.extend(result.problems)
+        if self.recorders:
+            if is_volatile(result.problems):
+                for rec in self.recorders:
+                    rec.volatile = True
+            if payload is None and not fresh:
+                from chainfix.cache import encode_read
+
+                payload = encode_read(result)  # type: ignore[arg-type]
+            for rec in self.recorders:
+                if payload is None or (fresh and key is None):
+                    rec.ok = False  # a result its source calls uncacheable
+                    continue
+                path = None if origin.path == rec.mark.label else origin.path
+                rec.entries.append(part_entry("f", path, origin.member, payload))
+
+    def _activity(self, act: Activity) -> None:
+        (self.summaries if act.from_summary else self.recorded).append(act)
+        for rec in self.recorders:
+            entry = activity_entry(act, rec.mark.label)
+            if entry is None:
+                rec.ok = False
+            else:
+                rec.entries.append(entry)
+
+    def _problem(self, problem: ReadProblem) -> None:
+        self.problems.append(problem)
+        for rec in self.recorders:
+            if problem.kind in ("io_error", "plugin_error"):
+                rec.ok = False  # may not happen next time: never cache it
+            rec.volatile = rec.volatile or is_volatile((problem,))
+            rec.entries.append(problem_entry(problem, rec.mark.label))
+
+    def _close(self, mark: Container) -> None:
+        if not self.recorders or self.recorders[-1].mark is not mark.opening:
+            return
+        rec = self.recorders.pop()
+        if rec.ok and mark.complete and self.cache is not None:
+            payload = encode_part(mark.used, mark.state, rec.entries)
+            self.cache.put_payload(mark.key, payload, volatile=rec.volatile)
+
+    def _replay(self, label: str, part: CachedPart) -> None:
+        """Collect a cached part's items as if the source had just yielded them."""
+        for kind, origin, value, body in part.items:
+            if isinstance(value, CachedRead):
+                self.stats.files += 1
+                payload = compact_json(body) if self.recorders else None
+                self._read(None, origin, value, payload, False, 0)
+            elif isinstance(value, Activity):
+                self._activity(value)
+            else:
+                assert kind == "p" and isinstance(value, ReadProblem)
+                self._problem(value)
+
+
+def read_history(
+    paths: Sequence[Path],
+    options: IngestOptions | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    stats: IngestStats | None = None,
+) -> History:
+    """Read every path into one de-duplicated, time-ordered History. Never raises on bad input."""
+    from chainfix import plugins
+
+    options = options or IngestOptions()
+    stats = stats if stats is not None else IngestStats()
+    started = time.perf_counter()
+    remove_stale_spills()  # what killed runs left in the temporary folder
+    sources = plugins.sources()
+    sizes = [input_size(p) for p in paths]
+    progress = Progress(sum(sizes), on_progress)
+    workers = options.workers or os.cpu_count() or 1
+    big = sum(sizes) > 8 * 1024**2 or len(paths) >= PARALLEL_MIN_BLOBS
+    cache = _open_cache() if options.use_cache else None
+    engine = _Engine(workers, big, cache, stats)
+    try:
+        for path, size in zip(paths, sizes, strict=True):
+            before = progress.done
+            source = choose_source(path, sources, options.source)
+            if source is None:
+                engine.item(_no_source(path, options.source))
+                progress.advance(size)
+                continue
+            read_options = ReadOptions(limits=options.limits, progress=progress.advance)
+            count_blobs = source.advances_by_blobs
+            try:
+                for item in source.read_with_parts(path, read_options):
+                    if isinstance(item, FitBlob):
+                        if count_blobs and not item.origin.member:
+                            progress.advance(item.size)
+                        engine.blob(item)
+                    elif isinstance(item, Activity | ReadProblem):
+                        engine.item(item)
+                    elif isinstance(item, Container):
+                        engine.mark(item)
+            except Exception as exc:  # noqa: BLE001 - a source must not abort the history
+                engine.item(
+                    ReadProblem(
+                        str(path),
+                        None,
+                        "plugin_error",
+                        f"source {source.name!r} failed: {type(exc).__name__}: {exc}",
+                    )
+                )
+            engine.end_path()
+            progress.finish_path(before + size)
+        engine.pump(final=True)
+    finally:
+        engine.close()
+        release_handles()
+        if cache is not None:
+            cache.close()
+    activities, merge_problems = merge(engine.recorded, engine.summaries, engine.problems)
+    problems = [_printable_problem(p) for p in engine.problems + merge_problems]
+    activities = [_printable_activity(a) for a in activities]
+    stats.seconds = time.perf_counter() - started
+    return History(activities=tuple(activities), problems=tuple(problems), files_read=stats.files)
+
+
+def _open_cache() -> ReadCache | None:
+    """The read cache, or None (with a UserFolderWarning) when the user folder cannot hold it:
+    reading goes on without it."""
+    try:
+        path = cache_path()
+    except UserFolderError as exc:
+        warnings.warn(UserFolderWarning(f"{exc.message}; reading without the cache"), stacklevel=3)
+        return None
+    cache = open_cache(path)
+    if cache is None:
+        warnings.warn(
+            UserFolderWarning(f"the cache {path} cannot be used; reading without it"),
+            stacklevel=3,
+        )
+    return cache
+
+
+def _no_source(path: Path, forced: str | None) -> ReadProblem:
+    if forced:
+        return ReadProblem(
+            str(path), None, "unsupported", f"no source named {forced!r} is installed"
+        )
+    return ReadProblem(
+        str(path),
+        None,
+        "unsupported",
+        "no installed source can read this (see `chainfix sources`)",
+    )

@@ -55,8 +55,8 @@ CREATE TABLE IF NOT EXISTS results (
 """
 FORMAT = "rows-2"
 """Payload layout; part of :func:`reader_version`."""
-READER_MODULES = ("chainfix.fit", "chainfix.sources")
-READER_FILES = ("cache.py", "ingest.py", "model.py")
+READER_MODULES = ("chainfix.fit", "chainfix.sources", "chainfix.ingest")
+READER_FILES = ("cache.py", "model.py")
 """Modules of the ``chainfix`` package whose code shapes cached results."""
 FLUSH_ROWS = 500
 

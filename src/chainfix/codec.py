@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chainfix.model import Activity, ExerciseSummary, Origin, ReadProblem, StrengthSet
+from chainfix.model import Activity, ExerciseSummary, ReadProblem, StrengthSet
 
 ACTIVITIES_SCHEMA_VERSION = 1
 
@@ -26,19 +26,6 @@ def set_to_dict(s: StrengthSet) -> dict[str, Any]:
         "exercise": s.exercise,
         "workout_step_index": s.workout_step_index,
     }
-
-
-def set_from_dict(d: dict[str, Any]) -> StrengthSet:
-    return StrengthSet(
-        start=datetime.fromisoformat(d["start"]) if d.get("start") else None,
-        duration_s=d.get("duration_s"),
-        reps=d.get("reps"),
-        weight_kg=d.get("weight_kg"),
-        set_type=d["set_type"],
-        categories=tuple(d.get("categories") or ()),
-        exercise=d.get("exercise"),
-        workout_step_index=d.get("workout_step_index"),
-    )
 
 
 def summary_to_dict(s: ExerciseSummary) -> dict[str, Any]:
@@ -82,33 +69,6 @@ def activity_to_dict(a: Activity) -> dict[str, Any]:
     }
 
 
-def activity_from_dict(d: dict[str, Any]) -> Activity:
-    return Activity(
-        id=d["id"],
-        source=d["source"],
-        origin=Origin(d["source_file"], d.get("member")),
-        sport=d["sport"],
-        sub_sport=d["sub_sport"],
-        start_utc=datetime.fromisoformat(d["start_utc"]),
-        utc_offset_s=d.get("utc_offset_s"),
-        elapsed_s=d.get("elapsed_s"),
-        timer_s=d.get("timer_s"),
-        distance_m=d.get("distance_m"),
-        ascent_m=d.get("ascent_m"),
-        descent_m=d.get("descent_m"),
-        avg_speed_m_s=d.get("avg_speed_m_s"),
-        avg_hr=d.get("avg_hr"),
-        max_hr=d.get("max_hr"),
-        avg_power_w=d.get("avg_power_w"),
-        avg_cadence=d.get("avg_cadence"),
-        device=d.get("device"),
-        sets=tuple(set_from_dict(s) for s in d.get("sets", ())),
-        leg=d.get("leg", 0),
-        from_summary=d.get("from_summary", False),
-        summary_sets=tuple(ExerciseSummary(**s) for s in d.get("summary_sets", ())),
-    )
-
-
 def problem_to_dict(p: ReadProblem) -> dict[str, Any]:
     return {
         "file": p.file,
@@ -117,9 +77,3 @@ def problem_to_dict(p: ReadProblem) -> dict[str, Any]:
         "severity": p.severity,
         "message": p.message,
     }
-
-
-def problem_from_dict(d: dict[str, Any]) -> ReadProblem:
-    return ReadProblem(
-        d["file"], d.get("member"), d["kind"], d["message"], d.get("severity", "error")
-    )

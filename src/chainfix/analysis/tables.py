@@ -318,16 +318,6 @@ class Model:
         weekly = best.in_season if phase == "race" else best.development
         return best.minimum, weekly
 
-    def cited(self, text: str) -> list[Source]:
-        """The ``sources.csv`` entries named in a ``sources`` cell (remarks and grades ignored)."""
-        out = []
-        for key in split_citations(text):
-            src = self.sources.get(key.lower())
-            if src is not None:
-                out.append(src)
-        return out
-
-
 def split_citations(text: str) -> list[str]:
     """Citation keys in a ``sources`` cell.
 

@@ -279,10 +279,6 @@ def _rebuilt_sessions(laps: list[RawFields], records: list[RawFields]) -> list[R
     return sessions
 
 
-def _contains(outer: _Leg, inner: _Leg) -> bool:
-    return outer.start - _TOLERANCE <= inner.start and inner.end <= outer.end + _TOLERANCE
-
-
 def _drop_summaries(legs: list[_Leg]) -> list[_Leg]:
     """The legs without summary sessions (see the module docstring); linear in the legs: a leg
     contains every other one when it reaches the earliest start and the latest end of the others,

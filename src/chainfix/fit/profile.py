@@ -167,10 +167,6 @@ def manufacturer_name(value: int) -> str:
     return enum_name("manufacturer", value)
 
 
-def set_type_name(value: int) -> str:
-    return enum_name("set_type", value)
-
-
 def category_name(value: int) -> str:
     """Exercise category name; ``"unknown"`` for 65534."""
     if value == UNKNOWN_CATEGORY:

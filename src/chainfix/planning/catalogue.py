@@ -174,16 +174,6 @@ class Catalogue:
     def ladders(self) -> list[str]:
         return sorted({e.ladder for e in self.exercises.values()})
 
-    def by_fit_pair(self) -> dict[tuple[str, str], list[Exercise]]:
-        """Exercises keyed by their main FIT pair and every ``fit_alternatives`` pair."""
-        out: dict[tuple[str, str], list[Exercise]] = {}
-        for e in self.exercises.values():
-            out.setdefault(e.fit_pair, []).append(e)
-            for pair in e.fit_alternatives:
-                out.setdefault(pair, []).append(e)
-        return out
-
-
 # ---------------------------------------------------------------------------------------------
 # FIT profile checks
 # ---------------------------------------------------------------------------------------------

@@ -206,15 +206,11 @@ class Dosing:
     fail_workouts: int
     barbell_percent: float
     barbell_min_kg: float
-    barbell_families: tuple[str, ...]
     row_percent: float
     row_min_kg: float
     row_families: tuple[str, ...]
-    dumbbell_step_kg: float
-    kettlebell_step_kg: float
     machine_percent: float
     machine_min_kg: float
-    other_step_kg: float
     # loads
     load_lookback_days: int
     epley_divisor: float
@@ -427,15 +423,11 @@ def load_dosing(path: Path | None = None) -> Dosing:
         fail_workouts=pr.integer("fail_workouts", 1, 10),
         barbell_percent=pr.number("barbell_percent", 0, 50),
         barbell_min_kg=pr.number("barbell_min_kg", 0, 50),
-        barbell_families=pr.words("barbell_families"),
         row_percent=pr.number("row_percent", 0, 50),
         row_min_kg=pr.number("row_min_kg", 0, 50),
         row_families=pr.words("row_families"),
-        dumbbell_step_kg=pr.number("dumbbell_step_kg", 0, 50),
-        kettlebell_step_kg=pr.number("kettlebell_step_kg", 0, 50),
         machine_percent=pr.number("machine_percent", 0, 50),
         machine_min_kg=pr.number("machine_min_kg", 0, 50),
-        other_step_kg=pr.number("other_step_kg", 0, 50),
         load_lookback_days=lo.integer("lookback_days", 1, 3650),
         epley_divisor=lo.number("epley_divisor", 1, 1000),
         rounding={

@@ -293,7 +293,6 @@ def _export_parts(path: Path, options: ReadOptions) -> Iterator[SourceItem | Con
 
 
 read_zip = PartsReader(_zip_parts)
-read_export_folder = PartsReader(_folder_parts)
 read_export = PartsReader(_export_parts)
 
 

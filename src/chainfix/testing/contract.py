@@ -109,11 +109,6 @@ class ContractReport:
         direct = [i for items in self.items.values() for i in items if isinstance(i, ReadProblem)]
         return direct + [p for ps in self.blob_problems.values() for p in ps]
 
-    @property
-    def blobs(self) -> list[FitBlob]:
-        return [i for items in self.items.values() for i in items if isinstance(i, FitBlob)]
-
-
 # ---------------------------------------------------------------------------------------------
 # Single-value checks (usable on their own)
 # ---------------------------------------------------------------------------------------------

@@ -163,26 +163,19 @@ def print_problems(
 
 def output_options[F: Callable[..., Any]](func: F) -> F:
     """``--json`` and ``--csv``, the same on every command: standard output, or a FILE."""
-    func = click.option(
-        "--csv",
-        "csv_out",
-        is_flag=False,
-        flag_value="-",
-        default=None,
-        metavar="[FILE|-]",
-        callback=_output_target(".csv"),
-        help="Write CSV: to standard output (no value, or -), or to FILE (ending in .csv).",
-    )(func)
-    return click.option(
-        "--json",
-        "json_out",
-        is_flag=False,
-        flag_value="-",
-        default=None,
-        metavar="[FILE|-]",
-        callback=_output_target(".json"),
-        help="Write JSON: to standard output (no value, or -), or to FILE (ending in .json).",
-    )(func)
+    for name, kind in (("csv", "CSV"), ("json", "JSON")):
+        func = click.option(
+            f"--{name}",
+            f"{name}_out",
+            is_flag=False,
+            flag_value="-",
+            default=None,
+            metavar="[FILE|-]",
+            callback=_output_target(f".{name}"),
+            help=f"Write {kind}: to standard output (no value, or -), or to FILE (ending in "
+            f".{name}).",
+        )(func)
+    return func
 
 
 def _output_target(suffix: str) -> Callable[[click.Context, click.Parameter, Any], str | None]:

@@ -73,3 +73,29 @@ def test_every_activities_json_key_is_documented() -> None:
     assert documented_keys("### `summary_sets[]`") == set(summary)
     problem = problem_to_dict(ReadProblem("f.fit", None, "empty", "The file is empty."))
     assert documented_keys("## `problems[]`") == set(problem)
+
+
+def test_readme_excerpt_is_what_command_1_prints(tmp_path: Path) -> None:
+    """The README's excerpt of command 1 leads with the verdict, and is the real output."""
+    import os
+    import subprocess
+    import sys
+
+    text = (ROOT / "README.md").read_text()
+    excerpt = re.search(r"```text\n(.*?)\n…\n```", text, re.S)
+    assert excerpt, "the README shows an excerpt of command 1's output"
+    lines = excerpt.group(1).splitlines()
+    assert "Next: chainfix plan sample_exports/garmin-export-runner.zip" in excerpt.group(1)
+    env = {**os.environ, "COLUMNS": "80", "CHAINFIX_HOME": str(tmp_path)}
+    run = subprocess.run(
+        [sys.executable, "-m", "chainfix", "analyze", "sample_exports/garmin-export-runner.zip"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 3, run.stderr
+    assert [ln.rstrip() for ln in run.stdout.splitlines()[: len(lines)]] == [
+        ln.rstrip() for ln in lines
+    ]

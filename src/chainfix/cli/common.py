@@ -144,21 +144,28 @@ def echo_json(data: Any) -> None:
 def print_problems(
     history: History, console: Console, *, limit: int = 50, skipped: bool = False
 ) -> None:
-    """Every file that was not fully read, and why: the path on one line, the reason under it.
+    """Every file that was not fully read, and why: the path on one line, its reasons under it.
 
     ``skipped`` also lists the files skipped on purpose (monitoring, duplicates), for when they
     are all there is.
     """
+    from rich.padding import Padding
+    from rich.text import Text
+
     problems = history.problems if skipped else history.errors
     if not problems:
         return
-    label = "file(s) not read" if skipped else "file(s) not fully read"
-    console.print(f"[bold]{len(problems)} {label}[/bold]")
-    for problem in problems[:limit]:
-        console.print(f"  {problem.where}", soft_wrap=True, markup=False, highlight=False)
-        console.print(f"    {problem.kind}: {problem.message}", markup=False, highlight=False)
-    if len(problems) > limit:
-        console.print(f"  ... and {len(problems) - limit} more (use --json to see them all)")
+    by_file: dict[str, list[str]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.where, []).append(f"{problem.kind}: {problem.message}")
+    label = "not read" if skipped else "not fully read"
+    console.print(f"[bold]{len(by_file)} file(s) {label}[/bold]")
+    for where, reasons in list(by_file.items())[:limit]:
+        console.print(f"  {where}", soft_wrap=True, markup=False, highlight=False)
+        for reason in reasons:
+            console.print(Padding(Text(reason), (0, 0, 0, 4)), highlight=False)
+    if len(by_file) > limit:
+        console.print(f"  ... and {len(by_file) - limit} more (use --json to see them all)")
 
 
 def output_options[F: Callable[..., Any]](func: F) -> F:

@@ -504,23 +504,42 @@ def weekly_charts(a: Analysis) -> str:
             "weighted by how hard each sport works the muscle.",
         )
     )
+    figures += _sets_figures(a, w, days, "chart-sets", "per week", "sets", "sets")
+    return '<div class="charts">' + "".join(figures) + "</div>"
+
+
+def _sets_figures(
+    a: Analysis,
+    frame: pd.DataFrame,
+    days: list[date],
+    chart_id: str,
+    when: str,
+    series: str,
+    unit: str,
+    *,
+    monthly: bool = False,
+) -> list[str]:
+    """One chart per strength group: its hard sets against the weekly target."""
+    figures = []
     for g in STRENGTH_GROUPS:
-        target = a.muscles[g].target
+        title = f"{LABELS[g]}: strength sets {when}"
+        values = [float(v) for v in frame[f"S_{g}"]]
         figures.append(
             _figure(
-                f"{LABELS[g]}: strength sets per week",
+                title,
                 chart(
-                    f"chart-sets-{g}",
-                    f"{LABELS[g]}: strength sets per week",
+                    f"{chart_id}-{g}",
+                    title,
                     days,
-                    [Series("sets", [float(v) for v in w[f"S_{g}"]], "sets")],
-                    unit="sets",
-                    target=target or None,
+                    [Series(series, values, "sets")],
+                    unit=unit,
+                    target=a.muscles[g].target or None,
+                    monthly=monthly,
                     height=180,
                 ),
             )
         )
-    return '<div class="charts">' + "".join(figures) + "</div>"
+    return figures
 
 
 def monthly(frame: pd.DataFrame) -> pd.DataFrame:
@@ -557,23 +576,9 @@ def trend_charts(a: Analysis, whole: pd.DataFrame) -> str:
             ),
         )
     ]
-    for g in STRENGTH_GROUPS:
-        target = a.muscles[g].target
-        figures.append(
-            _figure(
-                f"{LABELS[g]}: strength sets a week, month by month",
-                chart(
-                    f"trend-sets-{g}",
-                    f"{LABELS[g]}: strength sets a week, month by month",
-                    days,
-                    [Series("sets/week", [float(v) for v in m[f"S_{g}"]], "sets")],
-                    unit="sets/week",
-                    target=target or None,
-                    monthly=True,
-                    height=180,
-                ),
-            )
-        )
+    figures += _sets_figures(
+        a, m, days, "trend-sets", "a week, month by month", "sets/week", "sets/week", monthly=True
+    )
     return '<div class="charts">' + "".join(figures) + "</div>"
 
 

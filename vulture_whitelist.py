@@ -24,6 +24,9 @@ _parse_definition_message, add_dev_data_id, add_dev_field_description, data_mess
 # io.RawIOBase and http.server.BaseHTTPRequestHandler protocols
 readable, seekable, log_message, do_GET, do_POST, do_PUT, do_DELETE  # noqa: B018, F821
 
+# click.Group overrides
+format_commands  # noqa: B018, F821
+
 # used by the garmin-connect plugin and by tests (outside src/chainfix)
 list_activities, list_activity_page, download_original, revoke_tokens, localhost_only  # noqa: B018, F821
 reset, hook_names, operations, writes, add_many, add_columns, data_size  # noqa: B018, F821

@@ -100,7 +100,7 @@ def bench_dir() -> Path:
 def generator_fingerprint() -> str:
     """A hash of the generator's code: a changed generator writes new exports."""
     digest = hashlib.sha256(chainfix.__version__.encode())
-    synth = Path(chainfix.__file__).parent / "synth"
+    synth = Path(__file__).resolve().parents[1] / "tests" / "chainfix_synth"
     for file in sorted(synth.glob("*.py")):
         digest.update(file.name.encode())
         digest.update(file.read_bytes())

@@ -14,61 +14,114 @@ What is here keeps its name and signature across minor releases.
   loaders gets parallel decoding and caching per part (see ``docs/plugins.md``); wrap its read
   function in :class:`PartsReader` so that only chainfix's engine sees the marks.
 - **Where to keep things**: :func:`user_dir`, :func:`library_dir`, :func:`write_atomic`.
-- **Garmin Connect**: :class:`GarminConnect` (imported lazily; needs the ``garmin`` extra).
+- **Garmin Connect**: :class:`GarminConnect` (needs the ``garmin`` extra).
+
+Every name loads on first use: importing this module costs nothing until a name is used.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from chainfix.atomic import write_atomic
-from chainfix.errors import (
-    ChainfixError,
-    DeliveryError,
-    GarminAuthError,
-    GarminRateLimitError,
-    GarminUnavailableError,
-    MissingExtraError,
-    UsageError,
-)
-from chainfix.fit.api import FitRead, read_fit
-from chainfix.hookspecs import hookimpl
-from chainfix.model import (
-    Activity,
-    ExerciseSummary,
-    History,
-    Origin,
-    ProblemKind,
-    ReadProblem,
-    Severity,
-    StrengthSet,
-)
-from chainfix.paths import library_dir, user_dir
-from chainfix.sources.archive import Container, Member, PartsReader, PortableLoad, walk_zip
-from chainfix.sources.base import (
-    BlobLoadError,
-    FitBlob,
-    Limits,
-    ReadOptions,
-    Source,
-    SourceItem,
-)
-from chainfix.sources.fitfiles import fit_file_item, gunzip_limited, walk_folder
-from chainfix.sources.garmin_json import activity_types
-
 if TYPE_CHECKING:
+    from chainfix.atomic import write_atomic
+    from chainfix.errors import (
+        ChainfixError,
+        DeliveryError,
+        GarminAuthError,
+        GarminRateLimitError,
+        GarminUnavailableError,
+        MissingExtraError,
+        UsageError,
+    )
+    from chainfix.fit.api import FitRead, read_fit
     from chainfix.garmin_client import GarminConnect, GarminNotFoundError
+    from chainfix.hookspecs import hookimpl
+    from chainfix.model import (
+        Activity,
+        ExerciseSummary,
+        History,
+        Origin,
+        ProblemKind,
+        ReadProblem,
+        Severity,
+        StrengthSet,
+    )
+    from chainfix.paths import library_dir, user_dir
+    from chainfix.sources.archive import Container, Member, PartsReader, PortableLoad, walk_zip
+    from chainfix.sources.base import (
+        BlobLoadError,
+        FitBlob,
+        ReadOptions,
+        Source,
+        SourceItem,
+    )
+    from chainfix.sources.fitfiles import fit_file_item, gunzip_limited, walk_folder
+    from chainfix.sources.garmin_json import activity_types
+    from chainfix.sources.limits import Limits
 
-_LAZY = {"GarminConnect", "GarminNotFoundError"}
+_HOME: dict[str, str] = {
+    "write_atomic": "chainfix.atomic",
+    **dict.fromkeys(
+        (
+            "ChainfixError",
+            "DeliveryError",
+            "GarminAuthError",
+            "GarminRateLimitError",
+            "GarminUnavailableError",
+            "MissingExtraError",
+            "UsageError",
+        ),
+        "chainfix.errors",
+    ),
+    "FitRead": "chainfix.fit.api",
+    "read_fit": "chainfix.fit.api",
+    "GarminConnect": "chainfix.garmin_client",
+    "GarminNotFoundError": "chainfix.garmin_client",
+    "hookimpl": "chainfix.hookspecs",
+    **dict.fromkeys(
+        (
+            "Activity",
+            "ExerciseSummary",
+            "History",
+            "Origin",
+            "ProblemKind",
+            "ReadProblem",
+            "Severity",
+            "StrengthSet",
+        ),
+        "chainfix.model",
+    ),
+    "library_dir": "chainfix.paths",
+    "user_dir": "chainfix.paths",
+    **dict.fromkeys(
+        ("Container", "Member", "PartsReader", "PortableLoad", "walk_zip"),
+        "chainfix.sources.archive",
+    ),
+    **dict.fromkeys(
+        ("BlobLoadError", "FitBlob", "ReadOptions", "Source", "SourceItem"),
+        "chainfix.sources.base",
+    ),
+    **dict.fromkeys(
+        ("fit_file_item", "gunzip_limited", "walk_folder"), "chainfix.sources.fitfiles"
+    ),
+    "activity_types": "chainfix.sources.garmin_json",
+    "Limits": "chainfix.sources.limits",
+}
+"""Each public name -> the module that defines it. Names load on first use, so a plugin's entry
+module that imports ``hookimpl`` and ``Source`` costs chainfix's start-up almost nothing (the
+FIT reader, the zip walk and the Garmin client load only when a plugin uses them)."""
 
 
 def __getattr__(name: str) -> Any:
-    """The Garmin Connect client loads only when a plugin asks for it."""
-    if name in _LAZY:
-        from chainfix import garmin_client
-
-        return getattr(garmin_client, name)
-    raise AttributeError(f"module 'chainfix.api' has no attribute {name!r}")
+    """Load a public name from its module on first use, and keep it here."""
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'chainfix.api' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [

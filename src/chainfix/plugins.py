@@ -22,11 +22,7 @@ from chainfix import hookspecs
 ENTRY_POINT_GROUP = "chainfix"
 ENV_LOAD = "CHAINFIX_LOAD_PLUGINS"
 
-BUILTIN_PLUGINS: tuple[str, ...] = (
-    "chainfix.sources.fitfiles",
-    "chainfix.sources.garmin_export",
-    "chainfix.sources.folder",
-)
+BUILTIN_PLUGINS: tuple[str, ...] = ("chainfix.sources.builtin",)
 
 
 @dataclass(slots=True)

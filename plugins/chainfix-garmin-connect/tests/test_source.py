@@ -17,7 +17,7 @@ from chainfix.testing.contract import activity_errors, check_source
 from chainfix_synth.personas import PlannedActivity
 from conftest import Account, api_summary
 
-from chainfix_garmin_connect import GARMIN_CONNECT
+from chainfix_garmin_connect import PRIORITY
 from chainfix_garmin_connect.library import MARKER, Library
 from chainfix_garmin_connect.pull import pull
 from chainfix_garmin_connect.source import can_open, read
@@ -158,7 +158,7 @@ def test_can_open_only_a_library(pulled: tuple[Path, Account, int], tmp_path: Pa
     plain.mkdir()
     (plain / "1.fit").write_bytes(b"")
     assert can_open(plain) is False
-    assert GARMIN_CONNECT.priority > -10  # above chainfix's folder source
+    assert PRIORITY > -10  # above chainfix's folder source
 
 
 def test_reading_something_else_is_a_problem_not_an_exception(tmp_path: Path) -> None:

@@ -8,30 +8,79 @@ from __future__ import annotations
 
 import importlib
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import click
 
 from chainfix import __version__
 from chainfix.errors import EXIT_FATAL, EXIT_INTERRUPTED, EXIT_USAGE, ChainfixError
-from chainfix.paths import UserFolderNote, UserFolderWarning, user_folder_error
 
-COMMANDS: dict[str, str] = {
-    "activities": "chainfix.cli.activities",
-    "analyze": "chainfix.cli.analyze",
-    "assess": "chainfix.cli.assess",
-    "checkin": "chainfix.cli.checkin",
-    "doctor": "chainfix.cli.doctor",
-    "garmin": "chainfix.cli.garmin",
-    "plan": "chainfix.cli.plan",
-    "plugin": "chainfix.cli.plugin_new",
-    "plugins": "chainfix.cli.plugins_cmd",
-    "profile": "chainfix.cli.profile",
-    "sources": "chainfix.cli.plugins_cmd",
-    "sync": "chainfix.cli.sync",
+
+@dataclass(frozen=True, slots=True)
+class BuiltinCommand:
+    """Where a built-in command lives, and what ``chainfix --help`` says about it."""
+
+    module: str
+    """The module whose ``register(cli)`` adds the command; it loads when the command runs."""
+    summary: str
+    """The first sentence of the command's help (a test keeps the two equal)."""
+    group: bool = False
+    """A group plugins may add subcommands to: loaded before the plugins' commands."""
+
+
+COMMANDS: dict[str, BuiltinCommand] = {
+    "activities": BuiltinCommand(
+        "chainfix.cli.activities",
+        "List every activity found in PATHS (FIT files, folders, Garmin exports).",
+    ),
+    "analyze": BuiltinCommand(
+        "chainfix.cli.analyze",
+        "Analyse the history in PATHS: the load your sport puts on each muscle group, the "
+        "strength work each group got, what to prioritise, and the files that could not be read.",
+    ),
+    "assess": BuiltinCommand(
+        "chainfix.cli.assess",
+        "Self-tests: single-leg glute bridge, heel raises, Sørensen hold, hamstring bridge.",
+    ),
+    "checkin": BuiltinCommand(
+        "chainfix.cli.checkin",
+        "Record pain (0-10 per area) and soreness after a strength session.",
+    ),
+    "doctor": BuiltinCommand(
+        "chainfix.cli.doctor",
+        "Print versions, paths and plugins (safe to paste: no tokens, e-mail or activities).",
+    ),
+    "garmin": BuiltinCommand(
+        "chainfix.cli.garmin",
+        "Log in to Garmin Connect, check the login, or forget it.",
+        group=True,
+    ),
+    "plan": BuiltinCommand(
+        "chainfix.cli.plan", "Plan posterior-chain strength sessions around the runs in PATHS."
+    ),
+    "plugin": BuiltinCommand(
+        "chainfix.cli.plugin_new", "Write your own chainfix plugin (see docs/plugins.md)."
+    ),
+    "plugins": BuiltinCommand(
+        "chainfix.cli.plugins_cmd",
+        "List installed plugins, their hooks, and any that failed to load.",
+    ),
+    "profile": BuiltinCommand(
+        "chainfix.cli.profile", "Show or change the athlete profile the planner uses."
+    ),
+    "sources": BuiltinCommand(
+        "chainfix.cli.plugins_cmd",
+        "List the data sources chainfix can read, in the order it tries them.",
+    ),
+    "sync": BuiltinCommand(
+        "chainfix.cli.sync",
+        "Deliver the planned sessions: FIT files, a watch over USB, or Garmin Connect.",
+        group=True,
+    ),
 }
-"""Built-in command name -> the module whose ``register(cli)`` adds it. Modules load when their
-command runs, so ``chainfix --version`` imports none of them."""
+"""The built-in commands. A module loads when its command runs, and ``chainfix --help`` lists
+the commands from here, so neither it nor ``chainfix --version`` imports any of them."""
 
 
 class FatalError(click.ClickException):
@@ -82,13 +131,14 @@ class ChainfixGroup(click.Group):
     every built-in command and then the plugins' commands.
     """
 
-    lazy: dict[str, str] = {}
+    lazy: dict[str, BuiltinCommand] = {}
     _everything_loaded = False
+    _plugins_loaded = False
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
         if command is None and cmd_name in self.lazy:
-            importlib.import_module(self.lazy[cmd_name]).register(self)
+            self._load(cmd_name)
             command = super().get_command(ctx, cmd_name)
         if command is None or isinstance(command, click.Group):
             self.load_everything()
@@ -96,20 +146,47 @@ class ChainfixGroup(click.Group):
         return command
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        self.load_everything()
-        return super().list_commands(ctx)
+        self.load_plugin_commands()
+        return sorted({*self.commands, *self.lazy})
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``chainfix --help``: built-ins from :data:`COMMANDS` (their
+        modules stay unloaded), plugins' commands as they registered them."""
+        self.load_plugin_commands()
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name) or click.Command(name, help=self.lazy[name].summary)
+            if not command.hidden:
+                rows.append((name, command))
+        if rows:
+            limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+            with formatter.section("Commands"):
+                formatter.write_dl([(n, c.get_short_help_str(limit)) for n, c in rows])
+
+    def _load(self, name: str) -> None:
+        if name not in self.commands:
+            importlib.import_module(self.lazy[name].module).register(self)
+
+    def load_plugin_commands(self) -> None:
+        """The plugins' commands (once), after the built-in groups they may add to."""
+        if self._plugins_loaded:
+            return
+        self._plugins_loaded = True
+        for name, entry in self.lazy.items():
+            if entry.group:
+                self._load(name)
+        from chainfix import plugins
+
+        plugins.register_commands(self)
 
     def load_everything(self) -> None:
         """Every built-in command, then the plugins' commands (once)."""
         if self._everything_loaded:
             return
         self._everything_loaded = True
-        for name, module in self.lazy.items():
-            if name not in self.commands:
-                importlib.import_module(module).register(self)
-        from chainfix import plugins
-
-        plugins.register_commands(self)
+        for name in self.lazy:
+            self._load(name)
+        self.load_plugin_commands()
 
     def invoke(self, ctx: click.Context) -> Any:
         with warnings.catch_warnings():
@@ -122,6 +199,8 @@ class ChainfixGroup(click.Group):
             except KeyboardInterrupt:
                 raise Interrupted() from None
             except OSError as exc:  # the user folder read-only, a file, or its disk full
+                from chainfix.paths import user_folder_error
+
                 error = user_folder_error(exc)
                 if error is None:
                     raise
@@ -140,6 +219,8 @@ def _show_folder_warning(
     line: str | None = None,
 ) -> None:
     """User-folder warnings as one line on stderr; any other warning as Python shows it."""
+    from chainfix.paths import UserFolderNote, UserFolderWarning
+
     if issubclass(category, UserFolderWarning):
         label = "Note" if issubclass(category, UserFolderNote) else "Warning"
         click.echo(f"{label}: {message}", err=True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from chainfix.errors import EXIT_OK, EXIT_PARTIAL
-from chainfix.sources.base import Limits
+from chainfix.sources.limits import Limits
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -12,7 +12,6 @@ import stat
 
 import click
 
-import chainfix.garmin_client as garmin_adapter
 from chainfix.errors import GarminAuthError
 
 
@@ -29,6 +28,8 @@ def garmin_group() -> None:
 @click.option("--force", is_flag=True, help="Log in again even if the saved login still works.")
 def login(force: bool) -> None:
     """Log in with your Garmin Connect e-mail and password (and the MFA code, if asked)."""
+    from chainfix import garmin_client as garmin_adapter  # loads when the command runs
+
     garmin_adapter.import_garminconnect()  # fail before asking for a password
     folder = garmin_adapter.token_dir()
     if garmin_adapter.has_tokens(folder) and not force:
@@ -63,6 +64,8 @@ def login(force: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def status(as_json: bool) -> None:
     """Check the saved login against Garmin Connect (exit code 1 when not logged in)."""
+    from chainfix import garmin_client as garmin_adapter  # loads when the command runs
+
     folder = garmin_adapter.token_dir()
     path = garmin_adapter.token_file(folder)
     if not garmin_adapter.has_tokens(folder):
@@ -88,6 +91,8 @@ def status(as_json: bool) -> None:
 @garmin_group.command("logout")
 def logout() -> None:
     """Forget the saved Garmin Connect login (deletes the token file)."""
+    from chainfix import garmin_client as garmin_adapter  # loads when the command runs
+
     folder = garmin_adapter.token_dir()
     path = garmin_adapter.token_file(folder)
     if garmin_adapter.logout(folder):

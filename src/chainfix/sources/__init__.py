@@ -1,5 +1,6 @@
-"""Built-in sources: FIT files and folders, and the Garmin Connect account export."""
+"""Built-in sources: FIT files and folders, and the Garmin Connect account export.
 
-from chainfix.sources.base import FitBlob, Limits, ReadOptions, Source, SourceItem
-
-__all__ = ["FitBlob", "Limits", "ReadOptions", "Source", "SourceItem"]
+The types a source works with are in :mod:`chainfix.sources.base`; plugins take them from
+:mod:`chainfix.api`. This package imports nothing itself, so its light modules (the archive
+limits) load without the domain types.
+"""

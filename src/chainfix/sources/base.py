@@ -7,22 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chainfix.model import Activity, Origin, ProblemKind, ReadProblem
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Safety limits for archives (see ``chainfix analyze --help``)."""
-
-    max_member_bytes: int = 512 * 1024**2
-    """Largest uncompressed archive member."""
-    max_total_bytes: int = 20 * 1024**3
-    """Largest total uncompressed size of one archive, nested archives included."""
-    max_ratio: float = 200.0
-    """Largest compression ratio of a member (zip bombs compress 1000:1 and more)."""
-    max_depth: int = 4
-    """Deepest archive nesting (a Garmin export nests three levels)."""
-    max_members: int = 200_000
-    """Most members in one archive."""
+from chainfix.sources.limits import Limits
 
 
 @dataclass(frozen=True, slots=True)

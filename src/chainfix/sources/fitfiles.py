@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from chainfix.hookspecs import hookimpl
 from chainfix.model import Origin, ReadProblem
 from chainfix.sources.archive import PortableLoad
 from chainfix.sources.base import BlobLoadError, FitBlob, ReadOptions, Source, SourceItem
@@ -160,6 +159,3 @@ FIT_FILE = Source(
     read=read_fit_file,
     advances_by_blobs=True,
 )
-@hookimpl
-def register_sources(register):  # type: ignore[no-untyped-def]
-    register(FIT_FILE)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from chainfix.hookspecs import hookimpl
 from chainfix.model import ReadProblem
 from chainfix.sources.archive import PartsReader
 from chainfix.sources.base import ReadOptions, Source
@@ -77,8 +76,3 @@ FIT_FOLDER = Source(
     priority=-10,
     advances_by_blobs=True,
 )
-
-
-@hookimpl
-def register_sources(register):  # type: ignore[no-untyped-def]
-    register(FIT_FOLDER)

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from stat import S_ISREG
 
-from chainfix.hookspecs import hookimpl
 from chainfix.model import Origin, ReadProblem
 from chainfix.sources.archive import (
     Backing,
@@ -310,9 +309,3 @@ ZIP_ARCHIVE = Source(
     read=read_zip,
     priority=-5,
 )
-
-
-@hookimpl
-def register_sources(register):  # type: ignore[no-untyped-def]
-    register(GARMIN_EXPORT)
-    register(ZIP_ARCHIVE)

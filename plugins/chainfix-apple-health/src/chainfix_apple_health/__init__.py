@@ -9,12 +9,13 @@ generic ``zip`` and ``folder`` sources and recognises an export by an XML file w
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import click
-from chainfix.api import Source, hookimpl
+from chainfix.api import hookimpl
 
-from chainfix_apple_health.command import apple_health
-from chainfix_apple_health.export import can_open, read
+if TYPE_CHECKING:
+    import click
+    from chainfix.api import Source
 
 __version__ = "0.1.0"
 
@@ -23,22 +24,29 @@ PRIORITY = 25
 Health export is recognised by its own XML, so when ``can_open`` says yes it is the better
 reader."""
 
-APPLE_HEALTH = Source(
-    name="apple-health",
-    description="Apple Health export: export.zip, its folder, or export.xml (workouts, routes).",
-    can_open=can_open,
-    read=read,
-    priority=PRIORITY,
-)
-
 
 @hookimpl
 def register_sources(register: Callable[[Source], None]) -> None:
-    """Register the ``apple-health`` source."""
-    register(APPLE_HEALTH)
+    """Register the ``apple-health`` source (its reader loads here, not at start-up)."""
+    from chainfix.api import Source
+
+    from chainfix_apple_health.export import can_open, read
+
+    register(
+        Source(
+            name="apple-health",
+            description="Apple Health export: export.zip, its folder, or export.xml "
+            "(workouts, routes).",
+            can_open=can_open,
+            read=read,
+            priority=PRIORITY,
+        )
+    )
 
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
     """Add ``chainfix apple-health`` (its ``sitting`` command)."""
+    from chainfix_apple_health.command import apple_health
+
     cli.add_command(apple_health)

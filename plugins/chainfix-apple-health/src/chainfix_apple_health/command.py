@@ -6,13 +6,12 @@ import json
 import zipfile
 import zlib
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import click
 
-from chainfix_apple_health.export import folder_xml, zip_member
-from chainfix_apple_health.scan import Found, ScanError, XmlScan
-from chainfix_apple_health.sitting import MIN_DAYS, MIN_HOURS_WORN, StandHours
+if TYPE_CHECKING:
+    from chainfix_apple_health.sitting import StandHours
 
 
 @click.group(name="apple-health")
@@ -21,6 +20,11 @@ def apple_health() -> None:
 
 
 def _stand_hours(path: Path) -> StandHours:
+    # The reader loads when the command runs, not when ``chainfix --help`` lists it.
+    from chainfix_apple_health.export import folder_xml, zip_member
+    from chainfix_apple_health.scan import Found, ScanError, XmlScan
+    from chainfix_apple_health.sitting import StandHours
+
     hours = StandHours()
     stream_ctx: IO[bytes]
     if path.is_dir():
@@ -60,6 +64,8 @@ def sitting(path: Path, as_json: bool) -> None:
     Prints the estimate and the `chainfix profile set --sitting-hours N` command that would use
     it; nothing is changed.
     """
+    from chainfix_apple_health.sitting import MIN_DAYS, MIN_HOURS_WORN
+
     estimate = _stand_hours(path).estimate()
     if as_json:
         doc = None

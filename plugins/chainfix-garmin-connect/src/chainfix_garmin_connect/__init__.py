@@ -13,32 +13,42 @@ Two hooks:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import click
-from chainfix.api import Source, hookimpl
+from chainfix.api import hookimpl
 
-from chainfix_garmin_connect.source import NAME, can_open, read
+if TYPE_CHECKING:
+    import click
+    from chainfix.api import Source
 
 __version__ = "0.1.0"
+
+DEFAULT_PACE_S = 2.0
+"""Seconds between the end of one request to Garmin Connect and the start of the next."""
 
 PRIORITY = 25
 """Above chainfix's ``folder`` source (-10), which would read the FIT files but not the summaries.
 ``can_open`` only says yes to a folder holding the library's marker file, so the exact number only
 matters against sources that claim every folder."""
 
-GARMIN_CONNECT = Source(
-    name=NAME,
-    description="Activities pulled from Garmin Connect by `chainfix garmin pull` (local library).",
-    can_open=can_open,
-    read=read,
-    priority=PRIORITY,
-)
-
 
 @hookimpl
 def register_sources(register: Callable[[Source], None]) -> None:
-    """Register the ``garmin-connect`` source."""
-    register(GARMIN_CONNECT)
+    """Register the ``garmin-connect`` source (its reader loads here, not at start-up)."""
+    from chainfix.api import Source
+
+    from chainfix_garmin_connect.source import NAME, can_open, read
+
+    register(
+        Source(
+            name=NAME,
+            description="Activities pulled from Garmin Connect by `chainfix garmin pull` "
+            "(local library).",
+            can_open=can_open,
+            read=read,
+            priority=PRIORITY,
+        )
+    )
 
 
 @hookimpl

@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from chainfix.api import GarminConnect
 
-from chainfix_garmin_connect.library import default_library
-from chainfix_garmin_connect.pull import DEFAULT_PACE_S, PullReport, pull
+from chainfix_garmin_connect import DEFAULT_PACE_S
+
+if TYPE_CHECKING:
+    from chainfix_garmin_connect.pull import PullReport
 
 FALLBACK_GROUP = "garmin-connect"
 
@@ -53,6 +55,12 @@ def pull_command(
     downloaded is kept and the next pull continues from there. Afterwards everything works
     offline: chainfix analyze LIBRARY.
     """
+    # The client and the puller load when the command runs, not when ``--help`` lists it.
+    from chainfix.api import GarminConnect
+
+    from chainfix_garmin_connect.library import default_library
+    from chainfix_garmin_connect.pull import pull
+
     folder = library or default_library()
     client = GarminConnect.from_tokens()
     if not quiet:

@@ -50,11 +50,9 @@ from chainfix.api import (
     user_dir,
 )
 
+from chainfix_garmin_connect import DEFAULT_PACE_S
 from chainfix_garmin_connect.library import Library, Original, default_library, write_atomic
 from chainfix_garmin_connect.summaries import local_date_of
-
-DEFAULT_PACE_S = 2.0
-"""Seconds between the end of one request to Garmin Connect and the start of the next."""
 
 PAGE_SIZE = 100
 """Activities per list request (Connect allows up to 1000)."""

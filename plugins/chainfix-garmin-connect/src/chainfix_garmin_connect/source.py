@@ -1,7 +1,7 @@
 """The ``garmin-connect`` source: reads the local library offline (never the network).
 
 For every activity id in the library, in ascending id order: the original FIT file as a
-:class:`~chainfix.sources.FitBlob` (decoded by chainfix's own reader, in parallel and cached), then
+:class:`~chainfix.api.FitBlob` (decoded by chainfix's own reader, in parallel and cached), then
 the activity's Connect summary as an Activity with ``from_summary=True``. chainfix drops a summary
 whose FIT activity starts within 5 s of it, so the summary only counts for activities without a
 readable FIT file: manual entries, GPX/TCX uploads, a corrupt download.

@@ -9,11 +9,12 @@ folder chainfix walks).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from chainfix.api import Source, hookimpl
+from chainfix.api import hookimpl
 
-from chainfix_strava import trackfile
-from chainfix_strava.export import can_open, read
+if TYPE_CHECKING:
+    from chainfix.api import Source
 
 __version__ = "0.1.0"
 
@@ -21,24 +22,30 @@ PRIORITY = 30
 """Above chainfix's ``zip`` (-5), ``folder`` (-10) and ``garmin-export`` (20) sources: a Strava
 export is recognised by its own layout, so when ``can_open`` says yes it is the better reader."""
 
-STRAVA = Source(
-    name="strava",
-    description="Strava bulk export, zip or folder: activities.csv and its FIT, GPX, TCX files.",
-    can_open=can_open,
-    read=read,
-    priority=PRIORITY,
-)
-
-TRACK_FILES = Source(
-    name="gpx-tcx",
-    description="A single GPX or TCX activity file (.gpx, .tcx, gzipped too).",
-    can_open=trackfile.can_open,
-    read=trackfile.read,
-)
-
 
 @hookimpl
 def register_sources(register: Callable[[Source], None]) -> None:
-    """Register the ``strava`` and ``gpx-tcx`` sources."""
-    register(STRAVA)
-    register(TRACK_FILES)
+    """Register the ``strava`` and ``gpx-tcx`` sources (their readers load here)."""
+    from chainfix.api import Source
+
+    from chainfix_strava import trackfile
+    from chainfix_strava.export import can_open, read
+
+    register(
+        Source(
+            name="strava",
+            description="Strava bulk export, zip or folder: activities.csv and its FIT, GPX, "
+            "TCX files.",
+            can_open=can_open,
+            read=read,
+            priority=PRIORITY,
+        )
+    )
+    register(
+        Source(
+            name="gpx-tcx",
+            description="A single GPX or TCX activity file (.gpx, .tcx, gzipped too).",
+            can_open=trackfile.can_open,
+            read=trackfile.read,
+        )
+    )

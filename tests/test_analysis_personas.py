@@ -128,8 +128,8 @@ def test_descent_raises_quad_exposure() -> None:
     flat = analyze(history([run(day, 60, 10, 0, 0, "trail")]))
     down = analyze(history([run(day, 60, 10, 0, 600, "trail")]))
     assert down.muscles["quads"].exposure > flat.muscles["quads"].exposure
-    assert down.activities["equ"].iloc[0] == pytest.approx(6.0)
-    assert flat.activities["equ"].iloc[0] == 0
+    assert down.activities["equ"][0] == pytest.approx(6.0)
+    assert flat.activities["equ"][0] == 0
 
 
 def test_trail_runner_big_descents_are_flagged() -> None:
@@ -266,7 +266,7 @@ def test_missing_data_uses_base_value() -> None:
     day = END - timedelta(days=1)
     bare = activity("running", "generic", day, 60)
     a = analyze(history([bare]))
-    row = a.activities.iloc[0]
+    row = a.activities.row(0)
     assert row["f_up"] == row["f_down"] == row["intensity_w"] == 0
     assert row["E_hamstrings"] == pytest.approx(60 * 0.55)
     assert bool(row["no_grade_data"]) and bool(row["no_speed_data"])
@@ -277,7 +277,7 @@ def test_speed_and_grade_modifiers_follow_the_formula() -> None:
     # 12 km in 50 min = 4.0 m/s -> w = (4.0 - 3.0) / 1.5
     # ascent 240 m -> f_up = 240 / (0.08 * 12000)
     a = analyze(history([run(day, 50, 12, 240, 0, "generic")]))
-    row = a.activities.iloc[0]
+    row = a.activities.row(0)
     w, f_up = 1 / 1.5, 0.25
     assert row["intensity_w"] == pytest.approx(w)
     assert row["f_up"] == pytest.approx(f_up)
@@ -288,7 +288,7 @@ def test_speed_and_grade_modifiers_follow_the_formula() -> None:
 def test_treadmill_ignores_recorded_descent() -> None:
     day = END - timedelta(days=1)
     a = analyze(history([run(day, 40, 8, 300, 300, "treadmill")]))
-    row = a.activities.iloc[0]
+    row = a.activities.row(0)
     assert row["f_down"] == 0 and row["equ"] == 0
 
 

@@ -19,12 +19,13 @@ def test_sunday_2330_local_belongs_to_its_week_in_every_zone(offset_h: float) ->
     early = run(SUNDAY + timedelta(days=1), 30, 5, hour=0.25, offset_h=offset_h)  # Monday 00:15
     a = analyze(history([late, early]))
     assert late.local_date == SUNDAY
-    weeks = a.weekly.set_index("week_start")
-    assert weeks.loc[MONDAY, "run_km"] == pytest.approx(8)
-    assert weeks.loc[MONDAY + timedelta(days=7), "run_km"] == pytest.approx(5)
+    weeks = {row["week_start"]: row for row in a.weekly.rows()}
+    assert weeks[MONDAY]["run_km"] == pytest.approx(8)
+    assert weeks[MONDAY + timedelta(days=7)]["run_km"] == pytest.approx(5)
     assert a.window_end == SUNDAY + timedelta(days=1)
-    week_of = dict(zip(a.activities["id"], a.activities["week"], strict=True))
-    assert date.fromordinal(int(week_of[late.id])) == MONDAY
+    day_of = dict(zip(a.activities["id"], a.activities["day"], strict=True))
+    assert date.fromordinal(day_of[late.id]) == SUNDAY
+    assert weeks[MONDAY]["activities"] == 1
 
 
 def test_window_defaults_to_last_activity_of_an_old_export() -> None:
@@ -32,8 +33,8 @@ def test_window_defaults_to_last_activity_of_an_old_export() -> None:
     a = analyze(history(acts))
     assert a.window_end == acts[-1].local_date
     assert len(a.weekly) == 12
-    assert a.weekly["week_start"].iloc[0].weekday() == 0
-    assert a.weekly["week_start"].iloc[-1] <= a.window_end
+    assert a.weekly["week_start"][0].weekday() == 0
+    assert a.weekly["week_start"][-1] <= a.window_end
     assert (a.window_end - a.score_start).days == 27
     assert a.totals["running_activities"] == 14
 
@@ -44,15 +45,15 @@ def test_since_until_and_weeks() -> None:
     assert len(a.weekly) == 4 and a.window_start == END - timedelta(days=28)
     b = analyze(h, AnalysisOptions(until=END - timedelta(days=29)))
     assert b.window_end == END - timedelta(days=29)
-    assert all(b.activities["day"] <= b.window_end.toordinal())
+    assert all(day <= b.window_end.toordinal() for day in b.activities["day"])
     c = analyze(h, AnalysisOptions(since=END - timedelta(days=10), until=END - timedelta(days=1)))
     assert c.score_days == 10 and len(c.weekly) == 2
     # per-week figures scale by days/7, so a 10-day window still reads "a week"
     per_week = c.details["calves"].exposure_window / (10 / 7)
     assert c.muscles["calves"].exposure == pytest.approx(per_week)
-    first = c.weekly.iloc[0]
+    first = c.weekly.row(0)
     assert first["week_start"] == END - timedelta(days=14)  # partial week: only days >= since
-    assert first["minutes"] < analyze(h).weekly.iloc[-2]["minutes"]
+    assert first["minutes"] < analyze(h).weekly.row(-2)["minutes"]
 
 
 def test_weekly_equ_flag_needs_a_baseline() -> None:

@@ -95,3 +95,32 @@ def test_parallel_equals_serial(real_dir: Path) -> None:
     serial, serial_problems, _ = snapshot(files, cache=False, workers=1)
     parallel, parallel_problems, _ = snapshot(files, cache=False, workers=2)
     assert parallel == serial and parallel_problems == serial_problems
+
+
+def test_an_entry_of_the_wrong_shape_is_refused_not_half_read() -> None:
+    """Every value of a cached row is type-checked: a bool is no number, a string no count."""
+    from datetime import UTC, datetime
+
+    from chainfix.cache import BadEntry, activity_from_row, activity_row
+    from chainfix.model import Activity, Origin, StrengthSet
+
+    origin = Origin("x.fit")
+    start = datetime(2025, 5, 1, 7, tzinfo=UTC)
+    good = Activity(
+        id="a", source="fit", origin=origin, sport="running", sub_sport="generic",
+        start_utc=start, utc_offset_s=3600, elapsed_s=3600.0, timer_s=3500.0,
+        distance_m=10_000.0, sets=(StrengthSet(start, 30.0, 10, 20.0, "active", ("curl",)),),
+    )  # fmt: skip
+    row = activity_row(good)
+    assert activity_from_row(row, origin) == good
+    for index, bad in [(8, True), (8, "10"), (6, "60"), (18, 1), (0, None), (4, "2025-05-01")]:
+        damaged = [*row]
+        damaged[index] = bad
+        with pytest.raises(BadEntry):
+            activity_from_row(damaged, origin)
+    with pytest.raises(BadEntry):
+        activity_from_row(row[:-1], origin)
+    bad_set = [*row]
+    bad_set[19] = [[*row[19][0][:2], 10.5, *row[19][0][3:]]]  # reps must be a whole number
+    with pytest.raises(BadEntry):
+        activity_from_row(bad_set, origin)

@@ -105,7 +105,7 @@ def test_long_term_trend_covers_the_whole_history_with_years() -> None:
     assert len(years) >= 2
     for year in years:
         assert f">{year}</text>" in trend  # the x axis says which year
-    assert a.weekly["week_start"].iloc[0].year == max(years) or len(a.weekly) == 12
+    assert a.weekly["week_start"][0].year == max(years) or len(a.weekly) == 12
     assert "target 5 a week" in trend and "front" in trend and "back" in trend
 
 

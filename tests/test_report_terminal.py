@@ -118,8 +118,8 @@ def test_summary_lines_cover_their_own_window() -> None:
     assert "no strength training recorded" not in flat(render_with(b))
     # the weekly descent column is running descent
     hike_week = analyze(history(road_runner(12)))
-    row = hike_week.weekly.iloc[-1]
-    assert "Run" in render_with(hike_week) and row.run_descent_m <= row.descent_m
+    row = hike_week.weekly.row(-1)
+    assert "Run" in render_with(hike_week) and row["run_descent_m"] <= row["descent_m"]
 
 
 def test_skipped_files_and_plurals() -> None:

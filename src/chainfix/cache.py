@@ -149,30 +149,35 @@ class BadEntry(ValueError):
     """A cache entry that is valid JSON but not of the shape the codec writes."""
 
 
-_NUM = (int, float)
-_OPT_NUM = (int, float, type(None))
-_OPT_STR = (str, type(None))
-_OPT_INT = (int, type(None))
-_ACTIVITY_TYPES: tuple[tuple[type, ...], ...] = (
-    (str,), (str,), (str,), (str,), (str,), _OPT_INT, *[_OPT_NUM] * 10, _OPT_STR, (int,),
-    (bool,), (list,), (list,),
+Types = tuple[frozenset[type], ...]
+"""The allowed exact types of each value of a row."""
+_NONE: type = type(None)
+_STR: frozenset[type] = frozenset((str,))
+_INT: frozenset[type] = frozenset((int,))
+_BOOL: frozenset[type] = frozenset((bool,))
+_LIST: frozenset[type] = frozenset((list,))
+_OPT_NUM: frozenset[type] = frozenset((int, float, _NONE))
+_OPT_STR: frozenset[type] = frozenset((str, _NONE))
+_OPT_INT: frozenset[type] = frozenset((int, _NONE))
+_ACTIVITY_TYPES: Types = (
+    _STR, _STR, _STR, _STR, _STR, _OPT_INT, *[_OPT_NUM] * 10, _OPT_STR, _INT, _BOOL, _LIST, _LIST,
 )  # fmt: skip
-_SET_TYPES: tuple[tuple[type, ...], ...] = (
-    _OPT_STR, _OPT_NUM, _OPT_INT, _OPT_NUM, (str,), (list,), _OPT_STR, _OPT_INT,
-)  # fmt: skip
-_SUMMARY_TYPES: tuple[tuple[type, ...], ...] = (
-    (str,), _OPT_STR, (int,), (int,), _OPT_NUM, _OPT_NUM,
-)  # fmt: skip
+_SET_TYPES: Types = (_OPT_STR, _OPT_NUM, _OPT_INT, _OPT_NUM, _STR, _LIST, _OPT_STR, _OPT_INT)
+_SUMMARY_TYPES: Types = (_STR, _OPT_STR, _INT, _INT, _OPT_NUM, _OPT_NUM)
+_PROBLEM_TYPES: Types = (_STR, _STR, _STR)
+_READ_TYPES: Types = (_OPT_STR, _STR, _LIST, _LIST)
+_ITEM_TYPES: Types = (_STR, _OPT_STR, _OPT_STR, _LIST)
 _SEVERITIES = frozenset(("error", "warning", "info"))
+_has = frozenset.__contains__
 
 
-def _check(row: Any, types: tuple[tuple[type, ...], ...]) -> list[Any]:
-    """``row`` when it is a list of exactly these types (bool is no number here); else BadEntry."""
+def _check(row: Any, types: Types) -> list[Any]:
+    """``row`` when it is a list whose values have exactly these types (JSON gives no subclasses;
+    a bool is no number here); else BadEntry."""
     if type(row) is not list or len(row) != len(types):
         raise BadEntry("a row of the wrong length")
-    for value, allowed in zip(row, types, strict=True):
-        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
-            raise BadEntry("a value of the wrong type")
+    if not all(map(_has, types, map(type, row))):
+        raise BadEntry("a value of the wrong type")
     return row
 
 
@@ -184,7 +189,7 @@ def _when(text: str) -> datetime:
 
 
 def _problem_body(body: Any) -> list[Any]:
-    _check(body, ((str,), (str,), (str,)))
+    _check(body, _PROBLEM_TYPES)
     if body[0] not in PROBLEM_KINDS or body[2] not in _SEVERITIES:
         raise BadEntry("an unknown problem kind or severity")
     return body
@@ -268,7 +273,7 @@ class CachedRead:
 def read_from_rows(rows: list[Any], origin: Origin) -> CachedRead:
     """Decode the parsed JSON of :func:`encode_read`, attached to ``origin`` (BadEntry when it is
     not of that shape)."""
-    _check(rows, (_OPT_STR, (str,), (list,), (list,)))
+    _check(rows, _READ_TYPES)
     return CachedRead(
         [activity_from_row(r, origin) for r in rows[2]],
         [
@@ -335,7 +340,7 @@ def decode_part(doc: Any, label: str) -> CachedPart:
         raise BadEntry("a part state of the wrong shape")
     items: list[PartItem] = []
     for row in rows:
-        kind, path, member, body = _check(row, ((str,), _OPT_STR, _OPT_STR, (list,)))
+        kind, path, member, body = _check(row, _ITEM_TYPES)
         origin = Origin(path if path is not None else label, member)
         value: CachedRead | Activity | ReadProblem
         if kind == "f":
@@ -365,7 +370,6 @@ class ReadCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.version = reader_version()
-        self.hits = 0
         self.dropped = 0
         """Entries that did not decode, dropped this run."""
         self.pending: list[tuple[str, str, str]] = []
@@ -449,7 +453,6 @@ class ReadCache:
         except (ValueError, KeyError, TypeError, IndexError, AttributeError):
             self._drop(key)
             return None
-        self.hits += 1
         return result
 
     def get_part(self, key: str, label: str = "") -> CachedPart | None:
@@ -467,7 +470,6 @@ class ReadCache:
         except (ValueError, KeyError, TypeError, IndexError, AttributeError):
             self._drop(key)
             return None
-        self.hits += 1
         return part
 
     def get(self, key: str, origin: Origin) -> CachedRead | None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import date
 from typing import Any, Literal
 
-import numpy as np
-import pandas as pd
-
 from chainfix.analysis import explain
+from chainfix.analysis.frame import Frame
 from chainfix.analysis.level import athlete_level
 from chainfix.analysis.loads import E_COLS, S_COLS, compute_loads
 from chainfix.analysis.result import (
@@ -42,11 +41,11 @@ def analyze(history: History, options: AnalysisOptions | None = None) -> Analysi
     m = model.modifiers
 
     acts = history.activities
-    days = np.fromiter((a.local_date.toordinal() for a in acts), dtype=np.int64, count=len(acts))
+    days = [a.local_date.toordinal() for a in acts]
     if opts.until is not None:
         end = opts.until.toordinal()
-    elif len(days):
-        end = int(days.max())
+    elif days:
+        end = max(days)
     else:
         end = date.today().toordinal()
     start = opts.since.toordinal() if opts.since else _monday(end) - 7 * (opts.weeks - 1)
@@ -54,17 +53,16 @@ def analyze(history: History, options: AnalysisOptions | None = None) -> Analysi
     week0, week_n = _monday(start), _monday(end)
     baseline_from = week0 - 7 * m.equ_week_baseline
 
-    sel = np.flatnonzero((days >= baseline_from) & (days <= end))
-    frame = compute_loads(model, [acts[i] for i in sel], days[sel])
-    frame["week"] = frame["day"] - (frame["day"] - 1) % 7
+    sel = [i for i, day in enumerate(days) if baseline_from <= day <= end]
+    frame = compute_loads(model, [acts[i] for i in sel], [days[i] for i in sel])
 
     level, level_source, level_reason = _level(model, opts, acts, end)
 
-    in_window = frame[(frame["day"] >= start)].reset_index(drop=True)
-    scoring = in_window[in_window["day"] >= score_start]
+    in_window = frame.take([i for i, day in enumerate(frame["day"]) if day >= start])
+    scoring = in_window.take([i for i, day in enumerate(in_window["day"]) if day >= score_start])
     per_week = (end - score_start + 1) / 7.0
 
-    weekly = _weekly(model, frame, start, week0, week_n, int(days.min()) if len(days) else end)
+    weekly = _weekly(model, frame, start, week0, week_n, min(days) if days else end)
     muscles, details, balance = _scores(model, opts, level, scoring, per_week)
     lifting = _lifting(model, scoring)
     patterns = _patterns(model, opts, level, scoring, per_week)
@@ -141,94 +139,115 @@ _SUM_COLS = (
 )
 
 
-def _with_minutes(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per-activity minutes split by kind, and running distance/descent, as summable columns."""
-    run = frame["is_running"].to_numpy(bool)
-    kind = frame["kind"].to_numpy(object)
-    mins = frame["minutes"].to_numpy(float)
-    extra = pd.DataFrame(
-        {
-            "run_minutes": np.where(run, mins, 0.0),
-            "endurance_minutes": np.where((kind == "endurance") & ~run, mins, 0.0),
-            "strength_minutes": np.where(kind == "strength", mins, 0.0),
-            "unmodelled_minutes": np.where(kind == "unmodelled", mins, 0.0),
-            "run_km": np.where(run, np.nan_to_num(frame["distance_km"].to_numpy(float)), 0.0),
-            "run_descent_m": np.where(run, np.nan_to_num(frame["descent_m"].to_numpy(float)), 0.0),
-            "activities": np.ones(len(frame)),
-        },
-        index=frame.index,
-    )
-    out = pd.concat([frame, extra], axis=1)
-    out["descent_m"] = np.nan_to_num(out["descent_m"].to_numpy(float))
-    return out
+def _zero_nan(value: float) -> float:
+    return 0.0 if math.isnan(value) else value
+
+
+def _summable(row: dict[str, Any]) -> dict[str, float]:
+    """One activity's minutes split by kind, and its running distance and descent."""
+    run, kind, mins = row["is_running"], row["kind"], row["minutes"]
+    return {
+        "minutes": mins,
+        "run_minutes": mins if run else 0.0,
+        "endurance_minutes": mins if kind == "endurance" and not run else 0.0,
+        "strength_minutes": mins if kind == "strength" else 0.0,
+        "unmodelled_minutes": mins if kind == "unmodelled" else 0.0,
+        "run_km": _zero_nan(row["distance_km"]) if run else 0.0,
+        "run_descent_m": _zero_nan(row["descent_m"]) if run else 0.0,
+        "descent_m": _zero_nan(row["descent_m"]),
+        "equ": row["equ"],
+        "hard_sets": row["hard_sets"],
+        "modelled_sets": row["modelled_sets"],
+        "unknown_sets": row["unknown_sets"],
+        "estimated_sets": row["estimated_sets"],
+        "activities": 1.0,
+    }
+
+
+def _ratio(part: float, whole: float) -> float:
+    return part / whole if whole > 0 else math.nan
 
 
 def _weekly(
-    model: Model, frame: pd.DataFrame, start: int, week0: int, week_n: int, first_day: int
-) -> pd.DataFrame:
+    model: Model, frame: Frame, start: int, week0: int, week_n: int, first_day: int
+) -> Frame:
     """Per-week sums over the window, with the R13 weekly EQU flag."""
     m = model.modifiers
-    use = frame[(frame["day"] >= start) | (frame["week"] < week0)]
-    use = _with_minutes(use)
-    p_cols = [c for c in frame.columns if c.startswith("P_")]
-    cols = [*E_COLS, *S_COLS, *p_cols, *_SUM_COLS]
-    grouped = use.groupby("week")[cols].sum()
+    p_cols = [c for c in frame.names if c.startswith("P_")]
+    load_cols = [*E_COLS, *S_COLS, *p_cols]
+    cols = [*load_cols, *_SUM_COLS]
     baseline_weeks = m.equ_week_baseline
-    all_weeks = np.arange(week0 - 7 * baseline_weeks, week_n + 1, 7, dtype=np.int64)
-    grouped = grouped.reindex(all_weeks, fill_value=0.0)
-    equ = grouped["equ"].astype(float)
-    known = pd.Series(all_weeks >= _monday(first_day), index=all_weeks)
-    prior = equ.where(known).shift(1).rolling(baseline_weeks, min_periods=1).mean()
-    grouped["equ_baseline"] = prior
-    grouped["equ_flag"] = (
-        prior.notna()
-        & (equ >= m.equ_week_factor * prior.fillna(0.0))
-        & (equ >= model.number("equ_week_min"))
-    )
-    weekly = grouped.loc[week0:week_n].copy()
-    weekly.index.name = "week"
-    front = weekly[[f"E_{g}" for g in model.groups("balance_groups_front")]].sum(axis=1)
-    back = weekly[[f"E_{g}" for g in model.groups("balance_groups_back")]].sum(axis=1)
-    denom = (front + back).to_numpy(float)
-    weekly["balance"] = np.where(
-        denom > 0, front.to_numpy(float) / np.where(denom > 0, denom, 1), np.nan
-    )
-    mins = weekly["minutes"].to_numpy(float)
-    weekly["running_share"] = np.where(
-        mins > 0, weekly["run_minutes"].to_numpy(float) / np.where(mins > 0, mins, 1), np.nan
-    )
-    weekly.insert(0, "week_start", [date.fromordinal(int(w)) for w in weekly.index])
-    return weekly.reset_index(drop=True)
+    all_weeks = range(week0 - 7 * baseline_weeks, week_n + 1, 7)
+    members: dict[int, list[dict[str, Any]]] = {week: [] for week in all_weeks}
+    for row in frame.rows():
+        week = _monday(row["day"])
+        if (row["day"] >= start or week < week0) and week in members:
+            members[week].append({**row, **_summable(row)})
+    sums = {
+        week: {col: math.fsum(row[col] for row in rows) for col in cols}
+        for week, rows in members.items()
+    }
+
+    # A week's EQU against the mean of the known weeks before it (at most baseline_weeks).
+    first_known = _monday(first_day)
+    equs = [sums[w]["equ"] if w >= first_known else None for w in all_weeks]
+    front_groups = [f"E_{g}" for g in model.groups("balance_groups_front")]
+    back_groups = [f"E_{g}" for g in model.groups("balance_groups_back")]
+    names = ["week_start", *cols, "equ_baseline", "equ_flag", "balance", "running_share"]
+    rows = []
+    for i, week in enumerate(all_weeks):
+        if week < week0:
+            continue
+        known = [e for e in equs[max(0, i - baseline_weeks) : i] if e is not None]
+        prior = sum(known) / len(known) if known else math.nan
+        total = sums[week]
+        equ = total["equ"]
+        flag = (
+            bool(known) and equ >= m.equ_week_factor * prior and equ >= model.number("equ_week_min")
+        )
+        front = sum(total[c] for c in front_groups)
+        back = sum(total[c] for c in back_groups)
+        rows.append(
+            [
+                date.fromordinal(week),
+                *(total[c] for c in cols),
+                prior,
+                flag,
+                _ratio(front, front + back),
+                _ratio(total["run_minutes"], total["minutes"]),
+            ]
+        )
+    return Frame.from_rows(names, rows)
 
 
-def _totals(scoring: pd.DataFrame) -> dict[str, Any]:
-    s = _with_minutes(scoring)
-    sums: dict[str, Any] = {c: float(s[c].sum()) for c in _SUM_COLS}
-    unmod = s[s["kind"] == "unmodelled"]
-    by_sport = (
-        unmod.assign(name=unmod["sport"] + "/" + unmod["sub_sport"])
-        .groupby("name")["minutes"]
-        .sum()
-        .sort_values(ascending=False)
-    )
-    run = s[s["is_running"]]
+def _sum(frame: Frame, col: str) -> float:
+    return math.fsum(frame[col])
+
+
+def _totals(scoring: Frame) -> dict[str, Any]:
+    rows = [{**row, **_summable(row)} for row in scoring.rows()]
+    sums: dict[str, Any] = {col: math.fsum(row[col] for row in rows) for col in _SUM_COLS}
+    unmodelled: dict[str, list[float]] = {}
+    by_sport: dict[str, list[float]] = {}
+    for row in rows:
+        if row["kind"] == "unmodelled":
+            unmodelled.setdefault(f"{row['sport']}/{row['sub_sport']}", []).append(row["minutes"])
+        by_sport.setdefault(row["sport"], []).extend(row[c] for c in E_COLS)
     sums.update(
         running_minutes=sums["run_minutes"],
-        running_activities=int(len(run)),
-        unmodelled_by_sport={str(k): float(v) for k, v in by_sport.items()},
-        exposure_by_sport=_exposure_by_sport(s),
-        forward_posture_minutes=float(s.loc[s["forward_posture"], "minutes"].sum()),
-        modelled_minutes=float(s.loc[s["kind"] == "endurance", "minutes"].sum()),
+        running_activities=sum(1 for row in rows if row["is_running"]),
+        unmodelled_by_sport=_largest_first(unmodelled),
+        exposure_by_sport={k: v for k, v in _largest_first(by_sport).items() if v > 0},
+        forward_posture_minutes=math.fsum(r["minutes"] for r in rows if r["forward_posture"]),
+        modelled_minutes=math.fsum(r["minutes"] for r in rows if r["kind"] == "endurance"),
     )
     return sums
 
 
-def _exposure_by_sport(s: pd.DataFrame) -> dict[str, float]:
-    if s.empty:
-        return {}
-    total = s[list(E_COLS)].sum(axis=1)
-    by = total.groupby(s["sport"]).sum().sort_values(ascending=False)
-    return {str(k): float(v) for k, v in by.items() if v > 0}
+def _largest_first(values: dict[str, list[float]]) -> dict[str, float]:
+    """Each name's total, largest first (ties by name)."""
+    totals = {name: math.fsum(parts) for name, parts in values.items()}
+    return dict(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -237,10 +256,10 @@ def _exposure_by_sport(s: pd.DataFrame) -> dict[str, float]:
 
 
 def _scores(
-    model: Model, opts: AnalysisOptions, level: str, scoring: pd.DataFrame, per_week: float
+    model: Model, opts: AnalysisOptions, level: str, scoring: Frame, per_week: float
 ) -> tuple[dict[str, MuscleScore], dict[str, GroupDetail], float | None]:
-    e = {g: float(scoring[f"E_{g}"].sum()) for g in MUSCLE_GROUPS}
-    s = {g: float(scoring[f"S_{g}"].sum()) for g in MUSCLE_GROUPS}
+    e = {g: _sum(scoring, f"E_{g}") for g in MUSCLE_GROUPS}
+    s = {g: _sum(scoring, f"S_{g}") for g in MUSCLE_GROUPS}
     front = sum(e[g] for g in model.groups("balance_groups_front"))
     back = sum(e[g] for g in model.groups("balance_groups_back"))
     balance = front / (front + back) if front + back > 0 else None
@@ -252,8 +271,11 @@ def _scores(
     wd, wb = model.number("priority_demand_weight"), model.number("priority_balance_weight")
     term = set(model.groups("balance_term_groups"))
 
-    modelled_minutes = float(scoring.loc[scoring["kind"] == "endurance", "minutes"].sum())
-    posture_minutes = float(scoring.loc[scoring["forward_posture"], "minutes"].sum())
+    kinds, minutes = scoring["kind"], scoring["minutes"]
+    modelled_minutes = math.fsum(m for k, m in zip(kinds, minutes, strict=True) if k == "endurance")
+    posture_minutes = math.fsum(
+        m for p, m in zip(scoring["forward_posture"], minutes, strict=True) if p
+    )
     posture = modelled_minutes > 0 and (
         posture_minutes / modelled_minutes >= model.number("forward_posture_share")
     )
@@ -293,67 +315,72 @@ def _scores(
     return muscles, details, balance
 
 
-def _lifting(model: Model, scoring: pd.DataFrame) -> Lifting:
-    front = sum(float(scoring[f"S_{g}"].sum()) for g in model.groups("ap_front_groups"))
-    back = sum(float(scoring[f"S_{g}"].sum()) for g in model.groups("ap_back_groups"))
-    hard = float(scoring["hard_sets"].sum())
-    est = float(scoring["estimated_sets"].sum())
-    ratio = front / back if back > 0 else None
+def _lifting(model: Model, scoring: Frame) -> Lifting:
+    front = sum(_sum(scoring, f"S_{g}") for g in model.groups("ap_front_groups"))
+    back = sum(_sum(scoring, f"S_{g}") for g in model.groups("ap_back_groups"))
+    hard, est = scoring["hard_sets"], scoring["estimated_sets"]
     return Lifting(
-        workouts=int(((scoring["hard_sets"] + scoring["estimated_sets"]) > 0).sum()),
-        hard_sets=hard,
-        modelled_sets=float(scoring["modelled_sets"].sum()),
-        unknown_sets=float(scoring["unknown_sets"].sum()),
-        estimated_sets=est,
-        estimated_workouts=int((scoring["estimated_sets"] > 0).sum()),
+        workouts=sum(1 for h, e in zip(hard, est, strict=True) if h + e > 0),
+        hard_sets=math.fsum(hard),
+        modelled_sets=_sum(scoring, "modelled_sets"),
+        unknown_sets=_sum(scoring, "unknown_sets"),
+        estimated_sets=math.fsum(est),
+        estimated_workouts=sum(1 for e in est if e > 0),
         anterior=front,
         posterior=back,
-        ap_ratio=ratio,
+        ap_ratio=front / back if back > 0 else None,
     )
 
 
 def _patterns(
-    model: Model, opts: AnalysisOptions, level: str, scoring: pd.DataFrame, per_week: float
+    model: Model, opts: AnalysisOptions, level: str, scoring: Frame, per_week: float
 ) -> dict[str, PatternScore]:
     out = {}
     for name in model.patterns():
         tgt = model.target("pattern", name, level, phase=opts.phase, flags=opts.flags)
         minimum, target = tgt if tgt else (0.0, 0.0)
         col = f"P_{name}"
-        sets = float(scoring[col].sum()) / per_week if col in scoring else 0.0
+        sets = _sum(scoring, col) / per_week if col in scoring else 0.0
         out[name] = PatternScore(name, sets, minimum, target)
     return out
 
 
-def _equ_flags(window: pd.DataFrame, weekly: pd.DataFrame) -> list[EquFlag]:
-    flags: list[EquFlag] = []
-    hits = window.loc[window["equ_flag"], ["day", "equ", "descent_m", "sport", "id"]]
-    for day, equ, descent, sport, ident in zip(*(hits[c].tolist() for c in hits), strict=True):
-        flags.append(
-            EquFlag(
-                "activity",
-                date.fromordinal(int(day)),
-                float(equ),
-                float(descent),
-                sport=str(sport),
-                activity_id=str(ident),
-            )
+def _equ_flags(window: Frame, weekly: Frame) -> list[EquFlag]:
+    flags = [
+        EquFlag(
+            "activity",
+            date.fromordinal(row["day"]),
+            float(row["equ"]),
+            float(row["descent_m"]),
+            sport=str(row["sport"]),
+            activity_id=str(row["id"]),
         )
-    weeks = weekly.loc[weekly["equ_flag"], ["week_start", "equ", "descent_m", "equ_baseline"]]
-    for start, equ, descent, baseline in zip(*(weeks[c].tolist() for c in weeks), strict=True):
-        flags.append(EquFlag("week", start, float(equ), float(descent), baseline=float(baseline)))
+        for row in window.rows()
+        if row["equ_flag"]
+    ]
+    flags.extend(
+        EquFlag(
+            "week",
+            row["week_start"],
+            float(row["equ"]),
+            float(row["descent_m"]),
+            baseline=float(row["equ_baseline"]),
+        )
+        for row in weekly.rows()
+        if row["equ_flag"]
+    )
     return flags
 
 
-def _data_gaps(scoring: pd.DataFrame) -> dict[str, Any]:
+def _data_gaps(scoring: Frame) -> dict[str, Any]:
     def count(col: str) -> int:
-        return int(scoring[col].sum())
+        return sum(1 for flag in scoring[col] if flag)
 
     return {
         "no_grade_data": count("no_grade_data"),
         "no_speed_data": count("no_speed_data"),
         "steady_no_zones": count("steady_no_zones"),
-        "unmodelled_activities": int((scoring["kind"] == "unmodelled").sum()),
-        "unknown_sets": float(scoring["unknown_sets"].sum()),
-        "estimated_workouts": int((scoring["estimated_sets"] > 0).sum()),
+        "unmodelled_activities": sum(1 for k in scoring["kind"] if k == "unmodelled"),
+        "unknown_sets": _sum(scoring, "unknown_sets"),
+        "estimated_workouts": sum(1 for e in scoring["estimated_sets"] if e > 0),
     }

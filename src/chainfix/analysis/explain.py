@@ -303,8 +303,8 @@ def _loads_without_sets(a: Analysis) -> list[str]:
         no_sets = [m for m in loaded if a.details[m.group].strength_window == 0]
         some = [m for m in loaded if a.details[m.group].strength_window > 0]
         weekly = a.weekly.tail(max(1, a.score_days // 7))
-        every = len(weekly) > 0 and bool(
-            (weekly[[f"E_{g}" for g in MUSCLE_GROUPS]].sum(axis=1) > 0).all()
+        every = len(weekly) > 0 and all(
+            sum(row[f"E_{g}"] for g in MUSCLE_GROUPS) > 0 for row in weekly.rows()
         )
         names = join([NAMES[m.group] for m in loaded])
         sentence = f"{who} loads your {names}{' every week' if every else ''}"

@@ -10,8 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import pandas as pd
-
+from chainfix.analysis.frame import Frame
 from chainfix.analysis.tables import Model
 from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN, MuscleScore
 
@@ -117,9 +116,9 @@ class Analysis:
     patterns: dict[str, PatternScore]
     equ_flags: list[EquFlag]
     data_gaps: dict[str, Any]
-    weekly: pd.DataFrame
+    weekly: Frame
     """One row per local week (Monday start) in the window; see ``docs/analysis-json.md``."""
-    activities: pd.DataFrame
+    activities: Frame
     """Per-activity loads for the activities in the window."""
     explanations: list[str]
     options: AnalysisOptions

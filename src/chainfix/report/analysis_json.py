@@ -12,8 +12,7 @@ from chainfix.analysis.explain import FRAMING, thin_data
 from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN
 
 if TYPE_CHECKING:
-    import pandas as pd
-
+    from chainfix.analysis.frame import Frame
     from chainfix.analysis.result import Analysis
 
 SCHEMA_VERSION = 1
@@ -130,10 +129,10 @@ def analysis_json(a: Analysis) -> dict[str, Any]:
     }
 
 
-def weeks_json(weekly: pd.DataFrame) -> list[dict[str, Any]]:
+def weeks_json(weekly: Frame) -> list[dict[str, Any]]:
     out = []
-    p_cols = [c for c in weekly.columns if c.startswith("P_")]
-    for rec in weekly.to_dict("records"):
+    p_cols = [c for c in weekly.names if c.startswith("P_")]
+    for rec in weekly.rows():
         out.append(
             {
                 "week_start": rec["week_start"].isoformat(),

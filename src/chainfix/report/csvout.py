@@ -17,7 +17,7 @@ FILES = ("weekly_muscles.csv", "weeks.csv", "activities.csv", "muscles.csv")
 
 def weekly_muscles(a: Analysis) -> pd.DataFrame:
     """Long table: one row per (week, group) with exposure and credited strength sets."""
-    w = a.weekly
+    w = a.weekly.to_pandas()
     exp = w.melt(
         id_vars=["week_start"], value_vars=list(E_COLS), var_name="group", value_name="exposure"
     )
@@ -39,12 +39,12 @@ def weekly_muscles(a: Analysis) -> pd.DataFrame:
 
 def weeks(a: Analysis) -> pd.DataFrame:
     """Wide table: one row per week with every weekly number."""
-    return a.weekly.copy()
+    return a.weekly.to_pandas()
 
 
 def activities(a: Analysis) -> pd.DataFrame:
     """One row per activity in the window with its loads, modifiers and flags."""
-    f = a.activities.copy()
+    f = a.activities.to_pandas()
     f.insert(1, "local_date", [date.fromordinal(int(d)) for d in f["day"]])
     return f.drop(columns=["day", "week"], errors="ignore")
 

@@ -16,12 +16,12 @@ from datetime import date, timedelta
 from html import escape
 from math import floor, log10
 from pathlib import Path
-
-import pandas as pd
+from typing import Any
 
 from chainfix import __version__
 from chainfix.analysis import Analysis
 from chainfix.analysis.explain import day, level_word, period, plural, thin_data
+from chainfix.analysis.frame import Frame
 from chainfix.atomic import write_atomic
 from chainfix.fit.names import exercise_title, watch_name
 from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN, History, Plan, Workout, WorkoutStep
@@ -457,10 +457,14 @@ def _figure(title: str, svg: str, note: str = "") -> str:
     return f"<figure><figcaption>{_e(title)}</figcaption>{svg}{small}</figure>"
 
 
-def _thigh(frame: pd.DataFrame, a: Analysis) -> tuple[list[float], list[float]]:
-    front = frame[[f"E_{g}" for g in a.model.groups("balance_groups_front")]].sum(axis=1)
-    back = frame[[f"E_{g}" for g in a.model.groups("balance_groups_back")]].sum(axis=1)
-    return [float(v) for v in front], [float(v) for v in back]
+def _thigh(frame: Frame, a: Analysis) -> tuple[list[float], list[float]]:
+    front = [f"E_{g}" for g in a.model.groups("balance_groups_front")]
+    back = [f"E_{g}" for g in a.model.groups("balance_groups_back")]
+    rows = list(frame.rows())
+    return (
+        [float(sum(row[c] for c in front)) for row in rows],
+        [float(sum(row[c] for c in back)) for row in rows],
+    )
 
 
 def weekly_charts(a: Analysis) -> str:
@@ -510,7 +514,7 @@ def weekly_charts(a: Analysis) -> str:
 
 def _sets_figures(
     a: Analysis,
-    frame: pd.DataFrame,
+    frame: Frame,
     days: list[date],
     chart_id: str,
     when: str,
@@ -542,21 +546,26 @@ def _sets_figures(
     return figures
 
 
-def monthly(frame: pd.DataFrame) -> pd.DataFrame:
+def monthly(frame: Frame) -> Frame:
     """Weekly rows averaged per calendar month of their Monday: a typical week of each month."""
-    if frame.empty:
-        return frame
-    month = [date(d.year, d.month, 1) for d in frame["week_start"]]
-    cols = [c for c in frame.columns if c[:2] in ("E_", "S_")]
-    out = frame[cols].groupby(month).mean()
-    out.insert(0, "month", list(out.index))
-    return out.reset_index(drop=True)
+    cols = [c for c in frame.names if c[:2] in ("E_", "S_")]
+    months: dict[date, list[dict[str, Any]]] = {}
+    for row in frame.rows():
+        start = row["week_start"]
+        months.setdefault(date(start.year, start.month, 1), []).append(row)
+    return Frame.from_rows(
+        ["month", *cols],
+        [
+            [month, *(sum(row[c] for row in rows) / len(rows) for c in cols)]
+            for month, rows in sorted(months.items())
+        ],
+    )
 
 
-def trend_charts(a: Analysis, whole: pd.DataFrame) -> str:
+def trend_charts(a: Analysis, whole: Frame) -> str:
     """The whole history month by month: thigh load front and back, strength sets per group."""
     m = monthly(whole)
-    if m.empty:
+    if not len(m):
         return "<p>No history to show.</p>"
     days = list(m["month"])
     front, back = _thigh(m, a)
@@ -582,7 +591,7 @@ def trend_charts(a: Analysis, whole: pd.DataFrame) -> str:
     return '<div class="charts">' + "".join(figures) + "</div>"
 
 
-def whole_history(a: Analysis, history: History) -> pd.DataFrame:
+def whole_history(a: Analysis, history: History) -> Frame:
     """The weekly table over the whole history (same model, level and options as ``a``)."""
     from chainfix.analysis import analyze
 

@@ -240,26 +240,29 @@ def weekly_table(a: Analysis, width: int = 100, *, explain: bool = False) -> Tab
     t.add_column("Training load", no_wrap=True, min_width=load_w)
     t.add_column("Strength\nsets", justify="right")
     t.add_column("", no_wrap=True, min_width=sets_w)
-    load = w[[f"E_{g}" for g in MUSCLE_GROUPS]].sum(axis=1)
-    load_max = float(load.max()) if len(load) else 0.0
-    sets = w["hard_sets"] + w["estimated_sets"]
-    sets_max = float(sets.max()) if len(sets) else 0.0
-    for i, row in enumerate(w.itertuples(index=False)):
-        flag = " !" if row.equ_flag else ""
+    rows = list(w.rows())
+    load = [sum(row[f"E_{g}"] for g in MUSCLE_GROUPS) for row in rows]
+    load_max = max(load, default=0.0)
+    sets = [row["hard_sets"] + row["estimated_sets"] for row in rows]
+    sets_max = max(sets, default=0.0)
+    for row, week_load, week_sets in zip(rows, load, sets, strict=True):
+        flag = " !" if row["equ_flag"] else ""
         cells: list[str | Text] = [
-            row.week_start.strftime("%d %b %Y"),
-            f"{row.run_km:,.0f}",
-            Text(f"{row.run_descent_m:,.0f}{flag}", style="bold red" if row.equ_flag else ""),
+            row["week_start"].strftime("%d %b %Y"),
+            f"{row['run_km']:,.0f}",
+            Text(
+                f"{row['run_descent_m']:,.0f}{flag}", style="bold red" if row["equ_flag"] else ""
+            ),
         ]
         if explain:
-            cells.append(f"{row.equ:.1f}")
+            cells.append(f"{row['equ']:.1f}")
         cells += [
-            Text(bar(float(load.iloc[i]), load_max, load_w), style="cyan"),
-            f"{float(sets.iloc[i]):.0f}",
-            Text(bar(float(sets.iloc[i]), sets_max, sets_w), style="magenta"),
+            Text(bar(week_load, load_max, load_w), style="cyan"),
+            f"{week_sets:.0f}",
+            Text(bar(week_sets, sets_max, sets_w), style="magenta"),
         ]
         t.add_row(*cells)
-    if bool(w["equ_flag"].any()):
+    if any(w["equ_flag"]):
         t.caption = "! a descent-heavy week: expect sore quads"
         t.caption_justify = "left"
     return t

@@ -124,3 +124,26 @@ def test_an_entry_of_the_wrong_shape_is_refused_not_half_read() -> None:
     bad_set[19] = [[*row[19][0][:2], 10.5, *row[19][0][3:]]]  # reps must be a whole number
     with pytest.raises(BadEntry):
         activity_from_row(bad_set, origin)
+
+
+def test_an_entry_whose_text_changed_is_dropped_and_read_again(folder: Path) -> None:
+    """Entries carry the CRC-32 of their text: an intact one decodes without re-checking types,
+    a changed one (still valid JSON, even of the right shape) is never trusted."""
+    import sqlite3
+
+    cold_acts, cold_problems, _ = snapshot([folder])
+    db = sqlite3.connect(cache_path())
+    key, stored = db.execute(
+        "SELECT key, payload FROM results WHERE payload LIKE '%running%' LIMIT 1"
+    ).fetchone()
+    crc, text = stored.split("|", 1)
+    assert len(crc) == 8
+    db.execute(
+        "UPDATE results SET payload = ? WHERE key = ?",
+        (crc + "|" + text.replace("running", "cycling"), key),
+    )
+    db.commit()
+    db.close()
+    acts, problems, stats = snapshot([folder])
+    assert stats.decoded == 1 and stats.cached == len(SAMPLE) - 1
+    assert acts == cold_acts and problems == cold_problems

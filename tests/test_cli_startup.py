@@ -68,3 +68,42 @@ def test_a_plugin_command_is_listed_too() -> None:
     plugin_commands = set(cli.commands) - set(COMMANDS)
     for name in plugin_commands:
         assert f"  {name} " in listed
+
+
+def test_registering_the_sources_loads_no_reader() -> None:
+    """Every run registers every source; readers load only when a path is read."""
+    code = (
+        "import json, sys\n"
+        "from chainfix import plugins\n"
+        "names = [s.name for s in plugins.sources()]\n"
+        "print(json.dumps([names, sorted(sys.modules)]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    names, loaded = json.loads(done.stdout)
+    assert {"fit", "folder", "garmin-export", "zip"} <= set(names)
+    readers = (
+        "chainfix.ingest",
+        "chainfix.fit.api",
+        "chainfix.fit.fast",
+        "fitparse",
+        "chainfix_strava.export",
+        "chainfix_strava.trackfile",
+        "chainfix_apple_health.export",
+    )
+    assert [m for m in loaded if m.startswith(readers)] == []
+
+
+def test_a_lazy_read_reads_like_its_reader_and_keeps_the_part_marks() -> None:
+    from pathlib import Path
+
+    from chainfix.api import Container, LazyRead, ReadOptions
+    from chainfix.sources.garmin_export import read_export
+
+    sample = Path(__file__).resolve().parents[1] / "sample_exports" / "garmin-export-runner.zip"
+    lazy = LazyRead("chainfix.sources.garmin_export", "read_export")
+    assert lazy.target() is read_export
+    marked = list(lazy.with_parts(sample, ReadOptions()))
+    plain = list(lazy(sample, ReadOptions()))
+    assert any(isinstance(item, Container) for item in marked)
+    assert not any(isinstance(item, Container) for item in plain)
+    assert len(plain) == sum(not isinstance(item, Container) for item in marked) > 0

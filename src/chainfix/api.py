@@ -4,7 +4,8 @@ A plugin imports from ``chainfix.api`` (and, in its tests, from ``chainfix.testi
 nothing else in chainfix; a test in chainfix's own suite fails when a plugin in ``plugins/`` does.
 What is here keeps its name and signature across minor releases.
 
-- **Declaring a source**: :class:`Source`, :data:`hookimpl`, :class:`ReadOptions`, :class:`Limits`,
+- **Declaring a source**: :class:`Source`, :data:`hookimpl`, :class:`LazyRead` (a reader that
+  loads when first used), :class:`ReadOptions`, :class:`Limits`,
   the item types a source yields (:class:`Activity`, :class:`ReadProblem`, :class:`FitBlob`).
 - **Walking input safely**: :func:`walk_zip` (nested zips with size, ratio and depth limits),
   :func:`walk_folder`, :func:`gunzip_limited`.
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
     from chainfix.sources.base import (
         BlobLoadError,
         FitBlob,
+        LazyRead,
         ReadOptions,
         Source,
         SourceItem,
@@ -100,7 +102,7 @@ _HOME: dict[str, str] = {
         "chainfix.sources.archive",
     ),
     **dict.fromkeys(
-        ("BlobLoadError", "FitBlob", "ReadOptions", "Source", "SourceItem"),
+        ("BlobLoadError", "FitBlob", "LazyRead", "ReadOptions", "Source", "SourceItem"),
         "chainfix.sources.base",
     ),
     **dict.fromkeys(
@@ -139,6 +141,7 @@ __all__ = [
     "GarminRateLimitError",
     "GarminUnavailableError",
     "History",
+    "LazyRead",
     "Limits",
     "Member",
     "MissingExtraError",

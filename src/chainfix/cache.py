@@ -15,8 +15,11 @@ with time) is *volatile*: it is trusted only within the UTC hour it was written.
 foreign cache file is deleted and rebuilt. Writes happen in transactions; a run killed midway
 leaves a consistent cache.
 
-Payloads are compact JSON rows (see :func:`encode_read`); the engine decodes fresh results through
-the same codec, so a warm run gives exactly what the cold run gave.
+Payloads are compact JSON rows (see :func:`encode_read`) behind the CRC-32 of their text: an entry
+whose text is intact is exactly what this codec wrote, and decodes without checking each value's
+type again (a warm run builds thousands of activities); one whose text changed is dropped. The
+engine decodes fresh results through the same codec (checked), so a warm run gives exactly what
+the cold run gave.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -53,7 +57,7 @@ CREATE TABLE IF NOT EXISTS results (
     payload TEXT NOT NULL
 );
 """
-FORMAT = "rows-2"
+FORMAT = "rows-3"
 """Payload layout; part of :func:`reader_version`."""
 READER_MODULES = ("chainfix.fit", "chainfix.sources", "chainfix.ingest")
 READER_FILES = ("cache.py", "model.py")
@@ -188,23 +192,22 @@ def _when(text: str) -> datetime:
     return value
 
 
-def _problem_body(body: Any) -> list[Any]:
+def _problem_body(body: Any, check: bool = True) -> list[Any]:
+    if not check:
+        return body
     _check(body, _PROBLEM_TYPES)
     if body[0] not in PROBLEM_KINDS or body[2] not in _SEVERITIES:
         raise BadEntry("an unknown problem kind or severity")
     return body
 
 
-def activity_from_row(r: list[Any], origin: Origin) -> Activity:
+def activity_from_row(r: list[Any], origin: Origin, *, check: bool = True) -> Activity:
     """The activity of :func:`activity_row`, attached to ``origin``; BadEntry (a ValueError) when
-    the row is not of that shape, so a damaged entry never yields a half-typed activity."""
-    _check(r, _ACTIVITY_TYPES)
-    for s in r[19]:
-        _check(s, _SET_TYPES)
-        if s[4] not in ("active", "rest") or not all(isinstance(c, str) for c in s[5]):
-            raise BadEntry("a set of the wrong shape")
-    for s in r[20]:
-        _check(s, _SUMMARY_TYPES)
+    the row is not of that shape, so a damaged entry never yields a half-typed activity.
+
+    ``check=False`` for rows known intact (their entry's text matched its CRC-32)."""
+    if check:
+        _check_activity(r)
     return Activity(
         id=r[0],
         source=r[1],
@@ -245,6 +248,16 @@ def activity_from_row(r: list[Any], origin: Origin) -> Activity:
     )
 
 
+def _check_activity(r: Any) -> None:
+    _check(r, _ACTIVITY_TYPES)
+    for s in r[19]:
+        _check(s, _SET_TYPES)
+        if s[4] not in ("active", "rest") or not all(isinstance(c, str) for c in s[5]):
+            raise BadEntry("a set of the wrong shape")
+    for s in r[20]:
+        _check(s, _SUMMARY_TYPES)
+
+
 def encode_read(result: FitRead) -> str | None:
     """One file's read result as JSON text (origins left out), or None when it cannot be (NaN)."""
     try:
@@ -270,14 +283,15 @@ class CachedRead:
     reader: str = "fast"
 
 
-def read_from_rows(rows: list[Any], origin: Origin) -> CachedRead:
+def read_from_rows(rows: list[Any], origin: Origin, *, check: bool = True) -> CachedRead:
     """Decode the parsed JSON of :func:`encode_read`, attached to ``origin`` (BadEntry when it is
-    not of that shape)."""
-    _check(rows, _READ_TYPES)
+    not of that shape; ``check=False``: known intact)."""
+    if check:
+        _check(rows, _READ_TYPES)
     return CachedRead(
-        [activity_from_row(r, origin) for r in rows[2]],
+        [activity_from_row(r, origin, check=check) for r in rows[2]],
         [
-            ReadProblem(origin.path, origin.member, *_problem_body(p))  # type: ignore[arg-type]
+            ReadProblem(origin.path, origin.member, *_problem_body(p, check))  # type: ignore[arg-type]
             for p in rows[3]
         ],
         rows[0],
@@ -328,9 +342,10 @@ class CachedPart:
     """Every recorded item, decoded, in source order."""
 
 
-def decode_part(doc: Any, label: str) -> CachedPart:
+def decode_part(doc: Any, label: str, *, check: bool = True) -> CachedPart:
     """The parsed JSON of :func:`encode_part`, every item decoded and attached to ``label``;
-    BadEntry (a ValueError) when any part of it is not of the shape written."""
+    BadEntry (a ValueError) when any part of it is not of the shape written (``check=False``:
+    known intact, the values' types are not checked again)."""
     if type(doc) is not dict or set(doc) != {"used", "state", "items"}:
         raise BadEntry("a part entry of the wrong shape")
     used, state, rows = doc["used"], doc["state"], doc["items"]
@@ -340,15 +355,15 @@ def decode_part(doc: Any, label: str) -> CachedPart:
         raise BadEntry("a part state of the wrong shape")
     items: list[PartItem] = []
     for row in rows:
-        kind, path, member, body = _check(row, _ITEM_TYPES)
+        kind, path, member, body = _check(row, _ITEM_TYPES) if check else row
         origin = Origin(path if path is not None else label, member)
         value: CachedRead | Activity | ReadProblem
         if kind == "f":
-            value = read_from_rows(body, origin)
+            value = read_from_rows(body, origin, check=check)
         elif kind == "a":
-            value = activity_from_row(body, origin)
+            value = activity_from_row(body, origin, check=check)
         elif kind == "p":
-            value = ReadProblem(origin.path, member, *_problem_body(body))  # type: ignore[arg-type]
+            value = ReadProblem(origin.path, member, *_problem_body(body, check))  # type: ignore[arg-type]
         else:
             raise BadEntry("an item of an unknown kind")
         items.append((kind, origin, value, body))
@@ -417,6 +432,8 @@ class ReadCache:
         return f"{self.version}@{datetime.now(UTC):%Y-%m-%dT%H}"
 
     def _payload(self, key: str) -> Any | None:
+        """The parsed JSON of an intact entry; None when absent or stale; ``_UNREADABLE`` when
+        its text is not what was written (CRC-32) or not JSON."""
         try:
             row = self.db.execute(
                 "SELECT payload FROM results WHERE key = ? AND version IN (?, ?)",
@@ -426,8 +443,14 @@ class ReadCache:
             return None
         if row is None:
             return None
+        stored = row[0]
+        if type(stored) is not str or stored[8:9] != "|":
+            return _UNREADABLE
+        text = stored[9:]
+        if stored[:8] != _crc(text):
+            return _UNREADABLE
         try:
-            return json.loads(row[0])
+            return json.loads(text)
         except (ValueError, TypeError, RecursionError):
             return _UNREADABLE
 
@@ -449,7 +472,7 @@ class ReadCache:
         if rows is None:
             return None
         try:
-            result = read_from_rows(rows, origin)
+            result = read_from_rows(rows, origin, check=False)
         except (ValueError, KeyError, TypeError, IndexError, AttributeError):
             self._drop(key)
             return None
@@ -466,7 +489,7 @@ class ReadCache:
         if doc is None:
             return None
         try:
-            part = decode_part(doc, label)
+            part = decode_part(doc, label, check=False)
         except (ValueError, KeyError, TypeError, IndexError, AttributeError):
             self._drop(key)
             return None
@@ -488,7 +511,7 @@ class ReadCache:
         ``volatile``: the result may change with the clock; trusted only this UTC hour.
         """
         version = self._volatile_version() if volatile else self.version
-        self.pending.append((storable(key), version, payload))
+        self.pending.append((storable(key), version, f"{_crc(payload)}|{payload}"))
         if len(self.pending) >= FLUSH_ROWS:
             self.flush()
 
@@ -515,6 +538,11 @@ class ReadCache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _crc(text: str) -> str:
+    """The CRC-32 of a payload's text, as 8 hex digits (payloads are ASCII)."""
+    return f"{zlib.crc32(text.encode('ascii', 'surrogateescape')):08x}"
 
 
 def _private(path: Path) -> None:

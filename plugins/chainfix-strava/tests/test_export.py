@@ -24,7 +24,8 @@ from exportgen import (
     write_export,
 )
 
-from chainfix_strava.export import can_open, read, zip_prefix
+from chainfix_strava.detect import can_open, zip_prefix
+from chainfix_strava.export import read
 
 
 def items(path: Path) -> list[Activity | ReadProblem | FitBlob]:

@@ -62,6 +62,9 @@ class Source:
     rather than raise (an exception is caught and reported as a ``plugin_error`` problem).
     ``priority`` breaks ties when several sources can open a path (higher wins).
 
+    ``read`` may be a :class:`LazyRead`, so the reader and what it imports load only when a
+    path is read, not every time chainfix starts.
+
     The part cache: a ``read`` wrapped in :class:`~chainfix.sources.archive.PartsReader` also
     offers the same items with :class:`~chainfix.sources.archive.Container` marks around
     cacheable parts (an archive member, a whole export); the engine reads through
@@ -81,3 +84,37 @@ class Source:
         """``read``'s items, plus the part marks when ``read`` is a PartsReader."""
         with_parts = getattr(self.read, "with_parts", None)
         return with_parts(path, options) if with_parts is not None else self.read(path, options)
+
+
+class LazyRead:
+    """A source's ``read`` that imports its module on first use.
+
+    ``Source(read=LazyRead("my_plugin.reader", "read"))``: chainfix registers every source at
+    start-up and asks each ``can_open``, so a plugin keeps ``can_open`` light and names its
+    reader here. The named function may be a PartsReader: its part marks pass through.
+    """
+
+    __slots__ = ("module", "name")
+
+    def __init__(self, module: str, name: str = "read") -> None:
+        self.module, self.name = module, name
+
+    def target(self) -> Callable[[Path, ReadOptions], Iterator[SourceItem]]:
+        """The named function (its module imported now, once)."""
+        import importlib
+
+        func: Callable[[Path, ReadOptions], Iterator[SourceItem]]
+        func = getattr(importlib.import_module(self.module), self.name)
+        return func
+
+    def __call__(self, path: Path, options: ReadOptions) -> Iterator[SourceItem]:
+        return self.target()(path, options)
+
+    def with_parts(self, path: Path, options: ReadOptions) -> Iterator[object]:
+        """The named reader's items with their part marks (when it is a PartsReader)."""
+        func = self.target()
+        with_parts = getattr(func, "with_parts", None)
+        return with_parts(path, options) if with_parts is not None else func(path, options)
+
+    def __repr__(self) -> str:
+        return f"LazyRead({self.module!r}, {self.name!r})"

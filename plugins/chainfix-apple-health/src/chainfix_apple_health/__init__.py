@@ -27,10 +27,11 @@ reader."""
 
 @hookimpl
 def register_sources(register: Callable[[Source], None]) -> None:
-    """Register the ``apple-health`` source (its reader loads here, not at start-up)."""
-    from chainfix.api import Source
+    """Register the ``apple-health`` source: recognising an export is light; the reader loads
+    when an export is read."""
+    from chainfix.api import LazyRead, Source
 
-    from chainfix_apple_health.export import can_open, read
+    from chainfix_apple_health.detect import can_open
 
     register(
         Source(
@@ -38,7 +39,7 @@ def register_sources(register: Callable[[Source], None]) -> None:
             description="Apple Health export: export.zip, its folder, or export.xml "
             "(workouts, routes).",
             can_open=can_open,
-            read=read,
+            read=LazyRead("chainfix_apple_health.export"),
             priority=PRIORITY,
         )
     )

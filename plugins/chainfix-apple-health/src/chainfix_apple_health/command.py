@@ -21,7 +21,7 @@ def apple_health() -> None:
 
 def _stand_hours(path: Path) -> StandHours:
     # The reader loads when the command runs, not when ``chainfix --help`` lists it.
-    from chainfix_apple_health.export import folder_xml, zip_member
+    from chainfix_apple_health.detect import folder_xml, zip_member
     from chainfix_apple_health.scan import Found, ScanError, XmlScan
     from chainfix_apple_health.sitting import StandHours
 

@@ -45,6 +45,7 @@ from chainfix.api import (
 )
 
 from chainfix_apple_health import routes
+from chainfix_apple_health.detect import folder_xml, zip_member
 from chainfix_apple_health.scan import (
     ElementError,
     Found,
@@ -57,108 +58,22 @@ from chainfix_apple_health.sitting import StandHours
 from chainfix_apple_health.workouts import WorkoutError, activity_fields, read_workout
 
 SOURCE = "apple-health"
-XML_NAME = "export.xml"
-SNIFF_BYTES = 64 * 1024
-"""How much of an XML file ``can_open`` reads: the DOCTYPE names ``HealthData`` near the top."""
-SKIPPED_XML = ("export_cda.xml",)
-"""The clinical document (HL7 CDA) beside the main XML."""
+
+
 GRADE_SPORTS = frozenset({"running", "walking", "hiking", "mountaineering"})
 """Sports whose load chainfix models from climb and descent (``modifiers.csv``): worth a route."""
+
+
 TWIN_SECONDS = 60
 """Two workouts of one sport starting this close, with durations within :data:`TWIN_SHARE` of
 each other, are one workout recorded by two apps (the watch, and Strava syncing into Health)."""
+
+
 TWIN_SHARE = 0.8
+
+
 PROBLEMS_SHOWN = 20
 """Problems of one sort reported one by one; the rest are counted in one more problem."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Recognising an export
-# ---------------------------------------------------------------------------------------------
-
-
-def looks_like_export(head: bytes) -> bool:
-    """The start of a file is an Apple Health export.xml (its DOCTYPE or root names HealthData)."""
-    return b"<!DOCTYPE HealthData" in head or b"<HealthData" in head
-
-
-def _sniff_file(path: Path) -> bool:
-    try:
-        if not path.is_file():
-            return False
-        with path.open("rb") as fh:
-            return looks_like_export(fh.read(SNIFF_BYTES))
-    except OSError:
-        return False
-
-
-def _xml_candidates(names: list[str]) -> list[str]:
-    """Names that may be the main XML: ``.xml`` at most two folders deep (``apple_health_export/``,
-    or a folder the user zipped it in), ``export.xml`` first; never under ``__MACOSX/``."""
-    found = []
-    for name in names:
-        norm = name.replace("\\", "/")
-        base = norm.rsplit("/", 1)[-1].lower()
-        if not base.endswith(".xml") or base in SKIPPED_XML or norm.count("/") > 2:
-            continue
-        if norm.startswith("__MACOSX/") or base.startswith("._"):
-            continue
-        found.append(name)
-    return sorted(found, key=lambda n: (n.rsplit("/", 1)[-1].lower() != XML_NAME, n.count("/"), n))
-
-
-def zip_member(zf: zipfile.ZipFile) -> str | None:
-    """The zip member that is the export's main XML, or None."""
-    for name in _xml_candidates(zf.namelist())[:8]:
-        try:
-            with zf.open(name) as fh:
-                if looks_like_export(fh.read(SNIFF_BYTES)):
-                    return name
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, zlib.error):
-            continue
-        except NotImplementedError:  # an unsupported compression method
-            continue
-    return None
-
-
-def folder_xml(path: Path) -> Path | None:
-    """The main XML of an unzipped export (the folder, or its ``apple_health_export`` child)."""
-    try:
-        folders = [path]
-        folders += sorted(c for c in path.iterdir() if c.is_dir() and not c.is_symlink())
-        for folder in folders:
-            files = sorted(
-                (c for c in folder.iterdir() if c.name.lower().endswith(".xml")),
-                key=lambda c: (c.name.lower() != XML_NAME, c.name),
-            )
-            for file in files:
-                if file.name.lower() not in SKIPPED_XML and _sniff_file(file):
-                    return file
-    except OSError:
-        return None
-    return None
-
-
-def can_open(path: Path) -> bool:
-    """An Apple Health export: a zip or folder holding it, or the XML itself. Never raises."""
-    try:
-        if path.is_dir():
-            return folder_xml(path) is not None
-        if not path.is_file():
-            return False
-        if path.suffix.lower() == ".xml":
-            return _sniff_file(path)
-        if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as zf:
-                return zip_member(zf) is not None
-    except (OSError, zipfile.BadZipFile, ValueError, RuntimeError, EOFError, zlib.error):
-        return False
-    return False
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading
-# ---------------------------------------------------------------------------------------------
 
 
 @dataclass(slots=True)
@@ -486,11 +401,6 @@ def read_export(export: _Export, options: ReadOptions) -> Iterator[SourceItem]:
     estimate = stand.estimate()
     if estimate is not None:
         yield ReadProblem(export.file, export.member, "unsupported", estimate.sentence(), "info")
-
-
-# ---------------------------------------------------------------------------------------------
-# The source's read: one cached part per export
-# ---------------------------------------------------------------------------------------------
 
 
 def _zip_export(path: Path, zf: zipfile.ZipFile, limits: Limits) -> _Export | ReadProblem:

@@ -26,10 +26,9 @@ export is recognised by its own layout, so when ``can_open`` says yes it is the 
 @hookimpl
 def register_sources(register: Callable[[Source], None]) -> None:
     """Register the ``strava`` and ``gpx-tcx`` sources (their readers load here)."""
-    from chainfix.api import Source
+    from chainfix.api import LazyRead, Source
 
-    from chainfix_strava import trackfile
-    from chainfix_strava.export import can_open, read
+    from chainfix_strava.detect import can_open, track_can_open
 
     register(
         Source(
@@ -37,7 +36,7 @@ def register_sources(register: Callable[[Source], None]) -> None:
             description="Strava bulk export, zip or folder: activities.csv and its FIT, GPX, "
             "TCX files.",
             can_open=can_open,
-            read=read,
+            read=LazyRead("chainfix_strava.export"),
             priority=PRIORITY,
         )
     )
@@ -45,7 +44,7 @@ def register_sources(register: Callable[[Source], None]) -> None:
         Source(
             name="gpx-tcx",
             description="A single GPX or TCX activity file (.gpx, .tcx, gzipped too).",
-            can_open=trackfile.can_open,
-            read=trackfile.read,
+            can_open=track_can_open,
+            read=LazyRead("chainfix_strava.trackfile"),
         )
     )

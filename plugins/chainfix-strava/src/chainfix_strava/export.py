@@ -47,16 +47,22 @@ from chainfix.api import (
 )
 
 from chainfix_strava import activities_csv, tracks
+from chainfix_strava.detect import CSV_NAME, FOLDER, TRACK_SUFFIXES, export_root, zip_prefix
 from chainfix_strava.sports import GENERIC, sport_for, sport_from_file
 
 SOURCE = "strava"
-CSV_NAME = "activities.csv"
-FOLDER = "activities/"
+
+
 FIT_SUFFIXES = (".fit", ".fit.gz")
-TRACK_SUFFIXES = (".gpx", ".gpx.gz", ".tcx", ".tcx.gz")
+
+
 EARLIEST_YEAR = 1989
+
+
 ROW_PROBLEMS_SHOWN = 20
 """Row problems of one sort reported one by one; the rest are counted in one more problem."""
+
+
 SPEED_CAPS_M_S = {"running": 15.0, "walking": 15.0, "hiking": 15.0, "swimming": 5.0}
 
 
@@ -95,74 +101,6 @@ class Export:
         self, origin: Origin, kind: ProblemKind, message: str, severity: Severity = "error"
     ) -> ReadProblem:
         return ReadProblem(origin.path, origin.member, kind, message, severity)
-
-
-# ---------------------------------------------------------------------------------------------
-# Recognising an export
-# ---------------------------------------------------------------------------------------------
-
-
-def zip_prefix(names: list[str]) -> str | None:
-    """``""`` when ``activities.csv`` and ``activities/`` sit at the zip's root, ``"top/"`` when
-    they sit in one top folder, None when this is not a Strava export."""
-    lowered = [n.replace("\\", "/").lower() for n in names]
-    candidates = sorted(
-        {n[: -len(CSV_NAME)] for n in lowered if n.endswith(CSV_NAME) and n.count("/") <= 1},
-        key=len,
-    )
-    for prefix in candidates:
-        if not (prefix == "" or prefix.endswith("/")):
-            continue
-        if any(n.startswith(prefix + FOLDER) for n in lowered):
-            return prefix
-    return None
-
-
-def is_export_dir(path: Path) -> bool:
-    """A folder holding ``activities.csv`` and an ``activities`` folder (any letter case)."""
-    try:
-        children = {c.name.lower(): c for c in path.iterdir()}
-    except OSError:
-        return False
-    csv_file, folder = children.get(CSV_NAME), children.get(FOLDER.rstrip("/"))
-    return bool(csv_file and folder and csv_file.is_file() and folder.is_dir())
-
-
-def export_root(path: Path) -> Path | None:
-    """The export folder for ``path``: itself, its only export sub-folder, or the folder of an
-    ``activities.csv`` given directly."""
-    try:
-        if path.is_file():
-            if path.name.lower() == CSV_NAME and is_export_dir(path.parent):
-                return path.parent
-            return None
-        if not path.is_dir():
-            return None
-        if is_export_dir(path):
-            return path
-        subs = [c for c in sorted(path.iterdir()) if c.is_dir() and not c.is_symlink()]
-        found = [c for c in subs if is_export_dir(c)]
-        return found[0] if len(found) == 1 else None
-    except OSError:
-        return None
-
-
-def can_open(path: Path) -> bool:
-    """A Strava export: a zip or folder with ``activities.csv`` next to ``activities/``."""
-    try:
-        if path.is_dir() or path.name.lower() == CSV_NAME:
-            return export_root(path) is not None
-        if path.is_file() and zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as zf:
-                return zip_prefix(zf.namelist()) is not None
-    except (OSError, zipfile.BadZipFile, ValueError, RuntimeError, EOFError):
-        return False
-    return False
-
-
-# ---------------------------------------------------------------------------------------------
-# Indexing the files
-# ---------------------------------------------------------------------------------------------
 
 
 def _zip_export(path: Path, zf: zipfile.ZipFile, options: ReadOptions, tmpdir: str) -> Export:
@@ -242,11 +180,6 @@ def _folder_export(root: Path, options: ReadOptions) -> Export:
             export.csv_origin = entry.origin
         export.add(entry)
     return export
-
-
-# ---------------------------------------------------------------------------------------------
-# Turning rows and files into items
-# ---------------------------------------------------------------------------------------------
 
 
 def _gunzip(raw: bytes, options: ReadOptions) -> bytes:

@@ -12,16 +12,6 @@ from chainfix.api import Origin, ReadOptions, ReadProblem, SourceItem, gunzip_li
 from chainfix_strava import tracks
 from chainfix_strava.export import track_activity
 
-SUFFIXES = (".gpx", ".gpx.gz", ".tcx", ".tcx.gz")
-
-
-def can_open(path: Path) -> bool:
-    """A regular file named like a GPX or TCX track."""
-    try:
-        return path.name.lower().endswith(SUFFIXES) and path.is_file()
-    except OSError:
-        return False
-
 
 def read(path: Path, options: ReadOptions) -> Iterator[SourceItem]:
     """The one activity of a track file, or the problem that stopped it."""

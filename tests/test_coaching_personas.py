@@ -131,7 +131,6 @@ def test_failing_the_bridge_test_resets_two_ladders_not_the_level() -> None:
     assert not steps or max(steps) <= 2, steps
 
 
-
 # -- item 1: spacing -------------------------------------------------------------------------
 
 
@@ -484,6 +483,55 @@ def test_an_athlete_who_already_lifts_gets_add_ons_not_a_second_programme() -> N
         assert s["title"].startswith("Add to your own session"), s["title"]
         assert "hinge_hip_extension" not in {pattern_of(e) for e in ids([s])}
     assert any(pattern_of(e) == "knee_flexion" for e in ids(week(plan, 1)))
+
+
+def _squat_and_bench_lifter(weeks: int = 12) -> list:
+    """Lifts twice a week (squats and bench press, nothing for the posterior chain) and runs."""
+    from chainfix.model import StrengthSet
+
+    out = []
+    first = START - timedelta(weeks=weeks)
+    for i in range(weeks * 7):
+        d = first + timedelta(days=i)
+        if d.weekday() in (1, 4):
+            sets = tuple(
+                StrengthSet(None, 40.0, 8, 80.0, "active", (cat,), name)
+                for cat, name in (
+                    ("squat", "barbell_back_squat"),
+                    ("bench_press", "barbell_bench_press"),
+                )
+                for _ in range(4)
+            )
+            out.append(activity("training", "strength_training", d, 50, sets=sets, hour=18))
+        if d.weekday() in (0, 2, 6):
+            out.append(run(d, 45, 9))
+    return out
+
+
+def test_add_on_sessions_hold_at_most_max_moves_and_a_coach_override_changes_it() -> None:
+    from importlib import resources
+
+    from chainfix.paths import user_dir
+    from chainfix.planning import load_dosing
+
+    h = history(_squat_and_bench_lifter())
+    profile = AthleteProfile(equipment=("gym",), level="intermediate")
+    limit = load_dosing().addon_max_moves
+    plan = plan_for(h, profile)
+    moves = [len(s["steps"]) for s in plan["sessions"]]
+    assert plan["sessions"] and all(s["title"].startswith("Add to") for s in plan["sessions"])
+    assert max(moves) == limit, moves  # uncovered patterns would fill more than the limit
+
+    text = resources.files("chainfix").joinpath("data", "dosing.toml").read_text("utf-8")
+    assert f"max_moves = {limit}" in text
+    (user_dir() / "dosing.toml").write_text(
+        text.replace(f"max_moves = {limit}", "max_moves = 1"), "utf-8"
+    )
+    assert load_dosing().addon_max_moves == 1
+    one = plan_for(h, profile)
+    assert one["sessions"] and all(len(s["steps"]) == 1 for s in one["sessions"])
+    top = {s["steps"][0]["exercise_id"] for s in one["sessions"] if s["week"] == 1}
+    assert top <= ids(week(plan, 1))  # the highest-priority move stays
 
 
 # -- the real fixtures: one level, and every plan passes the rule checker ------------------------

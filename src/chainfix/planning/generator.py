@@ -170,7 +170,8 @@ def allocate(
 
     ``offset`` is the beginner-ramp week index (0 = the first week; from the second the moves
     rotate across the week's sessions). ``fill`` brings experienced sessions up to the level's
-    fewest exercises (off for split and add-on sessions).
+    fewest exercises (off for split and add-on sessions). Add-on sessions (``ctx.addon``) hold
+    at most ``[add_ons] max_moves`` moves: the lowest-priority patterns give way first.
     """
     if n_sessions <= 0:
         return []
@@ -186,6 +187,8 @@ def allocate(
     targets = {p: t for p, t in ctx.targets.items() if t > 0 and _ladders(p, ctx, cat, dosing)}
     every = set(dosing.every_workout) if ctx.level != "beginner" else set()
     cap = dosing.exercises[ctx.level][1]
+    if ctx.addon:
+        cap = min(cap, dosing.addon_max_moves)
     order = _priority_order(list(targets), ctx)
     sessions: list[list[SlotPlan]] = []
     while True:
@@ -222,7 +225,7 @@ def allocate(
                 del targets[reducible[0]]
                 order.remove(reducible[0])
             continue
-        if cap < dosing.exercises_hard_cap:
+        if cap < dosing.exercises_hard_cap and not ctx.addon:
             cap = dosing.exercises_hard_cap
             continue
         for s in sessions:  # merge same-pattern slots beyond the hard cap
@@ -233,6 +236,10 @@ def allocate(
                 s.remove(dup)
                 first = next(x for x in s if x.pattern == dup.pattern)
                 first.sets += dup.sets  # never lose sets below the minimum
+            if ctx.addon:  # an add-on is a few moves, never a second programme
+                rank = {p: i for i, p in enumerate(order)}
+                s.sort(key=lambda x: rank.get(x.pattern, len(rank)))
+                del s[cap:]
         break
     if fill:
         _fill(sessions, ctx, cat, dosing)

@@ -5,7 +5,8 @@ nothing else in chainfix; a test in chainfix's own suite fails when a plugin in 
 What is here keeps its name and signature across minor releases.
 
 - **Declaring a source**: :class:`Source`, :data:`hookimpl`, :class:`ReadOptions`, :class:`Limits`,
-  the item types a source yields (:class:`Activity`, :class:`ReadProblem`, :class:`FitBlob`).
+  the item types a source yields (:class:`Activity` with its :class:`Lap` values,
+  :class:`ReadProblem`, :class:`FitBlob`).
 - **Walking input safely**: :func:`walk_zip` (nested zips with size, ratio and depth limits),
   :func:`walk_folder`, :func:`gunzip_limited`.
 - **FIT**: :func:`fit_file_item` hands a FIT file to chainfix's parallel, cached reader;
@@ -37,6 +38,7 @@ from chainfix.model import (
     Activity,
     ExerciseSummary,
     History,
+    Lap,
     Origin,
     ProblemKind,
     ReadProblem,
@@ -86,6 +88,7 @@ __all__ = [
     "GarminRateLimitError",
     "GarminUnavailableError",
     "History",
+    "Lap",
     "Limits",
     "Member",
     "MissingExtraError",

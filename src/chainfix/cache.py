@@ -37,6 +37,7 @@ from chainfix.model import (
     PROBLEM_KINDS,
     Activity,
     ExerciseSummary,
+    Lap,
     Origin,
     ReadProblem,
     StrengthSet,
@@ -53,7 +54,7 @@ CREATE TABLE IF NOT EXISTS results (
     payload TEXT NOT NULL
 );
 """
-FORMAT = "rows-2"
+FORMAT = "rows-3"
 """Payload layout; part of :func:`reader_version`."""
 READER_MODULES = ("chainfix.fit", "chainfix.sources", "chainfix.ingest")
 READER_FILES = ("cache.py", "model.py")
@@ -142,6 +143,7 @@ def activity_row(a: Activity) -> list[Any]:
             [s.category, s.exercise, s.sets, s.reps, s.max_weight_kg, s.duration_s]
             for s in a.summary_sets
         ],
+        [[lap.duration_s, lap.distance_m, lap.ascent_m, lap.descent_m] for lap in a.laps],
     ]
 
 
@@ -155,7 +157,7 @@ _OPT_STR = (str, type(None))
 _OPT_INT = (int, type(None))
 _ACTIVITY_TYPES: tuple[tuple[type, ...], ...] = (
     (str,), (str,), (str,), (str,), (str,), _OPT_INT, *[_OPT_NUM] * 10, _OPT_STR, (int,),
-    (bool,), (list,), (list,),
+    (bool,), (list,), (list,), (list,),
 )  # fmt: skip
 _SET_TYPES: tuple[tuple[type, ...], ...] = (
     _OPT_STR, _OPT_NUM, _OPT_INT, _OPT_NUM, (str,), (list,), _OPT_STR, _OPT_INT,
@@ -163,6 +165,7 @@ _SET_TYPES: tuple[tuple[type, ...], ...] = (
 _SUMMARY_TYPES: tuple[tuple[type, ...], ...] = (
     (str,), _OPT_STR, (int,), (int,), _OPT_NUM, _OPT_NUM,
 )  # fmt: skip
+_LAP_TYPES: tuple[tuple[type, ...], ...] = (_NUM, _OPT_NUM, _OPT_NUM, _OPT_NUM)
 _SEVERITIES = frozenset(("error", "warning", "info"))
 
 
@@ -200,6 +203,8 @@ def activity_from_row(r: list[Any], origin: Origin) -> Activity:
             raise BadEntry("a set of the wrong shape")
     for s in r[20]:
         _check(s, _SUMMARY_TYPES)
+    for lap in r[21]:
+        _check(lap, _LAP_TYPES)
     return Activity(
         id=r[0],
         source=r[1],
@@ -237,6 +242,7 @@ def activity_from_row(r: list[Any], origin: Origin) -> Activity:
         if r[19]
         else (),
         summary_sets=tuple(ExerciseSummary(*s) for s in r[20]) if r[20] else (),
+        laps=tuple(Lap(*lap) for lap in r[21]) if r[21] else (),
     )
 
 

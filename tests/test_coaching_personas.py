@@ -424,6 +424,40 @@ def test_no_heavy_lower_body_the_day_after_a_big_descent_long_run() -> None:
             ), s["key"]
 
 
+# -- item 11: the analysis's advice names the plan's first exercises ------------------------------
+
+
+def test_analyze_advice_names_the_first_exercises_of_the_plan() -> None:
+    from personas import beginner_runner, cyclist, hybrid, trail_runner
+
+    from chainfix import app
+
+    personas = {
+        "road runner": road_runner(12),
+        "trail runner": trail_runner(12),
+        "cyclist": cyclist(12),
+        "runner who lifts": hybrid(12),
+        "beginner": beginner_runner(12),
+        "loaded lifter": loaded_lifter(),
+        "boxer": _boxer(),
+    }
+    openings = set()
+    for name, acts in personas.items():
+        h = history(acts)
+        advised = app.analyse(h, advise=True, as_of=START)
+        plan = app.current_plan(h, app.PlanRequest(fresh=True), as_of=START).plan
+        first = [w for w in plan.workouts if w.week == min(x.week for x in plan.workouts)]
+        expected: list[str] = []
+        for w in sorted(first, key=lambda w: w.date):
+            expected += [s.name for s in w.steps if s.name not in expected]
+        advice = [t for t in advised.explanations if t.startswith("Your plan starts with")]
+        assert len(advice) == 1, (name, advised.explanations)
+        named = advice[0].split(": ", 1)[1].rstrip(".").split("; ")
+        assert named == expected[:3], name
+        openings.add(tuple(named))
+    assert len(openings) >= 3  # the personas start differently: the names are not a fixed text
+
+
 # -- item 13: the runner's own cutback weeks ----------------------------------------------------
 
 

@@ -104,12 +104,17 @@ def analyse(
     history: History,
     request: AnalysisRequest = AnalysisRequest(),
     profile: AthleteProfile | None = None,
+    *,
+    advise: bool = False,
+    as_of: date | None = None,
 ) -> Analysis:
     """The analysis of ``history`` with the profile's level, phase, flags and sitting hours.
 
     ``profile`` defaults to the stored athlete profile; a level in ``request`` wins over it.
+    ``advise``: the advice names the first exercises of the plan that ``plan`` would make from
+    the same inputs on ``as_of`` (default today), so the two never disagree.
     """
-    from chainfix.analysis import AnalysisOptions
+    from chainfix.analysis import AnalysisOptions, with_plan_start
     from chainfix.analysis import analyze as run_analysis
 
     if profile is None:
@@ -124,7 +129,52 @@ def analyse(
         flags=frozenset(profile.flags),
         sitting_hours=profile.sitting_hours,
     )
-    return run_analysis(history, options)
+    analysis = run_analysis(history, options)
+    if not advise:
+        return analysis
+    from chainfix.planning.assessment import latest_assessment
+    from chainfix.planning.checkin import load_checkins
+    from chainfix.planning.generator import first_exercises
+
+    day = as_of or today()
+    if request.level is not None:
+        profile = profile.with_changes(level=request.level)
+    plan = _new_plan(
+        history,
+        analysis,
+        profile,
+        (day, DEFAULT_PLAN_WEEKS, day),
+        latest_assessment(on_or_before=day),
+        load_checkins(),
+    )
+    return with_plan_start(analysis, first_exercises(plan, day))
+
+
+def _new_plan(
+    history: History,
+    analysis: Analysis,
+    profile: AthleteProfile,
+    when: tuple[date, int, date],
+    assessment: Assessment | None,
+    checkins: Sequence[CheckIn],
+    catalogues: Sequence[Path] = (),
+) -> TrackedPlan:
+    """A new plan from the analysis; ``when`` is (first day, weeks, the day it is made)."""
+    from chainfix.planning.generator import make_plan
+
+    first, weeks, day = when
+    return make_plan(
+        history,
+        analysis,
+        profile,
+        first,
+        weeks,
+        assessment,
+        catalogue_files=catalogues,
+        model=analysis.model,
+        checkins=checkins,
+        checkins_as_of=max(first, day),
+    )
 
 
 def _stored_profile() -> AthleteProfile:
@@ -212,9 +262,10 @@ def current_plan(
     stored plan, or when the request asks for one, a new plan starts. ``as_of`` is the day the
     plan is made (default today).
     """
+    from chainfix.analysis import with_plan_start
     from chainfix.planning.assessment import latest_assessment
     from chainfix.planning.checkin import load_checkins
-    from chainfix.planning.generator import make_plan
+    from chainfix.planning.generator import first_exercises
     from chainfix.planning.profile import load_profile
     from chainfix.planning.reconcile import reconcile
     from chainfix.planning.state import load_plan, save_plan
@@ -233,17 +284,14 @@ def current_plan(
     inputs = plan_inputs(history, profile, assessment, analysis, checkins)
 
     def fresh_plan(first: date, weeks: int) -> TrackedPlan:
-        made = make_plan(
+        made = _new_plan(
             history,
             analysis,
             profile,
-            first,
-            weeks,
+            (first, weeks, day),
             assessment,
-            catalogue_files=request.catalogues,
-            model=analysis.model,
-            checkins=checkins,
-            checkins_as_of=max(first, day),
+            checkins,
+            request.catalogues,
         )
         return _with_inputs(made, inputs, day)
 
@@ -267,7 +315,8 @@ def current_plan(
             what = f"weeks {weeks} rebuilt" if weeks else "no session left to rebuild"
             change = f"{_describe(changed)} changed since {_made_on(stored)}: {what}"
     save_plan(plan)
-    return PlanOutcome(plan=plan, analysis=analysis, change=change)
+    advised = with_plan_start(analysis, first_exercises(plan, day))
+    return PlanOutcome(plan=plan, analysis=advised, change=change)
 
 
 def stored_plan() -> TrackedPlan | None:

@@ -128,7 +128,7 @@ def analyze(
         level=level,
         model=model,
     )
-    analysis = app.analyse(history, request)
+    analysis = app.analyse(history, request, advise=True)
     if tables_dir is not None:
         from chainfix.report import csvout
 

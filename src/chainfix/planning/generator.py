@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from chainfix.errors import UsageError
-from chainfix.model import History, Workout
+from chainfix.model import History, Plan, Workout
 from chainfix.planning.assessment import Assessment
 from chainfix.planning.catalogue import Catalogue, Exercise, load_catalogue
 from chainfix.planning.checkin import CheckIn, load_checkins
@@ -955,3 +955,19 @@ def sessions_from_workouts(
             )
         )
     return out
+
+
+def first_exercises(plan: Plan, since: date | None = None, count: int = 3) -> tuple[str, ...]:
+    """The first ``count`` exercise names of the plan's first week (the week of its first session
+    on or after ``since``), in the order the sessions hold them, each once."""
+    workouts = sorted(
+        (w for w in plan.workouts if since is None or w.date >= since), key=lambda w: w.date
+    )
+    if not workouts:
+        return ()
+    names: list[str] = []
+    for w in workouts:
+        if w.week != workouts[0].week:
+            break
+        names.extend(s.name for s in w.steps if s.name not in names)
+    return tuple(names[:count])

@@ -117,6 +117,8 @@ def verdict(a: Analysis) -> list[str]:
     first = [NAMES[m.group] for m in a.ranked if m.priority >= 0.25][:3]
     if first:
         out.append(f"Work on first: {join(first)}.")
+    if a.plan_start:
+        out.append(f"Your plan starts with: {'; '.join(a.plan_start)}.")
     if thin_data(a)["thin_data"]:
         th = thin_data(a)
         out.append(

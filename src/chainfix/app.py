@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from chainfix.delivery.fit_workout import FitWorkoutFile
     from chainfix.delivery.sync import SyncAction, SyncReport
     from chainfix.planning.assessment import Assessment
-    from chainfix.planning.checkin import CheckIn
+    from chainfix.planning.checkin import CheckIn, CheckInReport
     from chainfix.planning.profile import AthleteProfile
     from chainfix.planning.state import TrackedPlan
 
@@ -148,6 +148,15 @@ def analyse(
         load_checkins(),
     )
     return with_plan_start(analysis, first_exercises(plan, day))
+
+
+def recent_checkins(as_of: date | None = None) -> list[CheckInReport]:
+    """The latest pain and soreness check-ins up to ``as_of`` (default today), newest first,
+    each with what the plan does about it (for the reports)."""
+    from chainfix.planning.checkin import load_checkins, recent_reports
+    from chainfix.planning.rules import load_dosing
+
+    return recent_reports(load_checkins(), as_of or today(), load_dosing())
 
 
 def _new_plan(

@@ -458,6 +458,24 @@ def test_analyze_advice_names_the_first_exercises_of_the_plan() -> None:
     assert len(openings) >= 3  # the personas start differently: the names are not a fixed text
 
 
+def test_analyze_advice_follows_the_stored_plan_that_plan_keeps() -> None:
+    from personas import beginner_runner
+
+    from chainfix import app
+    from chainfix.planning import first_exercises
+
+    h = history(beginner_runner(12))
+    week_ago = START - timedelta(days=7)
+    app.current_plan(h, app.PlanRequest(fresh=True), as_of=week_ago)  # stored, a week old
+    kept = app.current_plan(h, as_of=START)
+    assert kept.change is None  # nothing changed: plan keeps it, now in its week 2
+    advised = app.analyse(h, advise=True, as_of=START)
+    assert advised.plan_start == first_exercises(kept.plan, START)
+    assert any(t.startswith("Your plan starts with") for t in kept.analysis.explanations)
+    new = app.current_plan(h, app.PlanRequest(fresh=True), as_of=START).plan
+    assert first_exercises(new, START) != advised.plan_start  # a new plan would open otherwise
+
+
 # -- item 13: the runner's own cutback weeks ----------------------------------------------------
 
 

@@ -111,10 +111,11 @@ def analyse(
     """The analysis of ``history`` with the profile's level, phase, flags and sitting hours.
 
     ``profile`` defaults to the stored athlete profile; a level in ``request`` wins over it.
-    ``advise``: the advice names the first exercises of the plan that ``plan`` would make from
-    the same inputs on ``as_of`` (default today), so the two never disagree.
+    ``advise``: the advice names the first exercises of the plan that :func:`current_plan` gives
+    on ``as_of`` (default today), by the same flow but without storing it, so the two never
+    disagree.
     """
-    from chainfix.analysis import AnalysisOptions, with_plan_start
+    from chainfix.analysis import AnalysisOptions
     from chainfix.analysis import analyze as run_analysis
 
     if profile is None:
@@ -132,21 +133,12 @@ def analyse(
     analysis = run_analysis(history, options)
     if not advise:
         return analysis
-    from chainfix.planning.assessment import latest_assessment
-    from chainfix.planning.checkin import load_checkins
+    from chainfix.analysis import with_plan_start
     from chainfix.planning.generator import first_exercises
 
     day = as_of or today()
-    if request.level is not None:
-        profile = profile.with_changes(level=request.level)
-    plan = _new_plan(
-        history,
-        analysis,
-        profile,
-        (day, DEFAULT_PLAN_WEEKS, day),
-        latest_assessment(on_or_before=day),
-        load_checkins(),
-    )
+    reuse = analysis if replace(request, level=None) == AnalysisRequest() else None
+    plan = _plan_outcome(history, PlanRequest(level=request.level), day, reuse, save=False).plan
     return with_plan_start(analysis, first_exercises(plan, day))
 
 
@@ -157,33 +149,6 @@ def recent_checkins(as_of: date | None = None) -> list[CheckInReport]:
     from chainfix.planning.rules import load_dosing
 
     return recent_reports(load_checkins(), as_of or today(), load_dosing())
-
-
-def _new_plan(
-    history: History,
-    analysis: Analysis,
-    profile: AthleteProfile,
-    when: tuple[date, int, date],
-    assessment: Assessment | None,
-    checkins: Sequence[CheckIn],
-    catalogues: Sequence[Path] = (),
-) -> TrackedPlan:
-    """A new plan from the analysis; ``when`` is (first day, weeks, the day it is made)."""
-    from chainfix.planning.generator import make_plan
-
-    first, weeks, day = when
-    return make_plan(
-        history,
-        analysis,
-        profile,
-        first,
-        weeks,
-        assessment,
-        catalogue_files=catalogues,
-        model=analysis.model,
-        checkins=checkins,
-        checkins_as_of=max(first, day),
-    )
 
 
 def _stored_profile() -> AthleteProfile:
@@ -271,21 +236,34 @@ def current_plan(
     stored plan, or when the request asks for one, a new plan starts. ``as_of`` is the day the
     plan is made (default today).
     """
+    return _plan_outcome(history, request, as_of or today(), None, save=True)
+
+
+def _plan_outcome(
+    history: History,
+    request: PlanRequest,
+    day: date,
+    analysis: Analysis | None,
+    *,
+    save: bool,
+) -> PlanOutcome:
+    """:func:`current_plan`'s flow on ``day``; ``analysis`` when the caller already made the one
+    it would make; ``save`` stores the plan (``analyze`` only looks at it)."""
     from chainfix.analysis import with_plan_start
     from chainfix.planning.assessment import latest_assessment
     from chainfix.planning.checkin import load_checkins
-    from chainfix.planning.generator import first_exercises
+    from chainfix.planning.generator import first_exercises, make_plan
     from chainfix.planning.profile import load_profile
     from chainfix.planning.reconcile import reconcile
     from chainfix.planning.state import load_plan, save_plan
 
-    day = as_of or today()
     profile = load_profile()
     if request.level is not None:
         profile = profile.with_changes(level=request.level)
     if request.sessions is not None:
         profile = profile.with_changes(sessions_per_week=request.sessions)
-    analysis = analyse(history, AnalysisRequest(level=request.level), profile)
+    if analysis is None:
+        analysis = analyse(history, AnalysisRequest(level=request.level), profile)
     stored = None if request.fresh else load_plan()
     start = request.start or day
     assessment = latest_assessment(on_or_before=max(start, day))
@@ -293,14 +271,17 @@ def current_plan(
     inputs = plan_inputs(history, profile, assessment, analysis, checkins)
 
     def fresh_plan(first: date, weeks: int) -> TrackedPlan:
-        made = _new_plan(
+        made = make_plan(
             history,
             analysis,
             profile,
-            (first, weeks, day),
+            first,
+            weeks,
             assessment,
-            checkins,
-            request.catalogues,
+            catalogue_files=request.catalogues,
+            model=analysis.model,
+            checkins=checkins,
+            checkins_as_of=max(first, day),
         )
         return _with_inputs(made, inputs, day)
 
@@ -323,7 +304,8 @@ def current_plan(
             weeks = _week_span(rebuilt)
             what = f"weeks {weeks} rebuilt" if weeks else "no session left to rebuild"
             change = f"{_describe(changed)} changed since {_made_on(stored)}: {what}"
-    save_plan(plan)
+    if save:
+        save_plan(plan)
     advised = with_plan_start(analysis, first_exercises(plan, day))
     return PlanOutcome(plan=plan, analysis=advised, change=change)
 

@@ -198,7 +198,7 @@ def allocate(
             n = max(1, math.ceil(total / smax))
             if p in every:
                 n = max(n, n_sessions)
-            n = min(n, 2 * n_sessions)
+            n = min(n, n_sessions if ctx.addon else 2 * n_sessions)  # an add-on: one move each
             base, rem = divmod(total, n)
             sets = [min(smax, max(smin, base + (1 if i < rem else 0))) for i in range(n)]
             ladders = _ladders(p, ctx, cat, dosing)

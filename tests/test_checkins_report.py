@@ -90,3 +90,15 @@ def test_the_response_matches_what_the_next_plan_does() -> None:
     assert effect.pain_flags == ("achilles",)  # 5/10 steps down; the knee at 2/10 does not
     assert "one step easier" in shown[RECENT].response
     assert "one step easier" not in shown[YESTERDAY].response
+
+
+def test_a_check_in_made_today_changes_the_plan_made_today() -> None:
+    """After today's session: ``chainfix checkin`` then ``chainfix plan`` reads it at once."""
+    from chainfix import app
+
+    result = CliRunner().invoke(cli, ["checkin", "--pain", "hamstring=6"])
+    assert result.exit_code == 0, result.output
+    plan = app.current_plan(history(road_runner(12)), app.PlanRequest(fresh=True)).plan
+    assert any(f"check-in on {TODAY:%d %b}: hamstring pain 6/10" in n for n in plan.notes)
+    (today_row,) = [r for r in app.recent_checkins() if r.checkin.date == TODAY]
+    assert today_row.current and "one step easier" in today_row.response

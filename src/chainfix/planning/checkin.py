@@ -121,9 +121,10 @@ class CheckInEffect:
 
 
 def checkin_effect(checkins: Iterable[CheckIn], start: date, dosing: Dosing) -> CheckInEffect:
-    """R15 from the check-ins of the ``window_days`` before ``start`` (the worst score counts)."""
+    """R15 from the check-ins of the ``window_days`` up to ``start`` (a check-in made that day,
+    after its session, included; the worst score counts)."""
     since = start - timedelta(days=dosing.checkin_window_days)
-    recent = [c for c in checkins if since <= c.date < start]
+    recent = [c for c in checkins if since <= c.date <= start]
     if not recent:
         return CheckInEffect()
     worst: dict[str, tuple[float, date]] = {}

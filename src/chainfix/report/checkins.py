@@ -43,7 +43,8 @@ def checkins_table(items: Sequence[CheckInReport]) -> Table:
 def checkins_html(items: Sequence[CheckInReport]) -> str:
     """The check-ins as one HTML ``<section>`` (an empty-state sentence without any)."""
     if not items:
-        body = f"<p>{escape(EMPTY)}</p>"
+        body = "<p>" + escape(EMPTY).replace("`chainfix checkin`", "<code>chainfix checkin</code>")
+        body += "</p>"
     else:
         rows = "".join(
             f'<tr class="{"current" if r.current else "old"}">'

@@ -24,7 +24,8 @@ RUNNER = Persona(start=START, long_run=6, hard=frozenset({1, 3}), easy=frozenset
 def root() -> click.Group:
     from chainfix.cli import ChainfixGroup, checkin, plan
 
-    group = ChainfixGroup(name="chainfix")
+    # the real root's help options: a plain group would leave ``plan`` caching ``--help`` alone
+    group = ChainfixGroup(name="chainfix", context_settings={"help_option_names": ["-h", "--help"]})
     for module in (plan, checkin):
         module.register(group)
     return group

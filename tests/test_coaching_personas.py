@@ -131,7 +131,6 @@ def test_failing_the_bridge_test_resets_two_ladders_not_the_level() -> None:
     assert not steps or max(steps) <= 2, steps
 
 
-
 # -- item 1: spacing -------------------------------------------------------------------------
 
 
@@ -425,6 +424,58 @@ def test_no_heavy_lower_body_the_day_after_a_big_descent_long_run() -> None:
             ), s["key"]
 
 
+# -- item 11: the analysis's advice names the plan's first exercises ------------------------------
+
+
+def test_analyze_advice_names_the_first_exercises_of_the_plan() -> None:
+    from personas import beginner_runner, cyclist, hybrid, trail_runner
+
+    from chainfix import app
+
+    personas = {
+        "road runner": road_runner(12),
+        "trail runner": trail_runner(12),
+        "cyclist": cyclist(12),
+        "runner who lifts": hybrid(12),
+        "beginner": beginner_runner(12),
+        "loaded lifter": loaded_lifter(),
+        "boxer": _boxer(),
+    }
+    openings = set()
+    for name, acts in personas.items():
+        h = history(acts)
+        advised = app.analyse(h, advise=True, as_of=START)
+        plan = app.current_plan(h, app.PlanRequest(fresh=True), as_of=START).plan
+        first = [w for w in plan.workouts if w.week == min(x.week for x in plan.workouts)]
+        expected: list[str] = []
+        for w in sorted(first, key=lambda w: w.date):
+            expected += [s.name for s in w.steps if s.name not in expected]
+        advice = [t for t in advised.explanations if t.startswith("Your plan starts with")]
+        assert len(advice) == 1, (name, advised.explanations)
+        named = advice[0].split(": ", 1)[1].rstrip(".").split("; ")
+        assert named == expected[:3], name
+        openings.add(tuple(named))
+    assert len(openings) >= 3  # the personas start differently: the names are not a fixed text
+
+
+def test_analyze_advice_follows_the_stored_plan_that_plan_keeps() -> None:
+    from personas import beginner_runner
+
+    from chainfix import app
+    from chainfix.planning import first_exercises
+
+    h = history(beginner_runner(12))
+    week_ago = START - timedelta(days=7)
+    app.current_plan(h, app.PlanRequest(fresh=True), as_of=week_ago)  # stored, a week old
+    kept = app.current_plan(h, as_of=START)
+    assert kept.change is None  # nothing changed: plan keeps it, now in its week 2
+    advised = app.analyse(h, advise=True, as_of=START)
+    assert advised.plan_start == first_exercises(kept.plan, START)
+    assert any(t.startswith("Your plan starts with") for t in kept.analysis.explanations)
+    new = app.current_plan(h, app.PlanRequest(fresh=True), as_of=START).plan
+    assert first_exercises(new, START) != advised.plan_start  # a new plan would open otherwise
+
+
 # -- item 13: the runner's own cutback weeks ----------------------------------------------------
 
 
@@ -484,6 +535,61 @@ def test_an_athlete_who_already_lifts_gets_add_ons_not_a_second_programme() -> N
         assert s["title"].startswith("Add to your own session"), s["title"]
         assert "hinge_hip_extension" not in {pattern_of(e) for e in ids([s])}
     assert any(pattern_of(e) == "knee_flexion" for e in ids(week(plan, 1)))
+
+
+def _squat_and_bench_lifter(weeks: int = 12) -> list:
+    """Lifts twice a week (squats and bench press, nothing for the posterior chain) and runs."""
+    from chainfix.model import StrengthSet
+
+    out = []
+    first = START - timedelta(weeks=weeks)
+    for i in range(weeks * 7):
+        d = first + timedelta(days=i)
+        if d.weekday() in (1, 4):
+            sets = tuple(
+                StrengthSet(None, 40.0, 8, 80.0, "active", (cat,), name)
+                for cat, name in (
+                    ("squat", "barbell_back_squat"),
+                    ("bench_press", "barbell_bench_press"),
+                )
+                for _ in range(4)
+            )
+            out.append(activity("training", "strength_training", d, 50, sets=sets, hour=18))
+        if d.weekday() in (0, 2, 6):
+            out.append(run(d, 45, 9))
+    return out
+
+
+def test_add_on_sessions_hold_at_most_max_moves_and_a_coach_override_changes_it() -> None:
+    from importlib import resources
+
+    from chainfix.paths import user_dir
+    from chainfix.planning import load_dosing
+
+    h = history(_squat_and_bench_lifter())  # nothing of the posterior chain is covered
+    profile = AthleteProfile(equipment=("gym",), level="intermediate")
+    limit = load_dosing().addon_max_moves
+    plan = plan_for(h, profile)
+    assert plan["sessions"] and all(s["title"].startswith("Add to") for s in plan["sessions"])
+    assert all(len(s["steps"]) <= limit for s in plan["sessions"]), [
+        len(s["steps"]) for s in plan["sessions"]
+    ]
+    patterns = {pattern_of(e) for e in ids(plan["sessions"])}
+    assert len(patterns) == limit  # four patterns are uncovered: the lowest-priority one waits
+    note = next(n for n in plan["notes"] if "instead of a second programme" in n)
+    assert f"At most {limit} moves a session" in note and "is left out" in note, note
+
+    text = resources.files("chainfix").joinpath("data", "dosing.toml").read_text("utf-8")
+    assert f"max_moves = {limit}" in text
+    (user_dir() / "dosing.toml").write_text(
+        text.replace(f"max_moves = {limit}", "max_moves = 1"), "utf-8"
+    )
+    assert load_dosing().addon_max_moves == 1
+    one = plan_for(h, profile)
+    assert one["sessions"] and all(len(s["steps"]) == 1 for s in one["sessions"])
+    assert len({pattern_of(e) for e in ids(one["sessions"])}) == 1
+    assert {pattern_of(e) for e in ids(one["sessions"])} < patterns  # the top priority stays
+    assert any("At most 1 move a session: " in n for n in one["notes"])
 
 
 # -- the real fixtures: one level, and every plan passes the rule checker ------------------------

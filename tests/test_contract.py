@@ -309,3 +309,24 @@ def test_sports_newer_than_the_profile_are_kept_by_number() -> None:
     assert activity_errors(act("sport_250", "sub_sport_250")) == []
     assert any("sport='runing'" in e for e in activity_errors(act("runing", "generic")))
     assert any("sub_sport" in e for e in activity_errors(act("running", "sub_sport_x")))
+
+
+def test_laps_are_checked_like_the_activity() -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from chainfix.model import Activity, Lap, Origin
+    from chainfix.testing.contract import activity_errors
+
+    base = Activity(
+        "x", "fit", Origin("a.fit"), "running", "generic", datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    assert activity_errors(replace(base, laps=(Lap(300.0, 1000.0), Lap(60.0)))) == []
+    assert any(
+        "laps[1].duration_s" in e
+        for e in activity_errors(replace(base, laps=(Lap(300.0), Lap(0.0))))
+    )
+    assert any(
+        "laps[0].distance_m" in e for e in activity_errors(replace(base, laps=(Lap(300.0, -5.0),)))
+    )
+    assert activity_errors(replace(base, laps=[Lap(300.0)])) == ["laps must be a tuple of Lap"]  # type: ignore[arg-type]

@@ -443,4 +443,8 @@ def test_profile_names() -> None:
     assert profile.device_name(1, 60000) == "garmin 60000"
     assert profile.device_name(260, 0) == "zwift 0"
     assert profile.device_name(None, 3) is None
-    assert len(profile.wanted_messages()) == 5
+    assert len(profile.wanted_messages()) == 6  # file_id, session, lap, activity, sport, set
+    laps = {s.name: s for s in profile.wanted_messages().values()}["lap"]
+    assert len(laps.fields) == 6  # only the lap totals hard-session detection needs
+    recovery = {s.name: s for s in profile.wanted_messages(recovery=True).values()}["lap"]
+    assert set(f.name for f in laps.fields.values()) < set(f.name for f in recovery.fields.values())

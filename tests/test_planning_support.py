@@ -495,7 +495,8 @@ def planning_cli():  # noqa: ANN201
     except ImportError:  # pragma: no cover - the root group is the lead's
         Group = click.Group  # noqa: N806
 
-    root = Group(name="chainfix")
+    # the real root's help options: a plain group would leave ``plan`` caching ``--help`` alone
+    root = Group(name="chainfix", context_settings={"help_option_names": ["-h", "--help"]})
     for module in (plan, assess, profile):
         module.register(root)
     return root

@@ -6,7 +6,8 @@ What is here keeps its name and signature across minor releases.
 
 - **Declaring a source**: :class:`Source`, :data:`hookimpl`, :class:`LazyRead` (a reader that
   loads when first used), :class:`ReadOptions`, :class:`Limits`,
-  the item types a source yields (:class:`Activity`, :class:`ReadProblem`, :class:`FitBlob`).
+  the item types a source yields (:class:`Activity` with its :class:`Lap` values,
+  :class:`ReadProblem`, :class:`FitBlob`).
 - **Walking input safely**: :func:`walk_zip` (nested zips with size, ratio and depth limits),
   :func:`walk_folder`, :func:`gunzip_limited`.
 - **FIT**: :func:`fit_file_item` hands a FIT file to chainfix's parallel, cached reader;
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
         Activity,
         ExerciseSummary,
         History,
+        Lap,
         Origin,
         ProblemKind,
         ReadProblem,
@@ -87,6 +89,7 @@ _HOME: dict[str, str] = {
             "Activity",
             "ExerciseSummary",
             "History",
+            "Lap",
             "Origin",
             "ProblemKind",
             "ReadProblem",
@@ -141,6 +144,7 @@ __all__ = [
     "GarminRateLimitError",
     "GarminUnavailableError",
     "History",
+    "Lap",
     "LazyRead",
     "Limits",
     "Member",

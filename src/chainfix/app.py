@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from chainfix.delivery.fit_workout import FitWorkoutFile
     from chainfix.delivery.sync import SyncAction, SyncReport
     from chainfix.planning.assessment import Assessment
-    from chainfix.planning.checkin import CheckIn
+    from chainfix.planning.checkin import CheckIn, CheckInReport
     from chainfix.planning.profile import AthleteProfile
     from chainfix.planning.state import TrackedPlan
 
@@ -104,10 +104,16 @@ def analyse(
     history: History,
     request: AnalysisRequest = AnalysisRequest(),
     profile: AthleteProfile | None = None,
+    *,
+    advise: bool = False,
+    as_of: date | None = None,
 ) -> Analysis:
     """The analysis of ``history`` with the profile's level, phase, flags and sitting hours.
 
     ``profile`` defaults to the stored athlete profile; a level in ``request`` wins over it.
+    ``advise``: the advice names the first exercises of the plan that :func:`current_plan` gives
+    on ``as_of`` (default today), by the same flow but without storing it, so the two never
+    disagree.
     """
     from chainfix.analysis import AnalysisOptions
     from chainfix.analysis import analyze as run_analysis
@@ -124,7 +130,25 @@ def analyse(
         flags=frozenset(profile.flags),
         sitting_hours=profile.sitting_hours,
     )
-    return run_analysis(history, options)
+    analysis = run_analysis(history, options)
+    if not advise:
+        return analysis
+    from chainfix.analysis import with_plan_start
+    from chainfix.planning.generator import first_exercises
+
+    day = as_of or today()
+    reuse = analysis if replace(request, level=None) == AnalysisRequest() else None
+    plan = _plan_outcome(history, PlanRequest(level=request.level), day, reuse, save=False).plan
+    return with_plan_start(analysis, first_exercises(plan, day))
+
+
+def recent_checkins(as_of: date | None = None) -> list[CheckInReport]:
+    """The latest pain and soreness check-ins up to ``as_of`` (default today), newest first,
+    each with what the plan does about it (for the reports)."""
+    from chainfix.planning.checkin import load_checkins, recent_reports
+    from chainfix.planning.rules import load_dosing
+
+    return recent_reports(load_checkins(), as_of or today(), load_dosing())
 
 
 def _stored_profile() -> AthleteProfile:
@@ -212,20 +236,34 @@ def current_plan(
     stored plan, or when the request asks for one, a new plan starts. ``as_of`` is the day the
     plan is made (default today).
     """
+    return _plan_outcome(history, request, as_of or today(), None, save=True)
+
+
+def _plan_outcome(
+    history: History,
+    request: PlanRequest,
+    day: date,
+    analysis: Analysis | None,
+    *,
+    save: bool,
+) -> PlanOutcome:
+    """:func:`current_plan`'s flow on ``day``; ``analysis`` when the caller already made the one
+    it would make; ``save`` stores the plan (``analyze`` only looks at it)."""
+    from chainfix.analysis import with_plan_start
     from chainfix.planning.assessment import latest_assessment
     from chainfix.planning.checkin import load_checkins
-    from chainfix.planning.generator import make_plan
+    from chainfix.planning.generator import first_exercises, make_plan
     from chainfix.planning.profile import load_profile
     from chainfix.planning.reconcile import reconcile
     from chainfix.planning.state import load_plan, save_plan
 
-    day = as_of or today()
     profile = load_profile()
     if request.level is not None:
         profile = profile.with_changes(level=request.level)
     if request.sessions is not None:
         profile = profile.with_changes(sessions_per_week=request.sessions)
-    analysis = analyse(history, AnalysisRequest(level=request.level), profile)
+    if analysis is None:
+        analysis = analyse(history, AnalysisRequest(level=request.level), profile)
     stored = None if request.fresh else load_plan()
     start = request.start or day
     assessment = latest_assessment(on_or_before=max(start, day))
@@ -266,8 +304,10 @@ def current_plan(
             weeks = _week_span(rebuilt)
             what = f"weeks {weeks} rebuilt" if weeks else "no session left to rebuild"
             change = f"{_describe(changed)} changed since {_made_on(stored)}: {what}"
-    save_plan(plan)
-    return PlanOutcome(plan=plan, analysis=analysis, change=change)
+    if save:
+        save_plan(plan)
+    advised = with_plan_start(analysis, first_exercises(plan, day))
+    return PlanOutcome(plan=plan, analysis=advised, change=change)
 
 
 def stored_plan() -> TrackedPlan | None:

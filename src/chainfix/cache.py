@@ -41,6 +41,7 @@ from chainfix.model import (
     PROBLEM_KINDS,
     Activity,
     ExerciseSummary,
+    Lap,
     Origin,
     ReadProblem,
     StrengthSet,
@@ -57,7 +58,7 @@ CREATE TABLE IF NOT EXISTS results (
     payload TEXT NOT NULL
 );
 """
-FORMAT = "rows-3"
+FORMAT = "rows-4"
 """Payload layout; part of :func:`reader_version`."""
 READER_MODULES = ("chainfix.fit", "chainfix.sources", "chainfix.ingest")
 READER_FILES = ("cache.py", "model.py")
@@ -146,6 +147,7 @@ def activity_row(a: Activity) -> list[Any]:
             [s.category, s.exercise, s.sets, s.reps, s.max_weight_kg, s.duration_s]
             for s in a.summary_sets
         ],
+        [[lap.duration_s, lap.distance_m, lap.ascent_m, lap.descent_m] for lap in a.laps],
     ]
 
 
@@ -164,11 +166,14 @@ _OPT_NUM: frozenset[type] = frozenset((int, float, _NONE))
 _OPT_STR: frozenset[type] = frozenset((str, _NONE))
 _OPT_INT: frozenset[type] = frozenset((int, _NONE))
 _ACTIVITY_TYPES: Types = (
-    _STR, _STR, _STR, _STR, _STR, _OPT_INT, *[_OPT_NUM] * 10, _OPT_STR, _INT, _BOOL, _LIST, _LIST,
+    _STR, _STR, _STR, _STR, _STR, _OPT_INT, *[_OPT_NUM] * 10, _OPT_STR, _INT, _BOOL,
+    _LIST, _LIST, _LIST,
 )  # fmt: skip
 _SET_TYPES: Types = (_OPT_STR, _OPT_NUM, _OPT_INT, _OPT_NUM, _STR, _LIST, _OPT_STR, _OPT_INT)
 _SUMMARY_TYPES: Types = (_STR, _OPT_STR, _INT, _INT, _OPT_NUM, _OPT_NUM)
 _PROBLEM_TYPES: Types = (_STR, _STR, _STR)
+_NUM: frozenset[type] = frozenset((int, float))
+_LAP_TYPES: Types = (_NUM, _OPT_NUM, _OPT_NUM, _OPT_NUM)
 _READ_TYPES: Types = (_OPT_STR, _STR, _LIST, _LIST)
 _ITEM_TYPES: Types = (_STR, _OPT_STR, _OPT_STR, _LIST)
 _SEVERITIES = frozenset(("error", "warning", "info"))
@@ -245,6 +250,7 @@ def activity_from_row(r: list[Any], origin: Origin, *, check: bool = True) -> Ac
         if r[19]
         else (),
         summary_sets=tuple(ExerciseSummary(*s) for s in r[20]) if r[20] else (),
+        laps=tuple(Lap(*lap) for lap in r[21]) if r[21] else (),
     )
 
 
@@ -256,6 +262,8 @@ def _check_activity(r: Any) -> None:
             raise BadEntry("a set of the wrong shape")
     for s in r[20]:
         _check(s, _SUMMARY_TYPES)
+    for lap in r[21]:
+        _check(lap, _LAP_TYPES)
 
 
 def encode_read(result: FitRead) -> str | None:

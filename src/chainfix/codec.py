@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chainfix.model import Activity, ExerciseSummary, ReadProblem, StrengthSet
+from chainfix.model import Activity, ExerciseSummary, Lap, ReadProblem, StrengthSet
 
 ACTIVITIES_SCHEMA_VERSION = 1
 
@@ -39,6 +39,15 @@ def summary_to_dict(s: ExerciseSummary) -> dict[str, Any]:
     }
 
 
+def lap_to_dict(lap: Lap) -> dict[str, Any]:
+    return {
+        "duration_s": lap.duration_s,
+        "distance_m": lap.distance_m,
+        "ascent_m": lap.ascent_m,
+        "descent_m": lap.descent_m,
+    }
+
+
 def activity_to_dict(a: Activity) -> dict[str, Any]:
     """One activity as documented in ``docs/json.md`` (schema ``activities`` v1)."""
     return {
@@ -66,6 +75,7 @@ def activity_to_dict(a: Activity) -> dict[str, Any]:
         "from_summary": a.from_summary,
         "sets": [set_to_dict(s) for s in a.sets],
         "summary_sets": [summary_to_dict(s) for s in a.summary_sets],
+        "laps": [lap_to_dict(lap) for lap in a.laps],
     }
 
 

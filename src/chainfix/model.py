@@ -104,6 +104,22 @@ class StrengthSet:
 
 
 @dataclass(frozen=True, slots=True)
+class Lap:
+    """One lap of an activity, as much as hard-session detection needs (FIT ``lap`` totals)."""
+
+    duration_s: float
+    """Timer (moving) time of the lap."""
+    distance_m: float | None = None
+    ascent_m: float | None = None
+    descent_m: float | None = None
+
+    @property
+    def speed_m_s(self) -> float | None:
+        """Average speed over the lap, None without a distance."""
+        return self.distance_m / self.duration_s if self.distance_m and self.duration_s else None
+
+
+@dataclass(frozen=True, slots=True)
 class Activity:
     """One activity, or one leg (session) of a multisport activity."""
 
@@ -133,6 +149,9 @@ class Activity:
     """True when the activity comes from a JSON summary rather than a recorded file."""
     summary_sets: tuple[ExerciseSummary, ...] = ()
     """Per-exercise strength totals from a JSON summary (``summarizedExerciseSets``)."""
+    laps: tuple[Lap, ...] = ()
+    """The laps in order, kept only when there are two or more and one has a distance (intervals
+    show as repeated fast laps); empty otherwise."""
 
     @property
     def start_local(self) -> datetime:

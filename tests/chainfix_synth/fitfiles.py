@@ -8,7 +8,8 @@ consistent with the plan's totals:
 - the altitude profile is a chain of monotonic climbs and descents whose sums are the planned
   ascent and descent (within the 0.2 m resolution of ``enhanced_altitude`` per turning point);
 - heart rate averages ``avg_hr`` (to within about 1 bpm) and peaks at exactly ``max_hr``;
-- laps (every 1 km running, 5 km cycling, one for strength) add up exactly to the session:
+- laps (every 1 km running, 5 km cycling, one for strength; at each step of a structured
+  intervals or tempo workout with ``workout_laps``) add up exactly to the session:
   distance, timer and elapsed time, and the planned ascent and descent;
 - a pause (``elapsed_s > timer_s``) is one timer stop/start pair with no records inside.
 
@@ -87,7 +88,8 @@ def _smooth_noise(
 
 
 def _shape(a: PlannedActivity, u: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Relative speed over the fraction ``u`` of timer time."""
+    """Relative speed over the fraction ``u`` of timer time (intervals: 6 repetitions between
+    0.2 and 0.85, each fast for 55 % of its cycle; see :func:`_step_fractions`)."""
     v = _smooth_noise(u, rng, 0.05)
     if a.kind == "intervals":
         inner = (u > 0.2) & (u < 0.85)
@@ -248,11 +250,28 @@ def _np_time(start: datetime) -> np.datetime64:
     return np.datetime64(start.astimezone(UTC).replace(tzinfo=None), "s")
 
 
+def _step_fractions(a: PlannedActivity) -> list[float]:
+    """Where a watch following the run's structured workout laps, as fractions of timer time
+    (matching :func:`_shape`); empty when it auto-laps by distance."""
+    if not a.workout_laps or a.kind not in ("intervals", "tempo"):
+        return []
+    if a.kind == "tempo":
+        return [0.2, 0.85]
+    starts = [0.2 + k * 0.65 / 6 for k in range(6)]
+    return sorted([*starts, *(s + 0.55 * 0.65 / 6 for s in starts), 0.85])
+
+
 def _laps(a: PlannedActivity, tr: Track) -> list[tuple[int, int]]:
     """(first, last) record index of each lap; consecutive laps share a boundary record."""
     n = len(tr)
     if tr.distance is None or n < 2:
         return [(0, n - 1)]
+    steps = _step_fractions(a)
+    if steps:
+        marks = np.array(steps) * a.timer_s
+        cuts = sorted({int(i) for i in np.searchsorted(tr.active, marks)} - {0, n - 1})
+        bounds = [0, *cuts, n - 1]
+        return list(zip(bounds[:-1], bounds[1:], strict=True))
     marks = np.arange(_lap_m(a), float(tr.distance[-1]), _lap_m(a))
     cuts = sorted({int(i) for i in np.searchsorted(tr.distance, marks)} - {0, n - 1})
     bounds = [0, *cuts, n - 1]
@@ -267,6 +286,9 @@ def planned_laps(a: PlannedActivity) -> int:
     """How many laps :func:`activity_fit` writes for one leg (auto-lap by distance)."""
     if not a.distance_m:
         return 1
+    steps = _step_fractions(a)
+    if steps:
+        return len(steps) + 1
     return len(np.arange(_lap_m(a), a.distance_m, _lap_m(a))) + 1
 
 
@@ -369,7 +391,9 @@ def _write_leg(
             start_time=at(i),
             event="lap",
             event_type="stop",
-            lap_trigger="session_end" if k == len(laps) - 1 else "distance",
+            lap_trigger="session_end"
+            if k == len(laps) - 1
+            else ("manual" if _step_fractions(a) else "distance"),
             sport=a.sport,
             sub_sport=a.sub_sport,
             total_elapsed_time=float(tr.clock[j] - tr.clock[i]),

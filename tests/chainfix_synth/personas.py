@@ -148,6 +148,9 @@ class PlannedActivity:
     """``None`` for a manual (JSON-only) entry."""
     seed: int = 0
     """Seed for the recorded detail (GPS, heart rate ...)."""
+    workout_laps: bool = False
+    """The watch followed a structured workout: an ``intervals`` or ``tempo`` run is lapped at
+    each step (warm-up, every repetition and recovery, cool-down) instead of every kilometre."""
 
     @property
     def end_utc(self) -> datetime:

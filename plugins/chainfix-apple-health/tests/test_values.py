@@ -62,6 +62,8 @@ def test_every_planned_workout_is_read(layout: str, export_zip: Path, export_fol
         assert a.timer_s == pytest.approx(p.minutes * 60), where
         assert a.elapsed_s == pytest.approx(p.elapsed_s), where
         assert a.from_summary and a.source == "apple-health"
+        expected = [p.minutes * 60 / p.laps] * p.laps if p.laps >= 2 else []  # 1 lap: no structure
+        assert [lap.duration_s for lap in a.laps] == pytest.approx(expected, abs=0.01), where
         if p.distance_m is None:
             assert a.distance_m is None, where
         else:
@@ -105,6 +107,7 @@ def test_events_give_pauses_laps_and_segments() -> None:
     p = Planned("Running", datetime(2024, 1, 2, 7, 0, tzinfo=UTC), 40, 8.0, 400, pause_s=95, laps=8)
     w = read_workout(parse_element(_workout_xml(p).encode()))
     assert (w.paused_s, w.laps, w.segments) == (95, 8, 8)
+    assert w.lap_durations_s == pytest.approx((300.0,) * 8)  # 40 min in 8 laps
     assert w.time_zone == "Europe/Paris" and w.device == "Apple Watch"
 
 

@@ -11,7 +11,7 @@ how a coach overrides them).
 """
 
 from chainfix.analysis.engine import analyze
-from chainfix.analysis.explain import FRAMING
+from chainfix.analysis.explain import FRAMING, with_plan_start
 from chainfix.analysis.result import (
     Analysis,
     AnalysisOptions,
@@ -34,4 +34,5 @@ __all__ = [
     "PatternScore",
     "analyze",
     "load_model",
+    "with_plan_start",
 ]

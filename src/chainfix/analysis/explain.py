@@ -7,6 +7,8 @@ and say "reduces injuries in the sports studied, likely helpful for runners".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -30,14 +32,6 @@ NAMES: dict[str, str] = {
     "upper_back": "upper back",
 }
 """How each group is named in sentences (glute max reads as "glutes")."""
-
-_SUGGEST: dict[str, str] = {
-    "calves": "single-leg calf raises",
-    "hamstrings": "a hinge",
-    "glute_max": "a bridge",
-    "lower_back": "back extensions",
-    "glute_med": "side-lying hip abduction",
-}
 
 PATTERN_NAMES: dict[str, str] = {
     "hinge_hip_extension": "hinge/hip extension",
@@ -218,6 +212,12 @@ def muscle_reasons(a: Analysis) -> dict[str, tuple[str, ...]]:
 # ---------------------------------------------------------------------------------------------
 
 
+def with_plan_start(a: Analysis, exercises: Sequence[str]) -> Analysis:
+    """``a`` advising the plan's first ``exercises`` (names as the plan shows them)."""
+    planned = replace(a, plan_start=tuple(exercises))
+    return replace(planned, explanations=explanations(planned))
+
+
 def explanations(a: Analysis) -> list[str]:
     """The report's sentences, most important first."""
     out = [
@@ -233,6 +233,8 @@ def explanations(a: Analysis) -> list[str]:
     out.append(_headline(a))
     out.extend(_thin(a))
     out.extend(_loads_without_sets(a))
+    if a.plan_start:  # the plan is the one source of what to do first
+        out.append(f"Your plan starts with: {'; '.join(a.plan_start)}.")
     out.extend(_balance(a))
     out.extend(_running_share(a))
     out.extend(_ranking(a))
@@ -339,17 +341,8 @@ def _loads_without_sets(a: Analysis) -> list[str]:
                 + "."
             )
         out.append(sentence)
-    picks = [_SUGGEST[m.group] for m in ranked if m.group in _SUGGEST][:3]
-    if a.muscles["calves"].exposure < a.model.number("demand_reference_per_week"):
-        # the plan starts single-leg only at a running calf load (same rule as the planner)
-        picks = ["calf raises" if p == _SUGGEST["calves"] else p for p in picks]
     ub = a.muscles["upper_back"]
-    tail = ""
     if ub.target > 0 and ub.strength < ub.target:
-        tail = "; add a weekly upper-back pull"
-    if picks:
-        out.append(f"Start with {join(picks)}{tail}.")
-    elif tail:
         out.append("Add a weekly upper-back pull.")
     return out
 

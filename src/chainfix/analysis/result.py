@@ -124,6 +124,9 @@ class Analysis:
     options: AnalysisOptions
     model: Model = field(repr=False)
     activity_count: int = 0
+    plan_start: tuple[str, ...] = ()
+    """The first exercises of the plan made from this analysis (see :func:`with_plan_start`);
+    the advice names them. Empty when no plan was made."""
 
     @property
     def score_days(self) -> int:

@@ -128,7 +128,8 @@ def analyze(
         level=level,
         model=model,
     )
-    analysis = app.analyse(history, request)
+    analysis = app.analyse(history, request, advise=True)
+    checkins = app.recent_checkins()
     if tables_dir is not None:
         from chainfix.report import csvout
 
@@ -140,19 +141,28 @@ def analyze(
     if html_file is not None:
         from chainfix.report.html import render_html, write_report
 
-        page = render_html(analysis, history, app.stored_plan(), paths=kwargs["paths"])
+        page = render_html(
+            analysis, history, app.stored_plan(), paths=kwargs["paths"], checkins=checkins
+        )
         write_report(html_file, page)
     if json_out is not None:
         from chainfix.report.analysis_json import analysis_json
 
-        doc = analysis_json(analysis)
+        doc = analysis_json(analysis, checkins)
         doc["problems"] = problems
         write_output(json_out, json_text(doc))
     if "-" not in (json_out, csv_out):
         from chainfix.report import terminal
 
         console = terminal.report_console()
-        terminal.render(analysis, console, paths=kwargs["paths"], explain=explain, history=history)
+        terminal.render(
+            analysis,
+            console,
+            paths=kwargs["paths"],
+            explain=explain,
+            history=history,
+            checkins=checkins,
+        )
         print_problems(history, console)
         for label, written in (
             ("CSV tables", tables_dir),

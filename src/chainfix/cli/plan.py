@@ -149,7 +149,13 @@ def plan(
     if html_file is not None:
         from chainfix.report.html import render_html, write_report
 
-        page = render_html(outcome.analysis, history, result, paths=kwargs["paths"])
+        page = render_html(
+            outcome.analysis,
+            history,
+            result,
+            paths=kwargs["paths"],
+            checkins=app.recent_checkins(),
+        )
         write_report(html_file, page)
     if json_out is not None:
         from chainfix.planning.state import plan_to_dict

@@ -31,6 +31,10 @@ The rules, in one place:
   ``set_type`` 0 is ``rest``; anything else is ``active``. ``categories`` are the valid candidates
   as profile names (65534 is ``unknown``); ``exercise`` names the first candidate's
   ``category_subtype`` in its ``<category>_exercise_name`` type.
+* **Laps** go to the session whose span contains the lap's start, like sets. An activity keeps
+  its laps (timer time, distance, ascent, descent) only when it has two or more and one of them
+  has a distance; a lap without a timer time, or with values beyond ``sanity``'s session limits,
+  is left out.
 * **No session** (the watch died before saving it): the file is read again with its laps and
   records, and one session per run of laps of the same sport is rebuilt from them (start, end,
   sport, timer and elapsed time, distance, ascent and descent; records after the last lap extend
@@ -53,7 +57,7 @@ from typing import Any
 
 from chainfix.fit import profile, sanity
 from chainfix.fit.decoded import Decoded, RawFields, Stop
-from chainfix.model import Activity, Origin, ReadProblem, Severity, StrengthSet
+from chainfix.model import Activity, Lap, Origin, ReadProblem, Severity, StrengthSet
 
 FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
 _MIN_ABSOLUTE = 0x10000000
@@ -144,6 +148,7 @@ class _Leg:
     sport: str
     sub_sport: str
     sets: list[StrengthSet] = field(default_factory=list)
+    laps: list[tuple[datetime | None, Lap]] = field(default_factory=list)
 
     @property
     def timer(self) -> float:
@@ -207,7 +212,7 @@ def needs_recovery(decoded: Decoded) -> bool:
     """True for a decoded activity (or file of unknown type) without any session message, read
     without its laps and records: read it again with them to rebuild its sessions."""
     names = {name for name, _ in decoded.messages}
-    if "session" in names or "lap" in names or "record" in names:
+    if "session" in names or "record" in names:  # laps alone are read in the first pass too
         return False
     for name, fields in decoded.messages:
         if name == "file_id":
@@ -329,8 +334,38 @@ def _strength_set(fields: RawFields, clock: _Clock, dropped: list[str]) -> Stren
     )
 
 
-def _home_leg(item: StrengthSet, legs: list[_Leg]) -> _Leg:
-    t = item.start
+def _lap(fields: RawFields, clock: _Clock) -> tuple[datetime | None, Lap] | None:
+    """A lap's start and totals; None without a usable timer time."""
+    values = {
+        "timer_s": _scaled("lap", fields, "total_timer_time"),
+        "distance_m": _scaled("lap", fields, "total_distance"),
+        "ascent_m": _float(fields, "total_ascent"),
+        "descent_m": _float(fields, "total_descent"),
+    }
+    for name, value in values.items():
+        low, high = sanity.SESSION_LIMITS[name]
+        if value is not None and not low <= value <= high:
+            values[name] = None
+    if not values["timer_s"]:
+        return None
+    start = clock.utc(fields.get("start_time"))
+    if start is None:
+        end = clock.utc(fields.get("timestamp"))
+        start = end - timedelta(seconds=values["timer_s"]) if end is not None else None
+    lap = Lap(values["timer_s"], values["distance_m"], values["ascent_m"], values["descent_m"])
+    return start, lap
+
+
+def _kept_laps(leg: _Leg) -> tuple[Lap, ...]:
+    laps = tuple(lap for _, lap in leg.laps)
+    if len(laps) < 2 or not any(lap.distance_m for lap in laps):
+        return ()
+    return laps
+
+
+def _home_leg(item: StrengthSet | datetime | None, legs: list[_Leg]) -> _Leg:
+    """The leg a set (or a lap, by its start) belongs to (see the module docstring)."""
+    t = item.start if isinstance(item, StrengthSet) else item
     if t is None:
         for leg in legs:
             if leg.sub_sport == "strength_training" or leg.sport == "training":
@@ -401,6 +436,7 @@ def _activity(
         avg_power_w=metrics["avg_power_w"],
         avg_cadence=metrics["avg_cadence"],
         sets=tuple(leg.sets),
+        laps=_kept_laps(leg),
         leg=position,
         **common,
     )
@@ -496,6 +532,11 @@ def build(decoded: Decoded, origin: Origin, source: str = "fit") -> Built:
         for fields in groups.get("set", []):
             item = _strength_set(fields, clock, dropped)
             _home_leg(item, legs).sets.append(item)
+        for fields in groups.get("lap", []):
+            lap = _lap(fields, clock)
+            if lap is not None:
+                home = legs[0] if len(legs) == 1 else _home_leg(lap[0], legs)
+                home.laps.append(lap)
 
     device = _device(file_ids)
     activities = [

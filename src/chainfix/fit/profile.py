@@ -38,6 +38,14 @@ WANTED_FIELDS: dict[str, tuple[str, ...]] = {
         "avg_cadence",
         "avg_fractional_cadence",
     ),
+    "lap": (
+        "timestamp",
+        "start_time",
+        "total_timer_time",
+        "total_distance",
+        "total_ascent",
+        "total_descent",
+    ),
     "activity": ("timestamp", "local_timestamp"),
     "sport": ("sport", "sub_sport"),
     "set": (
@@ -52,7 +60,8 @@ WANTED_FIELDS: dict[str, tuple[str, ...]] = {
         "wkt_step_index",
     ),
 }
-"""The messages and fields the muscle-load model needs; every other message is skipped."""
+"""The messages and fields the muscle-load model needs (laps: only their totals, for hard-session
+detection); every other message and field is skipped."""
 
 RECOVERY_FIELDS: dict[str, tuple[str, ...]] = {
     "lap": (
@@ -69,7 +78,8 @@ RECOVERY_FIELDS: dict[str, tuple[str, ...]] = {
     "record": ("timestamp", "distance"),
 }
 """Read as well, in a second pass, when an activity holds no session (the watch died before
-saving it): its session is rebuilt from these (see ``activities``)."""
+saving it): its session is rebuilt from these (see ``activities``). Merged field by field with
+:data:`WANTED_FIELDS`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +108,10 @@ def wanted_messages(recovery: bool = False) -> dict[int, MessageSpec]:
     :data:`RECOVERY_FIELDS` too)."""
     by_name = {m.name: m for m in _fp.MESSAGE_TYPES.values()}
     specs: dict[int, MessageSpec] = {}
-    wanted = {**WANTED_FIELDS, **RECOVERY_FIELDS} if recovery else WANTED_FIELDS
+    wanted = dict(WANTED_FIELDS)
+    if recovery:
+        for name, extra in RECOVERY_FIELDS.items():
+            wanted[name] = tuple(dict.fromkeys(wanted.get(name, ()) + extra))
     for mesg_name, field_names in wanted.items():
         mesg = by_name[mesg_name]
         fields: dict[int, FieldSpec] = {}

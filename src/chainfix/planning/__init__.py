@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     )
     from chainfix.planning.catalogue import Catalogue, Exercise, load_catalogue
     from chainfix.planning.checkin import CheckIn, load_checkins, save_checkin
-    from chainfix.planning.generator import make_plan
+    from chainfix.planning.generator import first_exercises, make_plan
     from chainfix.planning.ics import plan_to_ics
     from chainfix.planning.profile import AthleteProfile, Race, load_profile, save_profile
     from chainfix.planning.rules import Dosing, load_assessment_rules, load_dosing
@@ -59,6 +59,7 @@ _EXPORTS: dict[str, str] = {
     "load_dosing": "chainfix.planning.rules",
     "load_plan": "chainfix.planning.state",
     "load_profile": "chainfix.planning.profile",
+    "first_exercises": "chainfix.planning.generator",
     "make_plan": "chainfix.planning.generator",
     "plan_to_dict": "chainfix.planning.state",
     "plan_to_ics": "chainfix.planning.ics",
@@ -87,6 +88,7 @@ __all__ = [
     "TrackedPlan",
     "WorkoutRecord",
     "evaluate",
+    "first_exercises",
     "latest_assessment",
     "load_assessment_rules",
     "load_catalogue",

@@ -121,9 +121,10 @@ class CheckInEffect:
 
 
 def checkin_effect(checkins: Iterable[CheckIn], start: date, dosing: Dosing) -> CheckInEffect:
-    """R15 from the check-ins of the ``window_days`` before ``start`` (the worst score counts)."""
+    """R15 from the check-ins of the ``window_days`` up to ``start`` (a check-in made that day,
+    after its session, included; the worst score counts)."""
     since = start - timedelta(days=dosing.checkin_window_days)
-    recent = [c for c in checkins if since <= c.date < start]
+    recent = [c for c in checkins if since <= c.date <= start]
     if not recent:
         return CheckInEffect()
     worst: dict[str, tuple[float, date]] = {}
@@ -158,3 +159,72 @@ def checkin_effect(checkins: Iterable[CheckIn], start: date, dosing: Dosing) -> 
             "failure, until it settles."
         )
     return CheckInEffect(pain_flags=tuple(flags), step_down=step_down, notes=tuple(notes))
+
+
+REPORT_LAST = 5
+"""How many of the latest check-ins the reports show."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInReport:
+    """A check-in as the reports show it: what the athlete felt and what the plan did about it."""
+
+    checkin: CheckIn
+    response: str
+    """One plain sentence: what the plan did (or does) about it."""
+    current: bool
+    """Within the ``window_days`` the next plan reads."""
+
+
+def response(c: CheckIn, dosing: Dosing) -> str:
+    """What the planner does about one check-in (the thresholds of :func:`checkin_effect`)."""
+    parts: list[str] = []
+    high = [a for a, v in c.pain.items() if v >= dosing.checkin_regress_pain]
+    some = [a for a, v in c.pain.items() if 0 < v < dosing.checkin_regress_pain]
+    if high:
+        names = _names(high)
+        parts.append(
+            f"{names} work starts one step easier and exercises that load the {names} hard "
+            "are left out"
+        )
+    if some:
+        parts.append(f"{_names(some)} kept pain-monitored")
+    if c.soreness is not None and c.soreness >= dosing.checkin_heavy_soreness:
+        parts.append("the first session kept light")
+    if not parts:
+        return "No change: no pain."
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+def area_name(area: str) -> str:
+    """An area as a report names it: ``lower back``, ``Achilles``."""
+    words = area.replace("_", " ")
+    return "Achilles" if words == "achilles" else words
+
+
+def _names(areas: Iterable[str]) -> str:
+    words = [area_name(a) for a in areas]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def recent_reports(
+    checkins: Iterable[CheckIn], today: date, dosing: Dosing, last: int = REPORT_LAST
+) -> list[CheckInReport]:
+    """The ``last`` latest check-ins up to ``today``, newest first, with what the plan did."""
+    since = today - timedelta(days=dosing.checkin_window_days)
+    latest = sorted((c for c in checkins if c.date <= today), key=lambda c: c.date)[-last:]
+    out = []
+    for c in reversed(latest):
+        current = c.date >= since
+        said = response(c, dosing)
+        if not current:
+            days = dosing.checkin_window_days
+            said = f"Older than {days} days: no longer changes the plan. While recent: {said}"
+        out.append(CheckInReport(c, said, current))
+    return out
+
+
+def report_to_dict(r: CheckInReport) -> dict[str, Any]:
+    """One reported check-in as JSON (``docs/analysis-json.md``, ``checkins[]``)."""
+    return {**to_dict(r.checkin), "response": r.response, "current": r.current}

@@ -403,6 +403,12 @@ def build_context(
                 need = targets[name] - logged_sets
                 targets[name] = max(dosing.dose[level].sets[0], math.ceil(need))
             minimums[name] = 0
+        # An add-on is a few moves: the highest-priority patterns, at most max_moves of them.
+        order = list(targets)
+        by_priority = sorted(order, key=lambda p: (-pattern_priority.get(p, 0.0), order.index(p)))
+        left_out = by_priority[dosing.addon_max_moves :]
+        for name in left_out:
+            del targets[name]
         if lifting_days and not profile.days:
             days = tuple(sorted(lifting_days))
         sessions = min(sessions, max(1, len(lifting_days)))
@@ -413,18 +419,29 @@ def build_context(
             "upper_back_pull": "upper-back",
             "hip_abduction": "hip-abduction",
         }
-        words = [names.get(c, c) for c in covered]
-        covered_text = (
-            (words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1])
-            if words
-            else ""
-        )
-        missing_text = ", ".join(names.get(t, t) for t in targets)
+
+        def addon_words(items: list[str]) -> str:
+            words = [names.get(c, c) for c in items]
+            if len(words) <= 1:
+                return "".join(words)
+            return ", ".join(words[:-1]) + " and " + words[-1]
+
+        covered_text = addon_words(covered)
+        missing_text = addon_words(list(targets))
+        left_text = addon_words(left_out)
+        n_moves = dosing.addon_max_moves
+        moves = f"{n_moves} move{'' if n_moves == 1 else 's'}"
         lead = f"Your {covered_text} work is covered" if covered else "You already lift"
         notes.append(
             f"{lead}: you lift about {per_week:.0f} times a week, so this plan adds "
             + (f"{missing_text} work to your own sessions" if targets else "nothing")
             + " instead of a second programme."
+            + (
+                f" At most {moves} a session: {left_text} work, which matters least for you, "
+                "is left out."
+                if left_out
+                else ""
+            )
         )
 
     # Starting rungs: level default, then the self-test, then what the history shows.

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from chainfix.errors import UsageError
-from chainfix.model import History, Workout
+from chainfix.model import History, Plan, Workout
 from chainfix.planning.assessment import Assessment
 from chainfix.planning.catalogue import Catalogue, Exercise, load_catalogue
 from chainfix.planning.checkin import CheckIn, load_checkins
@@ -170,7 +170,8 @@ def allocate(
 
     ``offset`` is the beginner-ramp week index (0 = the first week; from the second the moves
     rotate across the week's sessions). ``fill`` brings experienced sessions up to the level's
-    fewest exercises (off for split and add-on sessions).
+    fewest exercises (off for split and add-on sessions). Add-on sessions (``ctx.addon``) hold
+    at most ``[add_ons] max_moves`` moves: the lowest-priority patterns give way first.
     """
     if n_sessions <= 0:
         return []
@@ -186,6 +187,8 @@ def allocate(
     targets = {p: t for p, t in ctx.targets.items() if t > 0 and _ladders(p, ctx, cat, dosing)}
     every = set(dosing.every_workout) if ctx.level != "beginner" else set()
     cap = dosing.exercises[ctx.level][1]
+    if ctx.addon:
+        cap = min(cap, dosing.addon_max_moves)
     order = _priority_order(list(targets), ctx)
     sessions: list[list[SlotPlan]] = []
     while True:
@@ -195,7 +198,7 @@ def allocate(
             n = max(1, math.ceil(total / smax))
             if p in every:
                 n = max(n, n_sessions)
-            n = min(n, 2 * n_sessions)
+            n = min(n, n_sessions if ctx.addon else 2 * n_sessions)  # an add-on: one move each
             base, rem = divmod(total, n)
             sets = [min(smax, max(smin, base + (1 if i < rem else 0))) for i in range(n)]
             ladders = _ladders(p, ctx, cat, dosing)
@@ -222,7 +225,7 @@ def allocate(
                 del targets[reducible[0]]
                 order.remove(reducible[0])
             continue
-        if cap < dosing.exercises_hard_cap:
+        if cap < dosing.exercises_hard_cap and not ctx.addon:
             cap = dosing.exercises_hard_cap
             continue
         for s in sessions:  # merge same-pattern slots beyond the hard cap
@@ -233,6 +236,10 @@ def allocate(
                 s.remove(dup)
                 first = next(x for x in s if x.pattern == dup.pattern)
                 first.sets += dup.sets  # never lose sets below the minimum
+            if ctx.addon:  # an add-on is a few moves, never a second programme
+                rank = {p: i for i, p in enumerate(order)}
+                s.sort(key=lambda x: rank.get(x.pattern, len(rank)))
+                del s[cap:]
         break
     if fill:
         _fill(sessions, ctx, cat, dosing)
@@ -948,3 +955,19 @@ def sessions_from_workouts(
             )
         )
     return out
+
+
+def first_exercises(plan: Plan, since: date | None = None, count: int = 3) -> tuple[str, ...]:
+    """The first ``count`` exercise names of the plan's first week (the week of its first session
+    on or after ``since``), in the order the sessions hold them, each once."""
+    workouts = sorted(
+        (w for w in plan.workouts if since is None or w.date >= since), key=lambda w: w.date
+    )
+    if not workouts:
+        return ()
+    names: list[str] = []
+    for w in workouts:
+        if w.week != workouts[0].week:
+            break
+        names.extend(s.name for s in w.steps if s.name not in names)
+    return tuple(names[:count])

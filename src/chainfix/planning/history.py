@@ -2,7 +2,8 @@
 
 * **Training pattern** (science section 4): the usual long-run weekday (the weekday the week's
   longest run falls on most often) and the hard-run weekdays (quality runs: clearly faster than
-  the athlete's median run speed, or a clearly higher heart rate, or longer than 2 h).
+  the athlete's median grade-adjusted run speed, or a clearly higher heart rate, or repeated
+  fast laps, or longer than 2 h).
 * **Loads**: the best estimated 1RM per FIT exercise pair and per stimulus family, from logged
   sets with a weight, so loaded exercises can be prescribed in kilograms.
 * **Rungs**: the highest ladder step the athlete logged recently (exact FIT pairs only).
@@ -65,6 +66,30 @@ def _is_run(a: Activity, sports: Iterable[str]) -> bool:
     return a.sport in set(sports) and a.duration_s > 0
 
 
+def fast_lap_stretches(a: Activity, median_speed: float, dosing: Dosing) -> int:
+    """How many separate stretches of fast laps ``a`` holds (see ``[calendar]`` in dosing.toml).
+
+    A fast lap lasts at least ``lap_min_s``, is not hilly, and is at least ``lap_fast_ratio``
+    times ``median_speed``; consecutive fast laps are one stretch (one repetition).
+    """
+    stretches = 0
+    previous_fast = False
+    for lap in a.laps:
+        speed = lap.speed_m_s
+        climb = (lap.ascent_m or 0.0) + (lap.descent_m or 0.0)
+        km = (lap.distance_m or 0.0) / 1000
+        fast = bool(
+            speed
+            and lap.duration_s >= dosing.lap_min_s
+            and climb < dosing.hilly_m_per_km * km
+            and speed >= median_speed * dosing.lap_fast_ratio
+        )
+        if fast and not previous_fast:
+            stretches += 1
+        previous_fast = fast
+    return stretches
+
+
 def read_pattern(
     history: History | Iterable[Activity], until: date, dosing: Dosing
 ) -> TrainingPattern:
@@ -111,6 +136,8 @@ def read_pattern(
             return True
         speed = gap_speed(a)
         if median_speed and speed and speed >= median_speed * dosing.quality_speed_ratio:
+            return True
+        if median_speed and fast_lap_stretches(a, median_speed, dosing) >= dosing.lap_min_reps:
             return True
         if own_max:
             if a.avg_hr and a.avg_hr >= own_max * dosing.hr_hard_fraction:

@@ -250,6 +250,9 @@ class Dosing:
     hr_hard_fraction: float
     hr_peak_fraction: float
     hilly_m_per_km: float
+    lap_fast_ratio: float
+    lap_min_s: float
+    lap_min_reps: int
     long_run_hard_hours: float
     hard_day_share: float
     long_run_min_weeks: int
@@ -473,6 +476,9 @@ def load_dosing(path: Path | None = None) -> Dosing:
         hr_hard_fraction=ca.number("hr_hard_fraction", 0, 1),
         hr_peak_fraction=ca.number("hr_peak_fraction", 0, 1),
         hilly_m_per_km=ca.number("hilly_m_per_km", 0, 500),
+        lap_fast_ratio=ca.number("lap_fast_ratio", 1, 3),
+        lap_min_s=ca.number("lap_min_s", 0, 3600),
+        lap_min_reps=ca.integer("lap_min_reps", 2, 50),
         long_run_hard_hours=ca.number("long_run_hard_hours", 0, 24),
         hard_day_share=ca.number("hard_day_share", 0, 1),
         long_run_min_weeks=ca.integer("long_run_min_weeks", 1, 52),

@@ -4,12 +4,14 @@ The one codec of :class:`~chainfix.analysis.Analysis`, used by ``analyze --json`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from chainfix import __version__
 from chainfix.analysis.explain import FRAMING, thin_data
 from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN
+from chainfix.planning.checkin import CheckInReport, report_to_dict
 
 if TYPE_CHECKING:
     from chainfix.analysis.frame import Frame
@@ -26,8 +28,8 @@ def _r(x: float | None, digits: int = 4) -> float | None:
     return round(float(x), digits)
 
 
-def analysis_json(a: Analysis) -> dict[str, Any]:
-    """Every number of ``a`` as plain JSON types."""
+def analysis_json(a: Analysis, checkins: Sequence[CheckInReport] = ()) -> dict[str, Any]:
+    """Every number of ``a`` as plain JSON types, with the recent ``checkins``."""
     muscles = {}
     for g in MUSCLE_GROUPS:
         s, d = a.muscles[g], a.details[g]
@@ -122,6 +124,8 @@ def analysis_json(a: Analysis) -> dict[str, Any]:
         },
         "weeks": weeks_json(a.weekly),
         "explanations": list(a.explanations),
+        "plan_start": list(a.plan_start),
+        "checkins": [report_to_dict(r) for r in checkins],
         "model": {
             "files": [asdict(f) for f in a.model.files],
             "ignored": list(a.model.ignored),

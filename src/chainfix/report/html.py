@@ -25,6 +25,8 @@ from chainfix.analysis.frame import Frame
 from chainfix.atomic import write_atomic
 from chainfix.fit.names import exercise_title, watch_name
 from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN, History, Plan, Workout, WorkoutStep
+from chainfix.planning.checkin import CheckInReport
+from chainfix.report.checkins import checkins_html
 from chainfix.report.terminal import next_command, verdict
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -756,10 +758,12 @@ def render_html(
     plan: Plan | None = None,
     *,
     paths: Sequence[str | Path] = (),
+    checkins: Sequence[CheckInReport] = (),
 ) -> str:
     """The whole report as one HTML document (no network access needed or allowed).
 
-    ``paths`` are the user's own paths, for the next command the page suggests.
+    ``paths`` are the user's own paths, for the next command the page suggests; ``checkins``
+    the recent pain and soreness check-ins.
     """
     a = analysis
     files = "".join(
@@ -804,6 +808,7 @@ def render_html(
         + _muscle_table(a)
         + "</section>"
         + (_plan(plan) if plan is not None else "")
+        + checkins_html(checkins)
         + f'<section id="weekly"><h2>Week by week, {_e(span)}</h2>'
         + weekly_charts(a)
         + "</section>"

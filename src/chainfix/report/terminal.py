@@ -30,6 +30,8 @@ from chainfix.analysis.explain import (
     window_flags,
 )
 from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN, History
+from chainfix.planning.checkin import CheckInReport
+from chainfix.report.checkins import checkins_table
 
 BAR = "█"
 HALF = "▌"
@@ -117,6 +119,8 @@ def verdict(a: Analysis) -> list[str]:
     first = [NAMES[m.group] for m in a.ranked if m.priority >= 0.25][:3]
     if first:
         out.append(f"Work on first: {join(first)}.")
+    if a.plan_start:
+        out.append(f"Your plan starts with: {'; '.join(a.plan_start)}.")
     if thin_data(a)["thin_data"]:
         th = thin_data(a)
         out.append(
@@ -294,11 +298,13 @@ def render(
     paths: Sequence[str | Path] = (),
     explain: bool = False,
     history: History | None = None,
+    checkins: Sequence[CheckInReport] | None = None,
 ) -> None:
     """Print the report to ``console``: verdict and next step, then the tables.
 
     ``paths`` are the user's own paths, for the ``chainfix plan`` command to suggest;
-    ``explain`` adds coefficients, formulas and every reason sentence.
+    ``explain`` adds coefficients, formulas and every reason sentence; ``checkins`` (the recent
+    pain and soreness check-ins) adds their table when there are any.
     """
     a = analysis
     width = console.width
@@ -309,6 +315,9 @@ def render(
     console.print()
     console.print(weekly_table(a, width, explain=explain))
     console.print()
+    if checkins:
+        console.print(checkins_table(checkins))
+        console.print()
     if explain:
         items = [Text("• ") + Text(s) for s in a.explanations[1:]]
         for g in MUSCLE_GROUPS:

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from chainfix import plugins
-from chainfix.model import PROBLEM_KINDS, Activity, Origin, ReadProblem, StrengthSet
+from chainfix.model import PROBLEM_KINDS, Activity, Lap, Origin, ReadProblem, StrengthSet
 from chainfix.sources.base import BlobLoadError, FitBlob, ReadOptions, Source
 
 __all__ = [
@@ -242,6 +242,17 @@ def activity_errors(act: Any) -> list[str]:
             _check_set(errors, index, s)
     if not isinstance(act.summary_sets, tuple):
         errors.append("summary_sets must be a tuple")
+    if not isinstance(act.laps, tuple) or not all(isinstance(lap, Lap) for lap in act.laps):
+        errors.append("laps must be a tuple of Lap")
+    else:
+        for index, lap in enumerate(act.laps):
+            where = f"laps[{index}]"
+            if not _is_number(lap.duration_s) or lap.duration_s <= 0:
+                errors.append(f"{where}.duration_s={lap.duration_s!r} must be a number above 0")
+            _check_number(errors, f"{where}.duration_s", lap.duration_s, 0, MAX_DURATION_S, "s")
+            _check_number(errors, f"{where}.distance_m", lap.distance_m, 0, MAX_DISTANCE_M, "m")
+            _check_number(errors, f"{where}.ascent_m", lap.ascent_m, 0, MAX_CLIMB_M, "m")
+            _check_number(errors, f"{where}.descent_m", lap.descent_m, 0, MAX_CLIMB_M, "m")
     return errors
 
 

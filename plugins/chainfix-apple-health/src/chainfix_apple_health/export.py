@@ -34,6 +34,7 @@ from typing import IO
 from chainfix.api import (
     Activity,
     Container,
+    Lap,
     Limits,
     Origin,
     PartsReader,
@@ -262,6 +263,9 @@ def _workout(
         avg_cadence=fields.avg_cadence,
         device=fields.device,
         from_summary=True,
+        laps=tuple(Lap(d) for d in workout.lap_durations_s)
+        if len(workout.lap_durations_s) >= 2
+        else (),
     )
     yield from (n for n in notes if n is not None)
 

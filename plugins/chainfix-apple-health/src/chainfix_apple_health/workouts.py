@@ -55,6 +55,8 @@ class HealthWorkout:
     avg_cadence: float | None
     paused_s: float
     laps: int
+    lap_durations_s: tuple[float, ...]
+    """Each lap event's duration, in order (Apple Health laps hold no distance)."""
     segments: int
     route: str | None
     """The route's ``FileReference`` path (``/workout-routes/route_….gpx``), when it has one."""
@@ -195,6 +197,17 @@ def read_workout(element: Element) -> HealthWorkout:
         avg_cadence=cadence,
         paused_s=_paused(events),
         laps=sum(1 for e in events if e.attrs.get("type") == "HKWorkoutEventTypeLap"),
+        lap_durations_s=tuple(
+            d
+            for e in events
+            if e.attrs.get("type") == "HKWorkoutEventTypeLap"
+            and (
+                d := scaled(
+                    e.attrs.get("duration"), e.attrs.get("durationUnit") or "min", DURATION_S
+                )
+            )
+            and 0 < d <= 14 * 86400
+        ),
         segments=sum(1 for e in events if e.attrs.get("type") == "HKWorkoutEventTypeSegment"),
         route=route,
         source_name=a.get("sourceName"),

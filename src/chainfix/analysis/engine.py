@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from chainfix.analysis import explain
+from chainfix.analysis.coefficients import Model
 from chainfix.analysis.level import athlete_level
 from chainfix.analysis.loads import E_COLS, S_COLS, compute_loads
 from chainfix.analysis.result import (
@@ -20,9 +21,9 @@ from chainfix.analysis.result import (
     Lifting,
     PatternScore,
 )
-from chainfix.analysis.tables import LEVELS, Model, load_model
+from chainfix.analysis.tables import load_model
 from chainfix.errors import UsageError
-from chainfix.model import MUSCLE_GROUPS, Activity, History, MuscleScore
+from chainfix.model import LEVELS, MUSCLE_GROUPS, Activity, History, MuscleScore
 
 
 def _monday(ordinal: int) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from chainfix.analysis.tables import UNKNOWN_FAMILY
+from chainfix.analysis.coefficients import UNKNOWN_FAMILY
 from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN
 
 if TYPE_CHECKING:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from chainfix.analysis.coefficients import Model
 from chainfix.analysis.strength import StrengthCount, count_activity
-from chainfix.analysis.tables import Model
 from chainfix.model import MUSCLE_GROUPS, Activity
 
 E_COLS: tuple[str, ...] = tuple(f"E_{g}" for g in MUSCLE_GROUPS)

@@ -17,6 +17,8 @@ from typing import Any
 from fitparse.profile import FIELD_TYPES, MESSAGE_TYPES
 from fitparse.records import BaseType, Field, FieldType, MessageType, SubField
 
+__all__ = ["FIT_EPOCH", "FitEncodeError", "degrees_to_semicircles", "fit_timestamp"]
+
 FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
 """FIT timestamps count seconds from this instant."""
 _FIT_EPOCH_UNIX = int(FIT_EPOCH.timestamp())

@@ -17,9 +17,9 @@ convert  # noqa: B018, F821  (click.ParamType)
 # module __getattr__ (lazy exports in chainfix, chainfix.api, chainfix.planning)
 __getattr__  # noqa: B018, F821
 
-# python-fitparse's data-processor and file API (fit/full.py)
+# python-fitparse's data-processor API, and the definition attribute it reads (fit/full.py)
 run_type_processor, run_field_processor, run_unit_processor, run_message_processor  # noqa: B018, F821
-_parse_definition_message, add_dev_data_id, add_dev_field_description, data_message  # noqa: B018, F821
+data_message, mesg_type  # noqa: B018, F821
 
 # io.RawIOBase and http.server.BaseHTTPRequestHandler protocols
 readable, seekable, log_message, do_GET, do_POST, do_PUT, do_DELETE  # noqa: B018, F821

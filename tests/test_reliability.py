@@ -322,8 +322,8 @@ def test_two_syncs_at_once_upload_once_and_the_second_says_so(
     import threading
     import time
 
-    import chainfix.delivery.sync as engine
-    from chainfix.delivery.sync import SyncBusyError
+    import chainfix.delivery.sync_lock as engine
+    from chainfix.delivery.sync_lock import SyncBusyError
 
     monkeypatch.setattr(engine, "LOCK_WAIT_S", 0.5)
     plan = _plan()
@@ -353,8 +353,8 @@ def test_second_sync_waits_briefly_for_the_first(
 ) -> None:
     import threading
 
-    import chainfix.delivery.sync as engine
-    from chainfix.delivery.sync import sync_lock
+    import chainfix.delivery.sync_lock as engine
+    from chainfix.delivery.sync_lock import sync_lock
 
     monkeypatch.setattr(engine, "LOCK_WAIT_S", 10)
     plan = _plan(1)

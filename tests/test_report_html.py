@@ -17,7 +17,8 @@ from personas import END, history, hybrid, trail_runner
 
 from chainfix.analysis import analyze
 from chainfix.model import History, Plan, ReadProblem, Workout, WorkoutStep
-from chainfix.report.html import priority_color, render_html
+from chainfix.report.html import render_html
+from chainfix.report.html_style import priority_color
 
 CHROMIUM = next(
     (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()),

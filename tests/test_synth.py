@@ -28,7 +28,8 @@ from chainfix_synth.personas import PlannedActivity, extra_activity
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chainfix.fit.encode import FitEncodeError, FitWriter, degrees_to_semicircles
+from chainfix.fit.encode import FitWriter
+from chainfix.fit.encode_fields import FitEncodeError, degrees_to_semicircles
 
 REPO = Path(__file__).resolve().parents[1]
 T0 = datetime(2025, 5, 4, 7, 30, tzinfo=UTC)

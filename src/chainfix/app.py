@@ -30,7 +30,7 @@ from chainfix.sources.base import Limits
 if TYPE_CHECKING:
     from chainfix.analysis import Analysis
     from chainfix.delivery.fit_workout import FitWorkoutFile
-    from chainfix.delivery.sync import SyncAction, SyncReport
+    from chainfix.delivery.sync_report import SyncAction, SyncReport
     from chainfix.planning.assessment import Assessment
     from chainfix.planning.checkin import CheckIn, CheckInReport
     from chainfix.planning.profile import AthleteProfile

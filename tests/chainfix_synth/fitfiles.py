@@ -26,7 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from chainfix.fit.encode import FitWriter, degrees_to_semicircles, encode_rows
+from chainfix.fit.encode import FitWriter, encode_rows
+from chainfix.fit.encode_fields import degrees_to_semicircles
 from chainfix_synth.personas import Device, PlannedActivity
 
 __all__ = ["Track", "activity_fit", "gzipped", "monitoring_fit", "planned_laps", "track"]

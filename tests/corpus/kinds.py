@@ -19,7 +19,7 @@ from typing import Any
 
 from chainfix_synth import corrupt
 
-from chainfix.fit.encode import fit_timestamp
+from chainfix.fit.encode_fields import fit_timestamp
 from chainfix.model import Activity, History
 from tests.corpus import fitbytes, zipbytes
 from tests.corpus.bench import Bad, Case, Goods, Kind, Layout, Mix, Outcome, real_bytes

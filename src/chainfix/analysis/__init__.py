@@ -10,6 +10,7 @@ The coefficient tables live in ``chainfix/data/*.csv`` (see :mod:`chainfix.analy
 how a coach overrides them).
 """
 
+from chainfix.analysis.coefficients import Model
 from chainfix.analysis.engine import analyze
 from chainfix.analysis.explain import FRAMING, with_plan_start
 from chainfix.analysis.result import (
@@ -20,7 +21,8 @@ from chainfix.analysis.result import (
     Lifting,
     PatternScore,
 )
-from chainfix.analysis.tables import LEVELS, Model, load_model
+from chainfix.analysis.tables import load_model
+from chainfix.model import LEVELS
 
 __all__ = [
     "FRAMING",

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, Literal
 
 from chainfix.analysis import explain
+from chainfix.analysis.coefficients import Model
 from chainfix.analysis.frame import Frame
 from chainfix.analysis.level import athlete_level
 from chainfix.analysis.loads import E_COLS, S_COLS, compute_loads
@@ -19,9 +20,9 @@ from chainfix.analysis.result import (
     Lifting,
     PatternScore,
 )
-from chainfix.analysis.tables import LEVELS, Model, load_model
+from chainfix.analysis.tables import load_model
 from chainfix.errors import UsageError
-from chainfix.model import MUSCLE_GROUPS, Activity, History, MuscleScore
+from chainfix.model import LEVELS, MUSCLE_GROUPS, Activity, History, MuscleScore
 
 
 def _monday(ordinal: int) -> int:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from chainfix.analysis.tables import UNKNOWN_FAMILY
+from chainfix.analysis.coefficients import UNKNOWN_FAMILY
 from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN
 
 if TYPE_CHECKING:

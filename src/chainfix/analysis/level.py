@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from chainfix.analysis.tables import Model
+from chainfix.analysis.coefficients import Model
 from chainfix.model import Activity
 
 

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from chainfix.analysis.coefficients import Model
 from chainfix.analysis.frame import Frame
 from chainfix.analysis.strength import count_activity
-from chainfix.analysis.tables import Model
 from chainfix.model import MUSCLE_GROUPS, Activity
 
 E_COLS: tuple[str, ...] = tuple(f"E_{g}" for g in MUSCLE_GROUPS)

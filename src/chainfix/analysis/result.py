@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+from chainfix.analysis.coefficients import Model
 from chainfix.analysis.frame import Frame
-from chainfix.analysis.tables import Model
 from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN, MuscleScore
 
 
@@ -23,7 +23,7 @@ class AnalysisOptions:
     activity in the history (so an old export still gets a useful report). ``since`` overrides
     the start. ``level`` is ``beginner``/``intermediate``/``advanced``; None derives it by rule R1.
     ``model`` is a table file or folder overriding the built-in coefficients, or a loaded
-    :class:`~chainfix.analysis.tables.Model`.
+    :class:`~chainfix.analysis.coefficients.Model`.
     """
 
     weeks: int = 12

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from chainfix.analysis.tables import UNKNOWN_FAMILY, Model
+from chainfix.analysis.coefficients import UNKNOWN_FAMILY, Model
 from chainfix.model import Activity, StrengthSet
 
 

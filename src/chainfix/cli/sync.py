@@ -30,7 +30,7 @@ from chainfix.paths import ledger_path
 if TYPE_CHECKING:
     from chainfix.delivery.fit_workout import FitWorkoutFile
     from chainfix.delivery.ledger import Ledger
-    from chainfix.delivery.sync import SyncAction, SyncReport
+    from chainfix.delivery.sync_report import SyncAction, SyncReport
     from chainfix.model import Workout
 
 FILE_COLUMNS = ("path", "key", "title", "date", "exercises", "bytes")

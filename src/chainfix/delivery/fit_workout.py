@@ -66,7 +66,8 @@ from fitparse.profile import FIELD_TYPES
 from chainfix import __version__
 from chainfix.atomic import fsync_dir, write_atomic
 from chainfix.errors import DeliveryError
-from chainfix.fit.encode import FitEncodeError, FitWriter
+from chainfix.fit.encode import FitWriter
+from chainfix.fit.encode_fields import FitEncodeError
 from chainfix.fit.names import (
     DESCRIPTION_MAX_BYTES,
     EXERCISE_TITLE_MAX_BYTES,
@@ -115,7 +116,6 @@ own strength workout in the fixtures has 43; larger ones are not known to load o
 
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
 """Workout keys name files: letters, digits, ``.``, ``_``, ``-``; no leading dot, max 120."""
-
 
 
 SIDES = ("Left side", "Right side")

@@ -23,179 +23,28 @@ sent, JSON bodies included.
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from chainfix.delivery.garmin_json import (
     ExerciseCatalogue,
-    GarminWorkoutJson,
-    load_garmin_catalogue,
     parse_marker,
-    workout_json,
 )
 from chainfix.delivery.ledger import Ledger, LedgerEntry
+from chainfix.delivery.sync_lock import sync_lock
+from chainfix.delivery.sync_plan import _dry_run, _Planned, prepare
+from chainfix.delivery.sync_report import ActionKind, SyncAction, SyncReport
 from chainfix.errors import (
     ChainfixError,
     DeliveryError,
     GarminAuthError,
     GarminRateLimitError,
-    UsageError,
 )
 from chainfix.garmin_client import GarminClient, GarminNotFoundError
 from chainfix.model import Plan, Workout
-
-ActionKind = Literal[
-    "create",
-    "update",
-    "unchanged",
-    "adopt",
-    "delete-duplicate",
-    "schedule",
-    "unschedule",
-    "scheduled",
-    "delete",
-    "not-in-plan",
-]
-
-WRITE_ACTIONS: frozenset[str] = frozenset(
-    {"create", "update", "delete-duplicate", "schedule", "unschedule", "delete"}
-)
-
-
-@dataclass(frozen=True, slots=True)
-class SyncAction:
-    """One thing the sync did (or, in a dry run, would do)."""
-
-    action: ActionKind
-    key: str
-    title: str
-    on_date: date | None = None
-    workout_id: int | None = None
-    schedule_id: int | None = None
-    detail: str = ""
-    payload: dict[str, Any] | None = None
-    """The JSON body sent (create/update), shown by ``--dry-run``."""
-
-    @property
-    def is_write(self) -> bool:
-        return self.action in WRITE_ACTIONS
-
-    def describe(self) -> str:
-        """One line for the terminal."""
-        verb = {
-            "create": "upload",
-            "update": "update",
-            "unchanged": "unchanged",
-            "adopt": "found on Garmin",
-            "delete-duplicate": "delete duplicate",
-            "schedule": "schedule",
-            "unschedule": "unschedule",
-            "scheduled": "already scheduled",
-            "delete": "delete",
-            "not-in-plan": "not in plan (kept)",
-        }[self.action]
-        when = f" {self.on_date.isoformat()}" if self.on_date else ""
-        ids = f" [workout {self.workout_id}]" if self.workout_id else ""
-        extra = f" ({self.detail})" if self.detail else ""
-        return f"{verb:<18}{when} {self.title} <{self.key}>{ids}{extra}"
-
-    def request(self) -> tuple[str, str, Any] | None:
-        """``(method, path, JSON body)`` of the call this action makes; ``None`` when none.
-
-        Paths are relative to the Connect API base URL, as garminconnect sends them.
-        """
-        new_id = self.workout_id if self.workout_id is not None else "<new workout id>"
-        if self.action == "create":
-            return "POST", "/workout-service/workout", self.payload
-        if self.action == "update":
-            body = dict(self.payload or {}) | {"workoutId": self.workout_id}
-            return "PUT", f"/workout-service/workout/{self.workout_id}", body
-        if self.action == "schedule":
-            day = self.on_date.isoformat() if self.on_date else None
-            return "POST", f"/workout-service/schedule/{new_id}", {"date": day}
-        if self.action == "unschedule":
-            return "DELETE", f"/workout-service/schedule/{self.schedule_id}", None
-        if self.action in ("delete", "delete-duplicate"):
-            return "DELETE", f"/workout-service/workout/{self.workout_id}", None
-        return None
-
-    def to_dict(self) -> dict[str, Any]:
-        request = self.request()
-        return {
-            "action": self.action,
-            "request": f"{request[0]} {request[1]}" if request else None,
-            "key": self.key,
-            "title": self.title,
-            "date": self.on_date.isoformat() if self.on_date else None,
-            "workout_id": self.workout_id,
-            "schedule_id": self.schedule_id,
-            "detail": self.detail,
-            "payload": self.payload,
-        }
-
-
-@dataclass
-class SyncReport:
-    """Everything one sync did, in order."""
-
-    dry_run: bool = False
-    actions: list[SyncAction] = field(default_factory=list)
-    sessions: int = 0
-    notes: list[str] = field(default_factory=list)
-    """Sentences the user must read beside the summary (a damaged ledger set aside ...)."""
-
-    def count(self, action: str) -> int:
-        return sum(1 for a in self.actions if a.action == action)
-
-    @property
-    def writes(self) -> int:
-        return sum(1 for a in self.actions if a.is_write)
-
-    def summary(self) -> str:
-        """One sentence: what was (or would be) done."""
-        would = "would be " if self.dry_run else ""
-        unchanged = self.count("unchanged") + self.count("adopt")
-        parts = [
-            f"{self.sessions} planned session(s): {self.count('create')} {would}uploaded",
-            f"{self.count('update')} {would}updated",
-            f"{unchanged} unchanged",
-            f"{self.count('schedule')} {would}scheduled",
-        ]
-        if self.count("unschedule"):
-            parts.append(f"{self.count('unschedule')} calendar entr(ies) {would}removed")
-        deleted = self.count("delete") + self.count("delete-duplicate")
-        if deleted:
-            parts.append(f"{deleted} {would}deleted")
-        stale = self.count("not-in-plan")
-        if stale:
-            parts.append(f"{stale} chainfix workout(s) not in the plan kept (use --prune)")
-        return " ".join([", ".join(parts) + ".", *self.notes])
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "dry_run": self.dry_run,
-            "sessions": self.sessions,
-            "summary": self.summary(),
-            "notes": list(self.notes),
-            "actions": [a.to_dict() for a in self.actions],
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class _Planned:
-    workout: Workout
-    json: GarminWorkoutJson
-
-    @property
-    def key(self) -> str:
-        return self.workout.key
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,20 +59,6 @@ class _Remote:
 class _Entry:
     schedule_id: int
     on_date: date
-
-
-def prepare(
-    workouts: Plan | Iterable[Workout], catalogue: ExerciseCatalogue | None = None
-) -> list[_Planned]:
-    """Validate the sessions and build their JSON; raises before anything is sent."""
-    items = list(workouts.workouts if isinstance(workouts, Plan) else workouts)
-    keys = [w.key for w in items]
-    dupes = sorted({k for k in keys if keys.count(k) > 1})
-    if dupes:
-        raise UsageError(f"the plan has several sessions with the key {dupes[0]!r}")
-    catalogue = catalogue or load_garmin_catalogue()
-    planned = [_Planned(w, workout_json(w, catalogue)) for w in items]
-    return sorted(planned, key=lambda p: (p.workout.date, p.key))
 
 
 def sync_to_garmin(
@@ -253,151 +88,6 @@ def sync_to_garmin(
             report = _Sync(client, ledger, on_action).run(planned, prune)
     if ledger.damaged is not None:
         report.notes.append(ledger.damaged_note(dry_run))
-    return report
-
-
-LOCK_NAME = "sync.lock"
-LOCK_WAIT_S = 5.0
-"""How long a second sync waits for the first before giving up."""
-
-
-class SyncBusyError(DeliveryError):
-    """Another sync holds the user folder's lock."""
-
-    hint = (
-        "Wait for it to finish, then run the same command again: it resumes where that one stopped."
-    )
-
-
-@contextmanager
-def sync_lock(folder: Path, wait_s: float | None = None) -> Iterator[None]:
-    """Hold the user folder's sync lock: one sync at a time per user folder, so two at once never
-    upload or schedule a session twice. Waits up to ``wait_s`` (default ``LOCK_WAIT_S``), then
-    raises :class:`SyncBusyError`. The lock is an OS file lock: it dies with its process, so a
-    killed sync never leaves the folder locked."""
-    wait_s = LOCK_WAIT_S if wait_s is None else wait_s
-    path = folder / LOCK_NAME
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as exc:
-        raise DeliveryError(
-            f"cannot create the sync lock {path}: {exc.strerror}",
-            hint="Check that the chainfix user folder is writable (CHAINFIX_HOME).",
-        ) from exc
-    try:
-        deadline = time.monotonic() + wait_s
-        while not _try_lock(fd):
-            if time.monotonic() >= deadline:
-                raise SyncBusyError(
-                    f"another chainfix sync is running on this user folder ({folder})"
-                )
-            time.sleep(0.1)
-        try:
-            yield
-        finally:
-            _unlock(fd)
-    finally:
-        os.close(fd)
-
-
-def _try_lock(fd: int) -> bool:
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-        except OSError:
-            return False
-        return True
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
-def _unlock(fd: int) -> None:
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
-
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
-        return
-    fcntl.flock(fd, fcntl.LOCK_UN)
-
-
-# ---------------------------------------------------------------------------------------------
-# Dry run: the ledger is the only source, nothing is called
-# ---------------------------------------------------------------------------------------------
-
-
-def _dry_run(
-    planned: Sequence[_Planned],
-    ledger: Ledger,
-    prune: bool,
-    on_action: Callable[[SyncAction], None] | None,
-) -> SyncReport:
-    report = SyncReport(dry_run=True, sessions=len(planned))
-
-    def add(action: SyncAction) -> None:
-        report.actions.append(action)
-        if on_action:
-            on_action(action)
-
-    for p in planned:
-        w, entry = p.workout, ledger.get(p.key)
-        if entry is None or entry.workout_id is None:
-            add(SyncAction("create", w.key, w.title, w.date, payload=p.json.payload))
-            add(SyncAction("schedule", w.key, w.title, w.date))
-            continue
-        if entry.content_hash != p.json.content_hash:
-            add(
-                SyncAction(
-                    "update", w.key, w.title, w.date, entry.workout_id, payload=p.json.payload
-                )
-            )
-        else:
-            add(SyncAction("unchanged", w.key, w.title, w.date, entry.workout_id))
-        if entry.schedule_id is not None and entry.scheduled_date == w.date:
-            add(
-                SyncAction("scheduled", w.key, w.title, w.date, entry.workout_id, entry.schedule_id)
-            )
-        else:
-            if entry.schedule_id is not None:
-                add(
-                    SyncAction(
-                        "unschedule",
-                        w.key,
-                        w.title,
-                        entry.scheduled_date,
-                        entry.workout_id,
-                        entry.schedule_id,
-                    )
-                )
-            add(SyncAction("schedule", w.key, w.title, w.date, entry.workout_id))
-    wanted = {p.key for p in planned}
-    for entry in ledger.entries():
-        if entry.key in wanted or entry.workout_id is None:
-            continue
-        if not prune:
-            add(SyncAction("not-in-plan", entry.key, entry.title, None, entry.workout_id))
-            continue
-        if entry.schedule_id is not None:
-            add(
-                SyncAction(
-                    "unschedule",
-                    entry.key,
-                    entry.title,
-                    entry.scheduled_date,
-                    entry.workout_id,
-                    entry.schedule_id,
-                )
-            )
-        add(SyncAction("delete", entry.key, entry.title, None, entry.workout_id))
     return report
 
 

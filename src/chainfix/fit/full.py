@@ -9,43 +9,43 @@ developer fields are read as opaque bytes of their declared size (their descript
 needed, and a missing or odd description must not stop the file), and no value post-processing
 runs (chainfix converts raw values itself in ``activities``).
 
-Definitions are parsed here, like python-fitparse does, with two repairs: a field of size 0 holds
-no bytes and is skipped (python-fitparse fails on it), and a field of an unknown message whose
-size is not a multiple of its base type is read as bytes (python-fitparse crashes formatting its
-warning). A wanted field that arrives as bytes (declared so, or misaligned) has no number to
-read: it is left out and named in ``Decoded.unreadable`` instead of being misread.
+Three faults python-fitparse cannot read past are repaired without touching its internals, only
+through its public records and options:
+
+- a field or developer field of size 0 holds no bytes, but python-fitparse fails reading it
+  ("Invalid struct format"): each definition is taken as python-fitparse yields it
+  (``get_messages(with_definitions=True)``) and its zero-size fields are dropped before any data
+  message uses it;
+- a field whose size is not a multiple of its base type is read as bytes by python-fitparse, but
+  in an unknown message it crashes formatting its warning: before decoding, ``_frame`` walks the
+  records as python-fitparse will and declares such fields as bytes (``byte``) in a copy of the
+  file, moving each segment's checksum along so that a good one stays good and a bad one bad;
+- developer descriptions (``developer_data_id``, ``field_description``) are yielded as unknown
+  messages, so python-fitparse registers no developer types and, with
+  ``check_developer_data=False``, gives every developer field its placeholder: bytes of the
+  declared size.
+
+A wanted field that arrives as bytes (declared so, or misaligned) has no number to read: it is
+left out and named in ``Decoded.unreadable`` instead of being misread.
 """
 
 from __future__ import annotations
 
+import io
 import warnings
 from typing import Any
 
 import fitparse
-from fitparse.profile import MESSAGE_TYPES
-from fitparse.records import (
-    BASE_TYPE_BYTE,
-    BASE_TYPES,
-    DefinitionMessage,
-    DevField,
-    DevFieldDefinition,
-    FieldDefinition,
-)
+from fastcrc import crc16
+from fitparse.records import BASE_TYPE_BYTE, BASE_TYPES
 from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseError
 
 from chainfix.fit.decoded import Decoded, RawFields, Stop
 from chainfix.fit.profile import wanted_messages
 
 _MAGIC = b".FIT"
-
-
-class _HeaderError(Exception):
-    """A python-fitparse error raised while reading a segment header at ``start``."""
-
-    def __init__(self, error: Exception, start: int) -> None:
-        super().__init__(str(error))
-        self.error = error
-        self.start = start
+_DEVELOPER_DESCRIPTIONS = frozenset({206, 207})
+"""``field_description`` and ``developer_data_id``, read as unknown messages (see above)."""
 
 
 class _NoProcessing:
@@ -64,80 +64,80 @@ class _NoProcessing:
         pass
 
 
-class _Decoder(fitparse.UncachedFitFile):
-    """python-fitparse with opaque developer fields and header errors tagged with their offset."""
+def _frame(data: bytes) -> tuple[bytes, list[int]]:
+    """Walk segments and records as python-fitparse will, as far as it will get.
 
-    def _parse_file_header(self) -> None:
-        start = self._file.tell()
-        try:
-            super()._parse_file_header()
-        except FitParseError as exc:
-            raise _HeaderError(exc, start) from exc
-
-    def _parse_definition_message(self, header: Any) -> DefinitionMessage:
-        """python-fitparse's definition parser, skipping zero-size fields (see the module doc)."""
-        endian = ">" if self._read_struct("xB") else "<"
-        mesg_num, num_fields = self._read_struct("HB", endian=endian)
-        mesg_type = MESSAGE_TYPES.get(mesg_num)
-        field_defs = []
-        for _ in range(num_fields):
-            def_num, size, base_num = self._read_struct("3B", endian=endian)
-            field = mesg_type.fields.get(def_num) if mesg_type else None
-            base_type = BASE_TYPES.get(base_num, BASE_TYPE_BYTE)
-            if size % base_type.size:
-                base_type = BASE_TYPE_BYTE
-            if field and field.components:
-                for component in field.components:
-                    if component.accumulate:
-                        self._accumulators.setdefault(mesg_num, {})[component.def_num] = 0
-            if size:
-                field_defs.append(
-                    FieldDefinition(field=field, def_num=def_num, base_type=base_type, size=size)
-                )
-        dev_field_defs = []
-        if header.is_developer_data:
-            for _ in range(self._read_struct("B", endian=endian)):
-                def_num, size, index = self._read_struct("3B", endian=endian)
-                if size:
-                    dev_field_defs.append(
-                        DevFieldDefinition(
-                            field=self.get_dev_type(index, def_num),
-                            dev_data_index=index,
-                            def_num=def_num,
-                            size=size,
-                        )
-                    )
-        def_mesg = DefinitionMessage(
-            header=header,
-            endian=endian,
-            mesg_type=mesg_type,
-            mesg_num=mesg_num,
-            field_defs=field_defs,
-            dev_field_defs=dev_field_defs,
-        )
-        self._local_mesgs[header.local_mesg_num] = def_mesg
-        return def_mesg
-
-    def add_dev_data_id(self, message: Any) -> None:
+    Return the data with every misaligned field declared as bytes (see the module doc) and where
+    each segment starts. Only sizes are read: the walk stops where python-fitparse will stop (a
+    bad header, an undefined local message, the end of the data).
+    """
+    out = bytearray(data)
+    starts: list[int] = []
+    start = 0
+    try:
+        while start < len(data):
+            starts.append(start)
+            header_size = data[start]
+            if data[start + 8 : start + 12] != _MAGIC or header_size == 13:
+                break
+            pos = start + max(12, header_size)
+            end = pos + int.from_bytes(data[start + 4 : start + 8], "little")
+            sizes: dict[int, int] = {}
+            patched = False
+            while pos < end:
+                head = data[pos]
+                if head & 0x80:  # compressed timestamp header: local message in bits 5-6
+                    pos += 1 + sizes[(head >> 5) & 0x03]
+                elif not head & 0x40:
+                    pos += 1 + sizes[head & 0x0F]
+                else:
+                    pos, sizes[head & 0x0F], fixed = _declare_misaligned(data, out, pos, head)
+                    patched = patched or fixed
+            if patched and pos + 2 <= len(data):
+                _move_checksum(data, out, start, pos)
+            start = pos + 2
+    except (IndexError, KeyError):  # python-fitparse stops here too
         pass
+    return bytes(out), starts
 
-    def add_dev_field_description(self, message: Any) -> None:
-        pass
 
-    def get_dev_type(self, dev_data_index: int, field_def_num: int) -> DevField:
-        return DevField(
-            dev_data_index=dev_data_index,
-            def_num=field_def_num,
-            type=BASE_TYPE_BYTE,
-            name=None,
-            units=None,
-            native_field_num=None,
-        )
+def _declare_misaligned(data: bytes, out: bytearray, pos: int, head: int) -> tuple[int, int, bool]:
+    """Read the definition at ``pos``: (next position, its data size, whether a field of it was
+    declared as bytes in ``out``)."""
+    fields = pos + 6
+    count = data[pos + 5]
+    size, patched = 0, False
+    for at in range(fields, fields + 3 * count, 3):
+        field_size, base = data[at + 1], data[at + 2]
+        if field_size % BASE_TYPES.get(base, BASE_TYPE_BYTE).size:
+            out[at + 2] = BASE_TYPE_BYTE.identifier
+            patched = True
+        size += field_size
+    pos = fields + 3 * count
+    if head & 0x20:  # developer fields follow
+        count = data[pos]
+        size += sum(data[pos + 2 + 3 * i] for i in range(count))
+        pos += 1 + 3 * count
+    return pos, size, patched
 
-    @property
-    def position(self) -> int | None:
-        handle = getattr(self, "_file", None)
-        return handle.tell() if handle is not None else None
+
+def _move_checksum(data: bytes, out: bytearray, start: int, end: int) -> None:
+    """Give the edited segment ``[start, end)`` a checksum that matches iff the original did."""
+    stored = int.from_bytes(data[end : end + 2], "little")
+    edited = crc16.arc(bytes(out[start:end]))
+    if crc16.arc(data[start:end]) == stored:
+        stored = edited
+    elif edited == stored:
+        stored ^= 1
+    out[end : end + 2] = stored.to_bytes(2, "little")
+
+
+def _repair(definition: Any) -> None:
+    """Repair one definition before python-fitparse reads data with it (see the module doc)."""
+    definition.field_defs = [f for f in definition.field_defs if f.size]
+    definition.dev_field_defs = [f for f in definition.dev_field_defs if f.size]
+    if definition.mesg_num in _DEVELOPER_DESCRIPTIONS:
+        definition.mesg_type = None
 
 
 def _raw_fields(
@@ -179,8 +179,16 @@ _ONE_BYTE: dict[int, frozenset[int]] = {
 """Wanted fields whose profile type is one byte wide, by message number."""
 
 
-def _header_stop(data: bytes, error: _HeaderError) -> Stop:
-    start, exc = error.start, error.error
+def _header_start(starts: list[int], data: bytes, offset: int) -> int | None:
+    """The start of the chained header python-fitparse was reading when it stopped at
+    ``offset``, or None when it stopped elsewhere."""
+    for start in starts[1:]:
+        if start < offset <= start + max(12, data[start]):
+            return start
+    return None
+
+
+def _header_stop(data: bytes, exc: Exception, start: int) -> Stop:
     has_magic = data[start + 8 : start + 12] == _MAGIC
     if start == 0 and not has_magic:
         if len(data) < 12:
@@ -200,8 +208,6 @@ def _header_stop(data: bytes, error: _HeaderError) -> Stop:
 
 def _stop(data: bytes, exc: Exception, offset: int | None) -> Stop:
     at = f" at byte {offset}" if offset is not None else ""
-    if isinstance(exc, _HeaderError):
-        return _header_stop(data, exc)
     if isinstance(exc, FitEOFError):
         return Stop("truncated", f"the file ends early{at}", offset)
     if isinstance(exc, FitCRCError):
@@ -236,10 +242,23 @@ def decode_full(data: bytes, recovery: bool = False) -> Decoded:
 def _decode_into(
     decoded: Decoded, data: bytes, wanted: dict[int, tuple[str, dict[int, str]]]
 ) -> None:
-    decoder: _Decoder | None = None
+    readable, starts = _frame(data)
+    handle = io.BytesIO(readable)
     try:
-        decoder = _Decoder(data, check_crc=True, data_processor=_NoProcessing())
-        for message in decoder.get_messages():
+        decoder = fitparse.UncachedFitFile(
+            handle, check_crc=True, check_developer_data=False, data_processor=_NoProcessing()
+        )
+    except FitParseError as exc:  # the first header
+        decoded.stop = _header_stop(data, exc, 0)
+        return
+    except Exception as exc:  # every failure becomes a Stop
+        decoded.stop = _stop(data, exc, 0)
+        return
+    try:
+        for message in decoder.get_messages(with_definitions=True):
+            if message.type == "definition":
+                _repair(message)
+                continue
             entry = wanted.get(message.def_mesg.mesg_num)
             if entry is None:
                 continue
@@ -247,8 +266,10 @@ def _decode_into(
             if fields is not None:
                 decoded.messages.append((entry[0], fields))
     except Exception as exc:  # every failure becomes a Stop
-        offset = decoder.position if decoder is not None else 0
-        decoded.stop = _stop(data, exc, offset)
+        offset = None if handle.closed else handle.tell()
+        start = None
+        if isinstance(exc, FitParseError) and offset is not None:
+            start = _header_start(starts, data, offset)
+        decoded.stop = _stop(data, exc, offset) if start is None else _header_stop(data, exc, start)
     finally:
-        if decoder is not None:
-            decoder.close()
+        decoder.close()

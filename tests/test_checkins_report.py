@@ -83,7 +83,7 @@ def test_the_response_matches_what_the_next_plan_does() -> None:
     """The report's words come from the same thresholds the planner applies."""
     from chainfix import app
     from chainfix.planning.checkin import checkin_effect, load_checkins
-    from chainfix.planning.rules import load_dosing
+    from chainfix.planning.dosing import load_dosing
 
     shown = {r.checkin.date: r for r in app.recent_checkins()}
     effect = checkin_effect(load_checkins(), TODAY, load_dosing())

@@ -191,8 +191,8 @@ def test_two_for_two_adds_about_five_percent_and_resets_reps() -> None:
     from chainfix.analysis import load_model
     from chainfix.planning import load_catalogue
     from chainfix.planning.context import build_context
+    from chainfix.planning.dosing import load_dosing
     from chainfix.planning.progression import Progression
-    from chainfix.planning.rules import load_dosing
     from chainfix.planning.state import StepOutcome
 
     dosing, model = load_dosing(), load_model()
@@ -399,8 +399,8 @@ def _hilly_and_intervals(weeks: int = 10) -> list:
 
 
 def test_hard_days_come_from_heart_rate_and_grade_not_raw_pace() -> None:
+    from chainfix.planning.dosing import load_dosing
     from chainfix.planning.history import read_pattern
-    from chainfix.planning.rules import load_dosing
 
     pattern = read_pattern(history(_hilly_and_intervals()), START, load_dosing())
     assert 3 in pattern.hard_weekdays  # the intervals

@@ -24,8 +24,8 @@ from chainfix.fit.activities import build
 from chainfix.fit.full import decode_full
 from chainfix.ingest import IngestOptions, read_history
 from chainfix.model import Lap, Origin
+from chainfix.planning.dosing import load_dosing
 from chainfix.planning.history import fast_lap_stretches, read_pattern
-from chainfix.planning.rules import load_dosing
 
 START = date(2025, 6, 2)
 """A Monday: the plan starts here, the history ends the day before."""

@@ -146,7 +146,7 @@ def recent_checkins(as_of: date | None = None) -> list[CheckInReport]:
     """The latest pain and soreness check-ins up to ``as_of`` (default today), newest first,
     each with what the plan does about it (for the reports)."""
     from chainfix.planning.checkin import load_checkins, recent_reports
-    from chainfix.planning.rules import load_dosing
+    from chainfix.planning.dosing import load_dosing
 
     return recent_reports(load_checkins(), as_of or today(), load_dosing())
 

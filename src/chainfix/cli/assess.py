@@ -23,7 +23,7 @@ from chainfix.planning.assessment import (
     load_results,
     save_results,
 )
-from chainfix.planning.rules import load_assessment_rules
+from chainfix.planning.assessment_rules import load_assessment_rules
 
 SAFETY = (
     "These are screens, not diagnoses. Stop any test that hurts; pain that persists needs a "

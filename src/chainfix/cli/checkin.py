@@ -13,7 +13,7 @@ import click
 from chainfix.cli.common import echo_json
 from chainfix.errors import UsageError
 from chainfix.planning.checkin import load_checkins, make_checkin, save_checkin, to_dict
-from chainfix.planning.rules import load_dosing
+from chainfix.planning.dosing import load_dosing
 
 INTRO = (
     "How did the session go? Score pain 0-10 in each area (0 = none, 10 = worst imaginable) and "

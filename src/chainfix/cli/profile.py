@@ -9,8 +9,10 @@ import click
 from rich.table import Table
 
 from chainfix.cli.common import echo_json, stdout_console
+from chainfix.model import LEVELS
 from chainfix.paths import profile_path
 from chainfix.planning.catalogue import load_catalogue
+from chainfix.planning.dosing import load_dosing
 from chainfix.planning.profile import (
     AthleteProfile,
     load_profile,
@@ -23,7 +25,7 @@ from chainfix.planning.profile import (
     profile_to_dict,
     save_profile,
 )
-from chainfix.planning.rules import LEVELS, PHASES, load_dosing
+from chainfix.planning.rules import PHASES
 
 
 def _json_ready(data: dict[str, Any]) -> dict[str, Any]:

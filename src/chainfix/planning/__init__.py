@@ -22,12 +22,13 @@ if TYPE_CHECKING:
         latest_assessment,
         save_results,
     )
+    from chainfix.planning.assessment_rules import load_assessment_rules
     from chainfix.planning.catalogue import Catalogue, Exercise, load_catalogue
     from chainfix.planning.checkin import CheckIn, load_checkins, save_checkin
+    from chainfix.planning.dosing import Dosing, load_dosing
     from chainfix.planning.generator import first_exercises, make_plan
     from chainfix.planning.ics import plan_to_ics
     from chainfix.planning.profile import AthleteProfile, Race, load_profile, save_profile
-    from chainfix.planning.rules import Dosing, load_assessment_rules, load_dosing
     from chainfix.planning.state import (
         PlannedStep,
         StepOutcome,
@@ -43,7 +44,7 @@ _EXPORTS: dict[str, str] = {
     "AthleteProfile": "chainfix.planning.profile",
     "Catalogue": "chainfix.planning.catalogue",
     "CheckIn": "chainfix.planning.checkin",
-    "Dosing": "chainfix.planning.rules",
+    "Dosing": "chainfix.planning.dosing",
     "Exercise": "chainfix.planning.catalogue",
     "PlannedStep": "chainfix.planning.state",
     "Race": "chainfix.planning.profile",
@@ -53,10 +54,10 @@ _EXPORTS: dict[str, str] = {
     "WorkoutRecord": "chainfix.planning.state",
     "evaluate": "chainfix.planning.assessment",
     "latest_assessment": "chainfix.planning.assessment",
-    "load_assessment_rules": "chainfix.planning.rules",
+    "load_assessment_rules": "chainfix.planning.assessment_rules",
     "load_catalogue": "chainfix.planning.catalogue",
     "load_checkins": "chainfix.planning.checkin",
-    "load_dosing": "chainfix.planning.rules",
+    "load_dosing": "chainfix.planning.dosing",
     "load_plan": "chainfix.planning.state",
     "load_profile": "chainfix.planning.profile",
     "first_exercises": "chainfix.planning.generator",

@@ -19,7 +19,7 @@ from typing import Any
 from chainfix.atomic import write_atomic
 from chainfix.errors import DataFileError, UsageError
 from chainfix.paths import assessments_path
-from chainfix.planning.rules import AssessmentRules, Outcome, load_assessment_rules
+from chainfix.planning.assessment_rules import AssessmentRules, Outcome, load_assessment_rules
 
 BRIDGE_RESULTS: tuple[str, ...] = ("30", "10", "fail")
 """Single-leg glute bridge answers: steady 30 s, steady 10 s only, or failed."""

@@ -18,7 +18,7 @@ from typing import Any
 from chainfix.atomic import write_atomic
 from chainfix.errors import DataFileError, UsageError
 from chainfix.paths import checkins_path
-from chainfix.planning.rules import Dosing
+from chainfix.planning.dosing import Dosing
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,10 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from chainfix.analysis.level import athlete_level
-from chainfix.model import MUSCLE_GROUPS, Activity, History
+from chainfix.model import LEVELS, MUSCLE_GROUPS, Activity, History
 from chainfix.planning.assessment import Assessment
-from chainfix.planning.catalogue import Catalogue, Exercise
+from chainfix.planning.catalogue import Catalogue
 from chainfix.planning.checkin import CheckIn, checkin_effect
+from chainfix.planning.dosing import Dosing
+from chainfix.planning.feasibility import (
+    feasible,
+    loadable,
+    start_rung,
+)
 from chainfix.planning.history import (
     LoadEvidence,
     TrainingPattern,
@@ -31,7 +37,6 @@ from chainfix.planning.history import (
     running_share,
 )
 from chainfix.planning.profile import AthleteProfile, Race, normalise_equipment
-from chainfix.planning.rules import LEVELS, Dosing
 
 
 @dataclass(frozen=True)
@@ -124,63 +129,6 @@ class PlanContext:
         values["races"] = tuple((str(d), str(p)) for d, p in values.get("races", ()))
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in values.items() if k in known})
-
-
-# ---------------------------------------------------------------------------------------------
-# Feasibility
-# ---------------------------------------------------------------------------------------------
-
-
-def barbell_only(exercise: Exercise, barbell: Sequence[str]) -> bool:
-    """True when some equipment item can only be met by a barbell or trap bar."""
-    return any(all(o in barbell for o in item) for item in exercise.equipment)
-
-
-def feasible(ex: Exercise, ctx: PlanContext, dosing: Dosing) -> bool:
-    """Can this athlete do this exercise: equipment, pain flags, level (never power moves)."""
-    if ex.role == "power":
-        return False
-    if not ex.needs(ctx.equipment):
-        return False
-    if set(ex.remove_if_pain) & set(ctx.pain):
-        return False
-    if ctx.level == "beginner":
-        if ex.difficulty > dosing.beginner_max_difficulty:
-            return False
-        if barbell_only(ex, dosing.equipment_barbell):
-            return False
-    return True
-
-
-def is_bodyweight(ex: Exercise) -> bool:
-    """A move for the beginner ramp: bodyweight (or light band work), no external load."""
-    return ex.load_type in ("bodyweight", "bodyweight_or_loaded", "band")
-
-
-def loadable(ex: Exercise, ctx: PlanContext, dosing: Dosing) -> bool:
-    """A bodyweight-or-loaded exercise the athlete can load with what they have."""
-    if ex.load_type != "bodyweight_or_loaded":
-        return False
-    loading = set(dosing.equipment_loading)
-    if ctx.level == "beginner":
-        loading -= set(dosing.equipment_barbell)
-    return bool(loading & set(ctx.equipment))
-
-
-def start_rung(
-    ladder: list[Exercise], step: int, ctx: PlanContext, dosing: Dosing
-) -> Exercise | None:
-    """The main rung at or below ``step`` (highest), else the lowest above, else a side option."""
-    mains = [e for e in ladder if e.role == "main" and feasible(e, ctx, dosing)]
-    at_or_below = [e for e in mains if e.step <= step]
-    if at_or_below:
-        return max(at_or_below, key=lambda e: e.step)
-    if mains:
-        return min(mains, key=lambda e: e.step)
-    others = [
-        e for e in ladder if e.role in ("alternative", "parallel") and feasible(e, ctx, dosing)
-    ]
-    return min(others, key=lambda e: e.step) if others else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -587,10 +535,5 @@ def build_context(
 __all__ = [
     "LEVELS",
     "PlanContext",
-    "barbell_only",
     "build_context",
-    "feasible",
-    "is_bodyweight",
-    "loadable",
-    "start_rung",
 ]

@@ -22,7 +22,7 @@ from typing import Any
 
 from chainfix.model import Activity, History
 from chainfix.planning.catalogue import Catalogue
-from chainfix.planning.rules import Dosing
+from chainfix.planning.dosing import Dosing
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 

@@ -18,8 +18,9 @@ import tomli_w
 
 from chainfix.atomic import write_atomic
 from chainfix.errors import ProfileError, ProfileValueError
+from chainfix.model import LEVELS
 from chainfix.paths import profile_path
-from chainfix.planning.rules import LEVELS, PHASES, words_of
+from chainfix.planning.rules import PHASES, words_of
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Weekday names as the profile stores them; index = ``date.weekday()``."""
@@ -63,7 +64,7 @@ class AthleteProfile:
 
         The analysis reads this to give glute_med its flagged target.
         """
-        from chainfix.planning.rules import load_dosing
+        from chainfix.planning.dosing import load_dosing
 
         if set(self.pain) & set(load_dosing().pain_flag_hip_abduction):
             return frozenset({"hip_abduction"})

@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from chainfix.planning.catalogue import Catalogue, Exercise
-from chainfix.planning.context import PlanContext, feasible, loadable
-from chainfix.planning.rules import Dosing
+from chainfix.planning.context import PlanContext
+from chainfix.planning.dosing import Dosing
+from chainfix.planning.feasibility import feasible, loadable
 from chainfix.planning.state import StepOutcome
 
 DONE = ("met", "exceeded", "below")

@@ -21,15 +21,12 @@ from chainfix.errors import UsageError
 from chainfix.model import Activity, History, Plan, StrengthSet, Workout, WorkoutStep
 from chainfix.planning.catalogue import Catalogue, load_catalogue
 from chainfix.planning.context import PlanContext
-from chainfix.planning.generator import (
-    SessionPlan,
-    prescribe,
-    sessions_from_workouts,
-    workout_key,
-)
+from chainfix.planning.dosing import Dosing, load_dosing
 from chainfix.planning.history import is_strength
-from chainfix.planning.rules import Dosing, load_dosing
+from chainfix.planning.layout import sessions_from_workouts
+from chainfix.planning.prescription import prescribe
 from chainfix.planning.schedule import Calendar
+from chainfix.planning.slots import SessionPlan, workout_key
 from chainfix.planning.state import (
     PlanState,
     StepOutcome,

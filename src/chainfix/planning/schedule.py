@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from itertools import combinations
 
 from chainfix.planning.context import PlanContext
+from chainfix.planning.dosing import Dosing
 from chainfix.planning.profile import Race
-from chainfix.planning.rules import Dosing
 
 HORIZON_DAYS = 21
 

@@ -12,7 +12,7 @@ import pytest
 from personas import HINGE_DAY, cyclist, days, history, hybrid, lift, road_runner, trail_runner
 from rich.console import Console
 
-from chainfix.analysis import analyze
+from chainfix.analysis import AnalysisOptions, analyze
 from chainfix.report import terminal
 from chainfix.report.analysis_json import analysis_json
 
@@ -102,6 +102,19 @@ def test_thin_data_is_said_and_priorities_are_coarse() -> None:
     full = analyze(history(trail_runner(12)))
     assert analysis_json(full)["data_gaps"]["thin_data"] is False
     assert "uncertain" not in flat(render_with(full))
+
+
+def test_thin_data_thresholds_come_from_the_rules_table(tmp_path: Path) -> None:
+    """A coach who asks for more data gets 'uncertain' where the built-in rule would not."""
+    full = analyze(history(trail_runner(12)))
+    scored = analysis_json(full)["data_gaps"]["scored_activities"]
+    assert analysis_json(full)["data_gaps"]["thin_data"] is False
+    (tmp_path / "analysis-rules.csv").write_text(
+        f"name,value\nthin_min_activities,{scored + 1}\n", encoding="utf-8"
+    )
+    strict = analyze(history(trail_runner(12)), AnalysisOptions(model=tmp_path))
+    assert analysis_json(strict)["data_gaps"]["thin_data"] is True
+    assert any("uncertain" in s for s in strict.explanations)
 
 
 def test_summary_lines_cover_their_own_window() -> None:

@@ -99,14 +99,11 @@ def dominant(a: Analysis) -> tuple[str, str]:
     return "Your endurance training", "endurance training"
 
 
-THIN_MIN_ACTIVITIES = 8
-"""Fewer activities than this in the scoring window make the picture uncertain."""
-THIN_MIN_WEEK_SHARE = 0.5
-"""Fewer than this share of the scoring window's weeks holding any activity: uncertain too."""
-
-
 def thin_data(a: Analysis) -> dict[str, Any]:
     """How much data the scores rest on, and whether it is too little to rank groups finely.
+
+    "Too little" is set by ``thin_min_activities`` and ``thin_min_week_share`` of
+    ``analysis-rules.csv``.
 
     The keys extend the JSON's ``data_gaps``: ``thin_data`` (bool), ``scored_activities``,
     ``scored_weeks`` and ``active_weeks`` (weeks of the scoring window holding an activity).
@@ -116,7 +113,9 @@ def thin_data(a: Analysis) -> dict[str, Any]:
     scored = int(sum(1 for d in days if int(d) >= start))
     weeks = max(1, -(-a.score_days // 7))
     active = len({(int(d) - start) // 7 for d in days if int(d) >= start})
-    thin = scored < THIN_MIN_ACTIVITIES or active < THIN_MIN_WEEK_SHARE * weeks
+    thin = scored < a.model.number("thin_min_activities") or active < (
+        a.model.number("thin_min_week_share") * weeks
+    )
     return {
         "thin_data": thin,
         "scored_activities": scored,

@@ -227,6 +227,8 @@ _RULE_NUMBERS: dict[str, tuple[float, float]] = {
     "hard_set_min_duration_s": (0, 3600),
     "strength_minutes_per_set": (0.1, 60),
     "equ_week_min": (0, 1000),
+    "thin_min_activities": (0, 10_000),
+    "thin_min_week_share": (0, 1),
     "sitting_hours_threshold": (0, 24),
     "sitting_factor": (0, 10),
     "forward_posture_share": (0, 1),

@@ -290,7 +290,7 @@ def analysis_and_plan(export: Export, repeat: int) -> dict[str, Any]:
 
 
 def export_part(args: argparse.Namespace, cores: int) -> dict[str, Any]:
-    """The export scaling table, the baselines on a sample of the biggest export, the ratios."""
+    """The export scaling table, the baselines on a sample of the 3,000 export, the ratios."""
     sizes = [args.activities] if args.activities else list(SIZES)
     exports = {n: ensure_export(n, args.seed) for n in sizes}
     scaling: list[SizeResult] = []

@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from chainfix.fit import FitRead, read_fit
-from chainfix.fit.activities import Built, build, needs_recovery
+from chainfix.fit.activities import Built, build
 from chainfix.fit.fast import Anomaly, decode_fast
 from chainfix.fit.full import decode_full
 from chainfix.fit.profile import wanted_messages
+from chainfix.fit.rebuild import needs_recovery
 from chainfix.model import Origin
 from chainfix.testing.contract import activity_errors, problem_errors
 from tests.conftest import REAL_DIR, real_fit_files

@@ -12,7 +12,7 @@ how a coach overrides them).
 
 from chainfix.analysis.coefficients import Model
 from chainfix.analysis.engine import analyze
-from chainfix.analysis.explain import FRAMING, with_plan_start
+from chainfix.analysis.explain import with_plan_start
 from chainfix.analysis.result import (
     Analysis,
     AnalysisOptions,
@@ -22,6 +22,7 @@ from chainfix.analysis.result import (
     PatternScore,
 )
 from chainfix.analysis.tables import load_model
+from chainfix.analysis.wording import FRAMING
 from chainfix.model import LEVELS
 
 __all__ = [

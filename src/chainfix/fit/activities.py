@@ -11,11 +11,12 @@ The rules, in one place:
   whose ``start_time`` is 45 min late but whose ``timestamp`` ends exactly where the next leg
   starts: it is a real leg, not a summary, and is kept). Exact duplicate sessions (a chained copy
   of the same recording) are kept once, with an info ``duplicate`` problem.
-* **Times.** FIT ``date_time`` values below 0x10000000 count seconds from device power-on. They are
-  placed with ``activity.local_timestamp`` when the file has one (local time, stored as UTC, with
-  ``utc_offset_s`` None); a session with no way to place its start is skipped (``bad_value``).
-  ``utc_offset_s`` is ``local_timestamp - timestamp`` of the first ``activity`` message, rounded to
-  15 min, None when absent or beyond ±14 h (Zwift writes a local timestamp of 0).
+* **Times** (:mod:`~chainfix.fit.raw_values`). FIT ``date_time`` values below 0x10000000 count
+  seconds from device power-on. They are placed with ``activity.local_timestamp`` when the file has
+  one (local time, stored as UTC, with ``utc_offset_s`` None); a session with no way to place its
+  start is skipped (``bad_value``). ``utc_offset_s`` is ``local_timestamp - timestamp`` of the
+  first ``activity`` message, rounded to 15 min, None when absent or beyond ±14 h (Zwift writes a
+  local timestamp of 0).
 * **Sports.** A session without sport or sub-sport takes them from the ``sport`` message of the
   same index (or the only one), else ``generic``. A number the profile does not know keeps it:
   ``sport_123``.
@@ -35,11 +36,11 @@ The rules, in one place:
   its laps (timer time, distance, ascent, descent) only when it has two or more and one of them
   has a distance; a lap without a timer time, or with values beyond ``sanity``'s session limits,
   is left out.
-* **No session** (the watch died before saving it): the file is read again with its laps and
-  records, and one session per run of laps of the same sport is rebuilt from them (start, end,
-  sport, timer and elapsed time, distance, ascent and descent; records after the last lap extend
-  the last leg, and alone make one leg whose timer leaves out pauses over ``_PAUSE_S``), with a
-  ``no_session`` warning "rebuilt from records".
+* **No session** (the watch died before saving it, :mod:`~chainfix.fit.rebuild`): the file is read
+  again with its laps and records, and one session per run of laps of the same sport is rebuilt
+  from them (start, end, sport, timer and elapsed time, distance, ascent and descent; records after
+  the last lap extend the last leg, and alone make one leg whose timer leaves out pauses over
+  ``_PAUSE_S``), with a ``no_session`` warning "rebuilt from records".
 * **Problems.** At most one problem explains where decoding stopped: ``warning`` when sessions were
   kept (the valid prefix of a truncated or corrupt file; every session of a file whose CRC fails,
   since its structure decoded cleanly: such values are unverified), ``error`` when nothing was
@@ -49,44 +50,25 @@ The rules, in one place:
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from chainfix.fit import profile, sanity
 from chainfix.fit.decoded import Decoded, RawFields, Stop
+from chainfix.fit.raw_values import (
+    Clock,
+    clock_and_offset,
+    enum8,
+    raw_number,
+)
+from chainfix.fit.rebuild import rebuilt_sessions
 from chainfix.model import Activity, Lap, Origin, ReadProblem, Severity, StrengthSet
 
-FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
-_MIN_ABSOLUTE = 0x10000000
-_MAX_DATE_TIME = 0xFFFFFFFF
-"""FIT ``date_time`` is a uint32: a larger value (a field declared as 64-bit) is no time."""
-_QUARTER_HOUR = 900
-_MAX_OFFSET_S = 14 * 3600
 _TOLERANCE = timedelta(seconds=2)
 _SUMMARY_SHARE = 0.9
 _SHOWN = 5
-_PAUSE_S = 30
-"""A gap between records longer than this is a pause: not counted in a rebuilt timer time."""
-_MIN_REBUILT_S = 60
-"""Records alone (no lap) moving for less than this rebuild nothing (a watch started and
-stopped at once, a file cut after its first records)."""
-_TOTALS = ("total_elapsed_time", "total_timer_time", "total_distance")
-_CLIMB = ("total_ascent", "total_descent")
-
-
-def _num(value: Any) -> int | float | None:
-    """A scalar raw value: the first element of an array; None for anything non-numeric and for
-    NaN and infinities (a float base type declared for an integer field can carry them)."""
-    if isinstance(value, tuple):
-        value = value[0] if value else None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def _items(value: Any) -> tuple[Any, ...]:
@@ -97,7 +79,7 @@ def _items(value: Any) -> tuple[Any, ...]:
 
 
 def _scaled(mesg: str, fields: RawFields, name: str) -> float | None:
-    raw = _num(fields.get(name))
+    raw = raw_number(fields.get(name))
     if raw is None:
         return None
     scale, offset = profile.field_scales(mesg)[name]
@@ -106,37 +88,8 @@ def _scaled(mesg: str, fields: RawFields, name: str) -> float | None:
 
 
 def _float(fields: RawFields, name: str) -> float | None:
-    raw = _num(fields.get(name))
+    raw = raw_number(fields.get(name))
     return None if raw is None else float(raw)
-
-
-@dataclass(frozen=True, slots=True)
-class _Clock:
-    """Turns raw FIT times into aware datetimes; ``anchor`` places device-relative times."""
-
-    anchor: int | None = None
-
-    def utc(self, raw: Any) -> datetime | None:
-        value = _num(raw)
-        if value is None or isinstance(value, float) or not 0 <= value <= _MAX_DATE_TIME:
-            return None
-        if value >= _MIN_ABSOLUTE:
-            return FIT_EPOCH + timedelta(seconds=value)
-        if self.anchor is not None:
-            return FIT_EPOCH + timedelta(seconds=value + self.anchor)
-        return None
-
-
-def _clock_and_offset(activities: list[RawFields]) -> tuple[_Clock, int | None]:
-    for fields in activities:
-        stamp, local = _num(fields.get("timestamp")), _num(fields.get("local_timestamp"))
-        if not isinstance(stamp, int) or not isinstance(local, int) or local < _MIN_ABSOLUTE:
-            continue
-        if stamp < _MIN_ABSOLUTE:
-            return _Clock(anchor=local - stamp), None
-        offset = round((local - stamp) / _QUARTER_HOUR) * _QUARTER_HOUR
-        return _Clock(), offset if abs(offset) <= _MAX_OFFSET_S else None
-    return _Clock(), None
 
 
 @dataclass(slots=True)
@@ -159,25 +112,18 @@ class _Leg:
         )
 
 
-def _enum8(value: Any) -> int | float | None:
-    """A ``sport``/``sub_sport`` value, or None when it cannot be one (the profile's enums are
-    uint8, 0..254; a field declared with another base type can carry anything)."""
-    number = _num(value)
-    return number if number is not None and 0 <= number <= 254 else None
-
-
 def _sports(index: int, fields: RawFields, sports: list[RawFields]) -> tuple[str, str]:
     fallback: RawFields = {}
     if len(sports) == 1:
         fallback = sports[0]
     elif index < len(sports):
         fallback = sports[index]
-    sport = _enum8(fields.get("sport"))
+    sport = enum8(fields.get("sport"))
     if sport is None:
-        sport = _enum8(fallback.get("sport"))
-    sub = _enum8(fields.get("sub_sport"))
-    if sub is None and _enum8(fallback.get("sport")) == sport:
-        sub = _enum8(fallback.get("sub_sport"))
+        sport = enum8(fallback.get("sport"))
+    sub = enum8(fields.get("sub_sport"))
+    if sub is None and enum8(fallback.get("sport")) == sport:
+        sub = enum8(fallback.get("sub_sport"))
     return (
         profile.sport_name(int(sport)) if sport is not None else "generic",
         profile.sub_sport_name(int(sub)) if sub is not None else "generic",
@@ -192,7 +138,7 @@ def _span_s(fields: RawFields, name: str) -> float | None:
     return value if value is not None and low <= value <= high else None
 
 
-def _make_leg(index: int, fields: RawFields, sports: list[RawFields], clock: _Clock) -> _Leg | None:
+def _make_leg(index: int, fields: RawFields, sports: list[RawFields], clock: Clock) -> _Leg | None:
     elapsed = _span_s(fields, "total_elapsed_time")
     timer = _span_s(fields, "total_timer_time")
     stamp = clock.utc(fields.get("timestamp"))
@@ -206,82 +152,6 @@ def _make_leg(index: int, fields: RawFields, sports: list[RawFields], clock: _Cl
         end = stamp
     sport, sub_sport = _sports(index, fields, sports)
     return _Leg(index, fields, start, end, sport, sub_sport)
-
-
-def needs_recovery(decoded: Decoded) -> bool:
-    """True for a decoded activity (or file of unknown type) without any session message, read
-    without its laps and records: read it again with them to rebuild its sessions."""
-    names = {name for name, _ in decoded.messages}
-    if "session" in names or "record" in names:  # laps alone are read in the first pass too
-        return False
-    for name, fields in decoded.messages:
-        if name == "file_id":
-            kind = _num(fields.get("type"))
-            if kind is not None:
-                return profile.file_type_name(int(kind)) == "activity"
-    return True
-
-
-def _time(value: Any) -> int | None:
-    number = _num(value)
-    return number if isinstance(number, int) and 0 <= number <= _MAX_DATE_TIME else None
-
-
-def _sum(laps: list[RawFields], name: str) -> int | float | None:
-    values = [v for lap in laps if (v := _num(lap.get(name))) is not None and v >= 0]
-    return sum(values) if values else None
-
-
-def _rebuilt_sessions(laps: list[RawFields], records: list[RawFields]) -> list[RawFields]:
-    """Session fields (raw units: laps and sessions share scales) rebuilt from laps and records:
-    one per run of consecutive laps of the same sport; records after the last lap extend it."""
-    times = sorted(t for r in records if (t := _time(r.get("timestamp"))) is not None)
-    distances = [d for r in records if (d := _num(r.get("distance"))) is not None and d >= 0]
-    groups: list[list[RawFields]] = []
-    for lap in laps:
-        if _time(lap.get("start_time")) is None and _time(lap.get("timestamp")) is None:
-            continue
-        sport = (_enum8(lap.get("sport")), _enum8(lap.get("sub_sport")))
-        if (
-            groups
-            and (_enum8(groups[-1][0].get("sport")), _enum8(groups[-1][0].get("sub_sport")))
-            == sport
-        ):
-            groups[-1].append(lap)
-        else:
-            groups.append([lap])
-    sessions: list[RawFields] = []
-    for group in groups:
-        fields: dict[str, Any] = {
-            "start_time": _time(group[0].get("start_time")),
-            "timestamp": _time(group[-1].get("timestamp")),
-            "sport": group[0].get("sport"),
-            "sub_sport": group[0].get("sub_sport"),
-        }
-        for name in (*_TOTALS, *_CLIMB):
-            fields[name] = _sum(group, name)
-        sessions.append(fields)
-    last_end = sessions[-1]["timestamp"] if sessions else None
-    tail = [t for t in times if last_end is None or t > last_end]
-    if len(tail) < 2 and not (tail and sessions):
-        return sessions
-    begin = last_end if last_end is not None else tail[0]
-    span = tail[-1] - begin
-    moving = sum(b - a for a, b in zip([begin, *tail], tail, strict=False) if b - a <= _PAUSE_S)
-    if not sessions:
-        if moving < _MIN_REBUILT_S:
-            return []
-        sessions.append({"start_time": begin, "timestamp": tail[-1]})
-        for name in _TOTALS:
-            sessions[-1][name] = 0
-    last = sessions[-1]
-    last["timestamp"] = tail[-1]
-    last["total_elapsed_time"] = (last.get("total_elapsed_time") or 0) + span * 1000
-    last["total_timer_time"] = (last.get("total_timer_time") or 0) + moving * 1000
-    if distances:
-        before = sum(s.get("total_distance") or 0 for s in sessions[:-1])
-        last["total_distance"] = max(last.get("total_distance") or 0, max(distances) - before)
-    return sessions
 
 
 def _drop_summaries(legs: list[_Leg]) -> list[_Leg]:
@@ -307,34 +177,34 @@ def _drop_summaries(legs: list[_Leg]) -> list[_Leg]:
     return kept or legs
 
 
-def _strength_set(fields: RawFields, clock: _Clock, dropped: list[str]) -> StrengthSet:
+def _strength_set(fields: RawFields, clock: Clock, dropped: list[str]) -> StrengthSet:
     candidates = _items(fields.get("category"))
     subtypes = _items(fields.get("category_subtype"))
     exercise = None
     if candidates and isinstance(candidates[0], int) and subtypes and isinstance(subtypes[0], int):
         exercise = profile.exercise_name(candidates[0], subtypes[0])
     start = clock.utc(fields.get("start_time")) or clock.utc(fields.get("timestamp"))
-    reps = _num(fields.get("repetitions"))
+    reps = raw_number(fields.get("repetitions"))
     values: dict[str, float | None] = {
         "duration_s": _scaled("set", fields, "duration"),
         "weight_kg": _scaled("set", fields, "weight") or None,  # 0 kg: bodyweight or not entered
         "reps": reps,
     }
     dropped.extend(sanity.check_set(values))
-    step = _num(fields.get("wkt_step_index"))
+    step = raw_number(fields.get("wkt_step_index"))
     return StrengthSet(
         start=start if start is not None and sanity.plausible_time(start) else None,
         duration_s=values["duration_s"],
         reps=int(values["reps"]) if values["reps"] is not None else None,
         weight_kg=values["weight_kg"],
-        set_type="rest" if _num(fields.get("set_type")) == 0 else "active",
+        set_type="rest" if raw_number(fields.get("set_type")) == 0 else "active",
         categories=tuple(profile.category_name(c) for c in candidates if isinstance(c, int)),
         exercise=exercise,
         workout_step_index=int(step) if step is not None else None,
     )
 
 
-def _lap(fields: RawFields, clock: _Clock) -> tuple[datetime | None, Lap] | None:
+def _lap(fields: RawFields, clock: Clock) -> tuple[datetime | None, Lap] | None:
     """A lap's start and totals; None without a usable timer time."""
     values = {
         "timer_s": _scaled("lap", fields, "total_timer_time"),
@@ -383,9 +253,9 @@ def _home_leg(item: StrengthSet | datetime | None, legs: list[_Leg]) -> _Leg:
 
 def _device(file_ids: list[RawFields]) -> str | None:
     for fields in file_ids:
-        maker = _num(fields.get("manufacturer"))
+        maker = raw_number(fields.get("manufacturer"))
         if maker is not None:
-            product = _num(fields.get("product"))
+            product = raw_number(fields.get("product"))
             return profile.device_name(int(maker), int(product) if product is not None else None)
     return None
 
@@ -482,7 +352,7 @@ def build(decoded: Decoded, origin: Origin, source: str = "fit") -> Built:
     for name, fields in decoded.messages:
         groups.setdefault(name, []).append(fields)
     file_ids = groups.get("file_id", [])
-    types = [_num(f.get("type")) for f in file_ids]
+    types = [raw_number(f.get("type")) for f in file_ids]
     type_raw = next((t for t in types if t is not None), None)
     result = Built()
     result.file_type = profile.file_type_name(int(type_raw)) if type_raw is not None else None
@@ -496,7 +366,7 @@ def build(decoded: Decoded, origin: Origin, source: str = "fit") -> Built:
         )
         return result
 
-    clock, utc_offset = _clock_and_offset(groups.get("activity", []))
+    clock, utc_offset = clock_and_offset(groups.get("activity", []))
     sports = groups.get("sport", [])
     sessions: list[RawFields] = []
     extra: list[ReadProblem] = []
@@ -516,7 +386,7 @@ def build(decoded: Decoded, origin: Origin, source: str = "fit") -> Built:
             sessions.append(fields)
     rebuilt = False
     if not sessions:
-        sessions = _rebuilt_sessions(groups.get("lap", []), groups.get("record", []))
+        sessions = rebuilt_sessions(groups.get("lap", []), groups.get("record", []))
         rebuilt = bool(sessions)
     legs: list[_Leg] = []
     unplaced = 0

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chainfix.fit.activities import build, needs_recovery
+from chainfix.fit.activities import build
 from chainfix.fit.fast import decode_fast
 from chainfix.fit.full import decode_full
+from chainfix.fit.rebuild import needs_recovery
 from chainfix.model import Activity, Origin, ReadProblem
 
 

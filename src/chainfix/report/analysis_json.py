@@ -9,7 +9,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from chainfix import __version__
-from chainfix.analysis.explain import FRAMING, thin_data
+from chainfix.analysis.wording import FRAMING, thin_data
 from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN
 from chainfix.planning.checkin import CheckInReport, report_to_dict
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from chainfix.analysis import Analysis
-from chainfix.analysis.explain import level_word
+from chainfix.analysis.wording import level_word
 from chainfix.model import POSTERIOR_CHAIN
 from chainfix.report.html_style import LABELS, _e, _fmt, load_color, load_word, priority_color
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from chainfix import __version__
 from chainfix.analysis import Analysis
-from chainfix.analysis.explain import day, level_word, period, plural, thin_data
+from chainfix.analysis.wording import day, level_word, period, plural, thin_data
 from chainfix.atomic import write_atomic
 from chainfix.fit.names import exercise_title, watch_name
 from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN, History, Plan, Workout, WorkoutStep

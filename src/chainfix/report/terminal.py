@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from chainfix.analysis import Analysis
-from chainfix.analysis.explain import (
+from chainfix.analysis.wording import (
     NAMES,
     day,
     dominant,

@@ -15,6 +15,7 @@ from typing import Any
 
 from chainfix.analysis.level import athlete_level
 from chainfix.model import LEVELS, MUSCLE_GROUPS, Activity, History
+from chainfix.planning.addon import add_on
 from chainfix.planning.assessment import Assessment
 from chainfix.planning.catalogue import Catalogue
 from chainfix.planning.checkin import CheckIn, checkin_effect
@@ -23,20 +24,19 @@ from chainfix.planning.feasibility import (
     feasible,
     loadable,
     start_rung,
+    start_steps,
 )
 from chainfix.planning.history import (
     LoadEvidence,
     TrainingPattern,
-    cutback_cycle,
     eccentric_block_until,
     forward_posture,
-    lifting_habit,
     read_loads,
     read_pattern,
-    rungs_logged,
     running_share,
 )
 from chainfix.planning.profile import AthleteProfile, Race, normalise_equipment
+from chainfix.planning.week_shape import deload_weeks_from_running, sessions_per_week
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,14 @@ def history_as_of(history: History | Iterable[Activity], start: date) -> date:
     return min(start, last + timedelta(days=1))
 
 
+def _calf_load_from_running(pattern: TrainingPattern, model: Any) -> float:
+    """Weekly calf load estimated from running hours, when the analysis gives none."""
+    _, rows = model.exposure_rows("running", "generic")
+    base = rows.get("base")
+    coefficient = base.coefficients[MUSCLE_GROUPS.index("calves")] if base else 0.0
+    return float(pattern.running_hours_per_week * 60 * coefficient)
+
+
 def build_context(
     history: History,
     priorities: Mapping[str, float],
@@ -270,28 +278,9 @@ def build_context(
         )
 
     # Sessions (R2, R16).
-    experienced = level != "beginner"
-    requested = profile.sessions_per_week
-    focus = False
-    if level == "beginner":
-        lo, hi = dosing.beginner_sessions
-        sessions = min(hi, max(lo, requested or dosing.beginner_default_sessions))
-        if phase == "race":
-            sessions = lo
-    elif phase == "race":
-        sessions = dosing.in_season_sessions
-    else:
-        sessions = dosing.experienced_sessions
-        wants_more = requested is not None and requested >= dosing.focus_sessions[0]
-        low_running = pattern.running_hours_per_week <= dosing.focus_max_running_hours
-        if experienced and wants_more and (low_running or phase in dosing.focus_phases):
-            focus = True
-            sessions = min(requested or 0, dosing.focus_sessions[1])
-            notes.append(dosing.focus_warning.format(n=sessions))
-        elif requested is not None and requested < sessions:
-            sessions = requested
-    if requested is not None and requested > sessions and not focus:
-        notes.append(dosing.snack_note.format(cap=sessions))
+    sessions, focus = sessions_per_week(
+        level, phase, profile.sessions_per_week, pattern, dosing, notes
+    )
 
     # Priorities per pattern, raised by low self-test scores.
     group_priority = {k: max(0.0, min(1.0, float(v))) for k, v in priorities.items()}
@@ -331,97 +320,27 @@ def build_context(
         minimums.setdefault("trunk", 0)
 
     # Already lifting (twice a week or more): add-ons to their own sessions.
-    addon = False
-    covered: list[str] = []
     days = tuple(sorted(profile.weekday_numbers()))
-    per_week, lifting_days = lifting_habit(history, as_of, dosing, model)
-    if (
-        pattern_sets is not None
-        and level != "beginner"
-        and not focus
-        and per_week >= dosing.addon_min_per_week
-    ):
-        addon = True
-        for name in list(targets):
-            logged_sets = pattern_sets.get(name, 0.0)
-            if logged_sets >= targets[name]:
-                covered.append(name)
-                del targets[name]
-            else:
-                need = targets[name] - logged_sets
-                targets[name] = max(dosing.dose[level].sets[0], math.ceil(need))
-            minimums[name] = 0
-        # An add-on is a few moves: the highest-priority patterns, at most max_moves of them.
-        order = list(targets)
-        by_priority = sorted(order, key=lambda p: (-pattern_priority.get(p, 0.0), order.index(p)))
-        left_out = by_priority[dosing.addon_max_moves :]
-        for name in left_out:
-            del targets[name]
-        if lifting_days and not profile.days:
-            days = tuple(sorted(lifting_days))
-        sessions = min(sessions, max(1, len(lifting_days)))
-        names = {
-            "hinge_hip_extension": "hinge",
-            "knee_flexion": "knee-flexion",
-            "calves": "calf",
-            "upper_back_pull": "upper-back",
-            "hip_abduction": "hip-abduction",
-        }
-
-        def addon_words(items: list[str]) -> str:
-            words = [names.get(c, c) for c in items]
-            if len(words) <= 1:
-                return "".join(words)
-            return ", ".join(words[:-1]) + " and " + words[-1]
-
-        covered_text = addon_words(covered)
-        missing_text = addon_words(list(targets))
-        left_text = addon_words(left_out)
-        n_moves = dosing.addon_max_moves
-        moves = f"{n_moves} move{'' if n_moves == 1 else 's'}"
-        lead = f"Your {covered_text} work is covered" if covered else "You already lift"
-        notes.append(
-            f"{lead}: you lift about {per_week:.0f} times a week, so this plan adds "
-            + (f"{missing_text} work to your own sessions" if targets else "nothing")
-            + " instead of a second programme."
-            + (
-                f" At most {moves} a session: {left_text} work, which matters least for you, "
-                "is left out."
-                if left_out
-                else ""
-            )
+    addon = None
+    if pattern_sets is not None and level != "beginner" and not focus:
+        addon = add_on(
+            history, as_of, dosing, model, level, pattern_sets, targets, pattern_priority
         )
+    covered: tuple[str, ...] = ()
+    if addon is not None:
+        covered, targets = addon.covered, addon.targets
+        minimums.update(dict.fromkeys((*addon.covered, *addon.targets, *addon.left_out), 0))
+        if addon.lifting_days and not profile.days:
+            days = addon.lifting_days
+        sessions = min(sessions, max(1, len(addon.lifting_days)))
+        notes.append(addon.note)
 
     # Starting rungs: level default, then the self-test, then what the history shows.
-    steps = dict(dosing.start_steps[level])
-    logged = rungs_logged(history, start, dosing.start_history_weeks, catalogue)
-    if level != "beginner":  # a beginner's odd logged set is no reason to skip rungs
-        for ladder, step in logged.items():
-            if step > steps.get(ladder, 0):
-                steps[ladder] = step
     if calf_load_per_week is None:
-        _, rows = model.exposure_rows("running", "generic")
-        base = rows.get("base")
-        coefficient = base.coefficients[MUSCLE_GROUPS.index("calves")] if base else 0.0
-        calf_load_per_week = pattern.running_hours_per_week * 60 * coefficient
-    if calf_load_per_week >= model.number("demand_reference_per_week") > 0:
-        if steps.get("calf", 1) < dosing.running_calf_step:
-            steps["calf"] = dosing.running_calf_step
-            notes.append(
-                "Your running already loads your calves hard every week: calf work starts "
-                "single-leg."
-            )
-    if assessment is not None:
-        for ladder, step in assessment.start_steps.items():
-            if ladder in assessment.low_ladders:
-                steps[ladder] = step  # a low score resets the ladders it measures
-                if ladder in logged and logged[ladder] > step:
-                    notes.append(
-                        f"Your self-test puts {ladder.replace('_', ' ')} work back to an easier "
-                        f"exercise than you logged: rebuild it from there."
-                    )
-            else:  # a pass never lowers what you already do
-                steps[ladder] = max(step, steps.get(ladder, step))
+        calf_load_per_week = _calf_load_from_running(pattern, model)
+    steps = start_steps(
+        level, history, start, catalogue, dosing, model, calf_load_per_week, assessment, notes
+    )
     ctx_probe = PlanContext(
         level=level,
         level_reason=reason,
@@ -484,23 +403,7 @@ def build_context(
                 f"Your last self-tests are from {assessment.date.isoformat()}: time to retest "
                 f"(`chainfix assess`)."
             )
-    deload_weeks: tuple[int, ...] = ()
-    cycle = cutback_cycle(history, as_of, dosing)
-    if cycle.interval_weeks and as_of >= start - timedelta(weeks=1):
-        plan_weeks = sorted(
-            {
-                (monday + timedelta(days=3) - start).days // 7 + 1
-                for monday in cycle.projected(start, 52)
-            }
-        )
-        deload_weeks = tuple(w for w in plan_weeks if w >= dosing.first_deload_week)
-        if deload_weeks:
-            listed = ", ".join(str(w) for w in deload_weeks[:4])
-            notes.append(
-                f"Your running has a lighter week every {cycle.interval_weeks} weeks: the "
-                f"strength deloads go on those weeks (plan weeks {listed}), so both ease off "
-                "together."
-            )
+    deload_weeks = deload_weeks_from_running(history, as_of, start, dosing, notes)
     notes = [*pattern.explanations, *notes]
     tier = ("calves", "hamstrings", "glute_max")
     ranked = sorted(group_priority.items(), key=lambda kv: -kv[1])
@@ -517,8 +420,8 @@ def build_context(
         near_tie=near_tie,
         long_run_descent_m=pattern.long_run_descent_m,
         deload_weeks=deload_weeks,
-        addon=addon,
-        covered=tuple(covered),
+        addon=addon is not None,
+        covered=covered,
         start_rungs=rungs,
         loaded=loaded,
         loads_by_pair=dict(evidence.by_pair),

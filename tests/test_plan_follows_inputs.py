@@ -117,3 +117,34 @@ def test_a_new_assessment_applies_at_the_next_plan(histories: dict[str, Path]) -
     assert first_test not in after["notes"]
     assert any(n.startswith("Retest your self-tests around") for n in after["notes"])
     assert after["sessions"] != before["sessions"]
+
+
+def test_the_history_fingerprint_reads_what_a_plan_reads_not_where_it_came_from() -> None:
+    """More descent on one run is another history for the plan; the same runs read from
+    another folder are not."""
+    from dataclasses import replace
+
+    from chainfix.analysis import analyze
+    from chainfix.planning import AthleteProfile
+
+    history = persona_history(A)
+    analysis = analyze(history)
+    profile = AthleteProfile()
+
+    def fingerprint(h: History) -> str:
+        return app.plan_inputs(h, profile, None, analysis).history
+
+    first = history.activities[0]
+    moved = History(
+        tuple(
+            replace(a, origin=replace(a.origin, path=f"/elsewhere/{a.id}.fit"))
+            for a in history.activities
+        )
+    )
+    assert fingerprint(moved) == fingerprint(history)
+    hillier = History(
+        (replace(first, descent_m=(first.descent_m or 0.0) + 400.0), *history.activities[1:])
+    )
+    assert fingerprint(hillier) != fingerprint(history)
+    laps = History((replace(first, laps=()), *history.activities[1:]))
+    assert (fingerprint(laps) == fingerprint(history)) == (not first.laps)

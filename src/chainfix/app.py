@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from chainfix import __version__
 from chainfix.errors import NothingToReadError
 from chainfix.ingest import IngestOptions, read_history
-from chainfix.model import History, Workout
+from chainfix.model import Activity, History, Workout
 from chainfix.sources.base import Limits
 
 if TYPE_CHECKING:
@@ -329,10 +329,7 @@ def plan_inputs(
     from chainfix.planning.checkin import to_dict as checkin_to_dict
     from chainfix.planning.profile import profile_to_dict
 
-    activities = [
-        (a.id, a.start_utc.isoformat(), a.sport, a.sub_sport, round(a.duration_s), len(a.sets))
-        for a in history.activities
-    ]
+    activities = [_plan_facts(a) for a in history.activities]
     results = results_to_dict(assessment.results) if assessment is not None else None
     model = [__version__]
     for item in analysis.model.files:
@@ -345,6 +342,21 @@ def plan_inputs(
         checkins=_digest([checkin_to_dict(c) for c in checkins]),
         model=_digest(model),
     )
+
+
+_WHERE_FROM = ("source", "source_file", "member", "device")
+"""Where an activity was read from: the same history read from another place is the same."""
+
+
+def _plan_facts(a: Activity) -> dict[str, Any]:
+    """Everything a plan can read from one activity (times, sport, distances, climbing, heart
+    rate, laps, sets), and nothing about where it was read from."""
+    from chainfix.codec import activity_to_dict
+
+    facts = activity_to_dict(a)
+    for key in _WHERE_FROM:
+        facts.pop(key, None)
+    return facts
 
 
 def _digest(value: Any) -> str:

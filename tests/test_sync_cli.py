@@ -126,9 +126,7 @@ def test_dry_run_contacts_nothing_and_prints_the_requests(
     assert "POST /workout-service/schedule/<new workout id>" in result.output
     assert '"exerciseName": "ROMANIAN_DEADLIFT"' in result.output
     assert '"exerciseName": "KETTLEBELL_SWING"' in result.output
-    data = json.loads(
-        run(cli, "sync", "garmin", str(history), "--dry-run", "--json").output
-    )
+    data = json.loads(run(cli, "sync", "garmin", str(history), "--dry-run", "--json").output)
     assert data["dry_run"] is True
     assert [a["request"] for a in data["actions"]][:2] == [
         "POST /workout-service/workout",

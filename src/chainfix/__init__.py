@@ -38,6 +38,7 @@ def __getattr__(name: str) -> Any:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'chainfix' has no attribute {name!r}")
 
+
 __all__ = [
     "Activity",
     "History",

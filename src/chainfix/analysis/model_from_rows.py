@@ -69,6 +69,8 @@ class _Row:
         if value not in allowed:
             raise self.fail(col, f"{value!r} is not one of {', '.join(allowed)}")
         return value
+
+
 # ---------------------------------------------------------------------------------------------
 # Validation and typed structures
 # ---------------------------------------------------------------------------------------------

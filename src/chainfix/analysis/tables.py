@@ -93,7 +93,6 @@ TABLES: dict[str, TableSpec] = {
 """The tables the analysis reads, by file name."""
 
 
-
 def split_citations(text: str) -> list[str]:
     """Citation keys in a ``sources`` cell.
 
@@ -112,8 +111,6 @@ def split_citations(text: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------------------------
-
-
 
 
 def _parse_csv(text: str, file: str, spec: TableSpec) -> list[_Row]:
@@ -244,5 +241,3 @@ def _same_order(a: str, b: str) -> bool:
         return float(a) == float(b)
     except ValueError:
         return False
-
-

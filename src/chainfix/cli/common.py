@@ -127,9 +127,7 @@ def load_history(
         def update(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return app.read(
-            paths, settings, on_progress=update, require_activities=require_activities
-        )
+        return app.read(paths, settings, on_progress=update, require_activities=require_activities)
 
 
 def exit_code(history: History) -> int:

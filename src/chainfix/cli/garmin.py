@@ -97,9 +97,7 @@ def logout() -> None:
     path = garmin_adapter.token_file(folder)
     if garmin_adapter.logout(folder):
         click.echo(f"Logged out: deleted {path}.")
-        click.echo(
-            "(The token is not revoked at Garmin; it is just no longer on this computer.)"
-        )
+        click.echo("(The token is not revoked at Garmin; it is just no longer on this computer.)")
     else:
         click.echo("Not logged in to Garmin Connect (no saved tokens).")
 

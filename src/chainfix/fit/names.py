@@ -21,8 +21,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DANGLING = " ,;:-/&+(["
 
 
-
-
 def cut_utf8(text: str, max_bytes: int) -> str:
     """The longest prefix of ``text`` that is at most ``max_bytes`` of UTF-8."""
     return text.encode("utf-8")[:max_bytes].decode("utf-8", "ignore")

@@ -21,7 +21,6 @@ SCHEMA_VERSION = 1
 """Version of the JSON layout (``docs/analysis-json.md``): bump it when a key goes or changes."""
 
 
-
 def _r(x: float | None, digits: int = 4) -> float | None:
     if x is None or x != x:
         return None
@@ -165,5 +164,3 @@ def weeks_json(weekly: Frame) -> list[dict[str, Any]]:
             }
         )
     return out
-
-

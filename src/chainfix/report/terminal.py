@@ -86,9 +86,7 @@ def verdict(a: Analysis) -> list[str]:
     who, sport = dominant(a)
     share = a.running_share or 0.0
     if share >= 0.6:
-        out.append(
-            f"Your training is running-heavy: {share * 100:.0f}% of your time in {when}."
-        )
+        out.append(f"Your training is running-heavy: {share * 100:.0f}% of your time in {when}.")
     elif share > 0:
         out.append(f"Running is {share * 100:.0f}% of your training time in {when}.")
     else:
@@ -254,9 +252,7 @@ def weekly_table(a: Analysis, width: int = 100, *, explain: bool = False) -> Tab
         cells: list[str | Text] = [
             row["week_start"].strftime("%d %b %Y"),
             f"{row['run_km']:,.0f}",
-            Text(
-                f"{row['run_descent_m']:,.0f}{flag}", style="bold red" if row["equ_flag"] else ""
-            ),
+            Text(f"{row['run_descent_m']:,.0f}{flag}", style="bold red" if row["equ_flag"] else ""),
         ]
         if explain:
             cells.append(f"{row['equ']:.1f}")

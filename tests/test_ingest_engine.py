@@ -25,16 +25,10 @@ import chainfix.ingest.engine as ingest
 from chainfix.codec import activity_to_dict, problem_to_dict
 from chainfix.ingest import IngestOptions, IngestStats, read_history
 from chainfix.model import Origin
-from chainfix.sources.archive import (
-    Backing,
-    Member,
-    PortableLoad,
-    ZipMemberLoad,
-    release_handles,
-    walk_zip,
-)
-from chainfix.sources.base import BlobLoadError, FitBlob, Limits, ReadOptions, Source
+from chainfix.sources.archive import Member, walk_zip
+from chainfix.sources.base import BlobLoadError, FitBlob, Limits, PortableLoad, ReadOptions, Source
 from chainfix.sources.fitfiles import FileLoad
+from chainfix.sources.zip_member import Backing, ZipMemberLoad, release_handles
 from tests.conftest import real_fit_files
 
 

@@ -195,8 +195,8 @@ def test_dropped_entries_are_counted(tmp_path: Path) -> None:
 
 
 def test_zip_member_is_inflated_only_to_its_declared_size(tmp_path: Path) -> None:
-    from chainfix.sources.archive import Backing, ZipMemberLoad
     from chainfix.sources.base import BlobLoadError
+    from chainfix.sources.zip_member import Backing, ZipMemberLoad
     from tests.corpus import zipbytes
 
     big = bytes(64 * 1024**2)  # 64 MiB of zeros deflate to ~64 KiB
@@ -741,7 +741,7 @@ def test_stale_spill_folders_are_removed_at_the_next_start(tmp_path: Path) -> No
     import subprocess
     import sys
 
-    from chainfix.sources.archive import remove_stale_spills
+    from chainfix.sources.spill import remove_stale_spills
 
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()  # reaped: its id names no process now

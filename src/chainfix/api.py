@@ -52,11 +52,14 @@ if TYPE_CHECKING:
         StrengthSet,
     )
     from chainfix.paths import library_dir, user_dir
-    from chainfix.sources.archive import Container, Member, PartsReader, PortableLoad, walk_zip
+    from chainfix.sources.archive import Member, walk_zip
     from chainfix.sources.base import (
         BlobLoadError,
+        Container,
         FitBlob,
         LazyRead,
+        PartsReader,
+        PortableLoad,
         ReadOptions,
         Source,
         SourceItem,
@@ -100,12 +103,19 @@ _HOME: dict[str, str] = {
     ),
     "library_dir": "chainfix.paths",
     "user_dir": "chainfix.paths",
+    **dict.fromkeys(("Member", "walk_zip"), "chainfix.sources.archive"),
     **dict.fromkeys(
-        ("Container", "Member", "PartsReader", "PortableLoad", "walk_zip"),
-        "chainfix.sources.archive",
-    ),
-    **dict.fromkeys(
-        ("BlobLoadError", "FitBlob", "LazyRead", "ReadOptions", "Source", "SourceItem"),
+        (
+            "BlobLoadError",
+            "Container",
+            "FitBlob",
+            "LazyRead",
+            "PartsReader",
+            "PortableLoad",
+            "ReadOptions",
+            "Source",
+            "SourceItem",
+        ),
         "chainfix.sources.base",
     ),
     **dict.fromkeys(

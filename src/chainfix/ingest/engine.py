@@ -50,13 +50,9 @@ from chainfix.cache import (
 )
 from chainfix.model import Activity, History, Origin, ReadProblem
 from chainfix.paths import UserFolderError, UserFolderWarning, cache_path
-from chainfix.sources.archive import (
-    Container,
-    PortableLoad,
-    release_handles,
-    remove_stale_spills,
-)
-from chainfix.sources.base import FitBlob, Limits, ReadOptions, Source
+from chainfix.sources.base import Container, FitBlob, Limits, PortableLoad, ReadOptions, Source
+from chainfix.sources.spill import remove_stale_spills
+from chainfix.sources.zip_member import release_handles
 
 if TYPE_CHECKING:  # concurrent.futures is imported when a pool starts: warm runs need none
     from concurrent.futures import Future, ProcessPoolExecutor

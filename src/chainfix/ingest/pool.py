@@ -10,10 +10,7 @@ from importlib.machinery import ModuleSpec
 from typing import TYPE_CHECKING
 
 from chainfix.model import Origin, ReadProblem
-from chainfix.sources.archive import (
-    PortableLoad,
-)
-from chainfix.sources.base import BlobLoadError
+from chainfix.sources.base import BlobLoadError, PortableLoad
 
 if TYPE_CHECKING:  # concurrent.futures is imported when a pool starts: warm runs need none
     from multiprocessing.connection import Connection

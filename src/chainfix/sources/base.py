@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from chainfix.model import Activity, Origin, ProblemKind, ReadProblem
 from chainfix.sources.limits import Limits
@@ -65,10 +66,10 @@ class Source:
     ``read`` may be a :class:`LazyRead`, so the reader and what it imports load only when a
     path is read, not every time chainfix starts.
 
-    The part cache: a ``read`` wrapped in :class:`~chainfix.sources.archive.PartsReader` also
-    offers the same items with :class:`~chainfix.sources.archive.Container` marks around
-    cacheable parts (an archive member, a whole export); the engine reads through
-    :meth:`read_with_parts`, skips the parts it has cached, and caches the rest.
+    The part cache: a ``read`` wrapped in :class:`PartsReader` also offers the same items with
+    :class:`Container` marks around cacheable parts (an archive member, a whole export); the
+    engine reads through :meth:`read_with_parts`, skips the parts it has cached, and caches the
+    rest. A :class:`PortableLoad` as a FitBlob's ``load`` is run by the decoder process itself.
     ``advances_by_blobs`` says that every top-level FitBlob the source yields is one file on
     disk it does not report through ``options.advance``, so the engine counts its size instead.
     """
@@ -118,3 +119,74 @@ class LazyRead:
 
     def __repr__(self) -> str:
         return f"LazyRead({self.module!r}, {self.name!r})"
+
+
+class PortableLoad:
+    """Base of picklable ``FitBlob.load`` callables that work in any process.
+
+    The ingest engine runs these in its decoder processes instead of loading the bytes itself.
+    They must behave exactly like a load in the main process: same bytes, same exceptions.
+    """
+
+    __slots__ = ()
+
+    def __call__(self) -> bytes:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+@dataclass(slots=True, eq=False)
+class Container:
+    """A mark around a part of a source's output that can be cached as a whole.
+
+    A source yields the opening mark, then (unless a consumer set ``skip``) everything the part
+    gives, then the closing mark from :meth:`closing`. ``key`` must identify the part's content
+    and every setting its output depends on; every item inside refers to ``label`` as its file.
+    A consumer that knows the result sets ``skip`` and ``used`` before the source resumes; one
+    that does not know marks simply ignores them.
+    """
+
+    key: str
+    label: str
+    weight: float = 1.0
+    """Share of the outer file's on-disk bytes (the source advances progress by it on a skip)."""
+    room: int | None = None
+    """Uncompressed bytes left in the archive's total budget when the part starts."""
+    end: bool = False
+    complete: bool = True
+    """On the closing mark: False when the part was cut short by a limit shared with the rest."""
+    used: int = 0
+    """Uncompressed bytes of the archive's total budget the part uses."""
+    skip: bool = False
+    state: dict[str, int] = field(default_factory=dict)
+    """Counters the source carries past the part (e.g. track files seen): stored with the
+    closing mark, handed back on the opening mark of a skipped part."""
+    opening: Container | None = field(default=None, repr=False)
+
+    def closing(self, used: int = 0, complete: bool = True) -> Container:
+        """The mark that ends this part."""
+        return Container(
+            self.key, self.label, self.weight, self.room, True, complete, used, opening=self
+        )
+
+
+class PartsReader:
+    """A source's ``read`` whose output can be cached part by part.
+
+    Called like any ``Source.read``, it yields only Activities, FitBlobs and ReadProblems (the
+    source contract). chainfix's ingest engine calls :meth:`with_parts` instead, which also yields
+    the :class:`Container` marks so that cached parts are skipped.
+    """
+
+    def __init__(self, func: Callable[..., Iterator[Any]]) -> None:
+        self.func = func
+        self.__name__ = getattr(func, "__name__", "read")
+        self.__doc__ = func.__doc__
+
+    def __call__(self, path: Any, options: Any) -> Iterator[Any]:
+        for item in self.func(path, options):
+            if not isinstance(item, Container):
+                yield item
+
+    def with_parts(self, path: Any, options: Any) -> Iterator[Any]:
+        """The same items, plus :class:`Container` marks around cacheable parts."""
+        return self.func(path, options)

@@ -11,8 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chainfix.model import Origin, ReadProblem
-from chainfix.sources.archive import PortableLoad
-from chainfix.sources.base import BlobLoadError, FitBlob, ReadOptions, Source, SourceItem
+from chainfix.sources.base import (
+    BlobLoadError,
+    FitBlob,
+    PortableLoad,
+    ReadOptions,
+    Source,
+    SourceItem,
+)
 
 FIT_SUFFIXES = (".fit", ".fit.gz")
 TRACK_SUFFIXES = (".tcx", ".gpx", ".tcx.gz", ".gpx.gz")

@@ -8,8 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from chainfix.model import ReadProblem
-from chainfix.sources.archive import PartsReader
-from chainfix.sources.base import ReadOptions, Source
+from chainfix.sources.base import PartsReader, ReadOptions, Source
 from chainfix.sources.fitfiles import (
     FIT_SUFFIXES,
     TRACK_SUFFIXES,

@@ -16,17 +16,17 @@ from pathlib import Path
 from stat import S_ISREG
 
 from chainfix.model import Origin, ReadProblem
-from chainfix.sources.archive import (
-    Backing,
+from chainfix.sources.archive import Member, walk_zip
+from chainfix.sources.base import (
     Container,
-    Member,
+    FitBlob,
+    Limits,
     PartsReader,
     PortableLoad,
-    limits_tag,
-    spill_dir,
-    walk_zip,
+    ReadOptions,
+    Source,
+    SourceItem,
 )
-from chainfix.sources.base import FitBlob, Limits, ReadOptions, Source, SourceItem
 from chainfix.sources.fitfiles import (
     FIT_SUFFIXES,
     TRACK_SUFFIXES,
@@ -38,6 +38,8 @@ from chainfix.sources.fitfiles import (
     walk_folder,
 )
 from chainfix.sources.garmin_json import parse_summaries
+from chainfix.sources.spill import spill_dir
+from chainfix.sources.zip_member import Backing, limits_tag
 
 EXPORT_MARKERS = ("di_connect", "di-connect-", "summarizedactivities", "uploadedfiles_")
 

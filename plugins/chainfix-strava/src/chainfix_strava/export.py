@@ -469,7 +469,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[SourceItem]:
         yield ReadProblem(label, None, "bad_archive", f"not a readable zip archive: {exc}")
         return
     # named after this process, like chainfix's own spill folders: a killed run's are removed
-    # by the next run (chainfix.sources.archive.remove_stale_spills)
+    # by the next run (chainfix.sources.spill.remove_stale_spills)
     spill = tempfile.TemporaryDirectory(prefix=f"chainfix-{os.getpid()}-strava")
     with spill as tmpdir, zf:
         try:

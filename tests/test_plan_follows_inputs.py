@@ -16,6 +16,7 @@ from test_planning_support import Persona, persona_history, planning_cli
 from chainfix import app
 from chainfix.cli import sync as sync_cli
 from chainfix.model import History
+from chainfix.planning.inputs import plan_inputs
 
 START = date(2026, 12, 7)
 TODAY = date(2026, 12, 3)
@@ -132,7 +133,7 @@ def test_the_history_fingerprint_reads_what_a_plan_reads_not_where_it_came_from(
     profile = AthleteProfile()
 
     def fingerprint(h: History) -> str:
-        return app.plan_inputs(h, profile, None, analysis).history
+        return plan_inputs(h, profile, None, analysis).history
 
     first = history.activities[0]
     moved = History(
@@ -148,3 +149,49 @@ def test_the_history_fingerprint_reads_what_a_plan_reads_not_where_it_came_from(
     assert fingerprint(hillier) != fingerprint(history)
     laps = History((replace(first, laps=()), *history.activities[1:]))
     assert (fingerprint(laps) == fingerprint(history)) == (not first.laps)
+
+
+def test_the_history_fingerprint_covers_every_field_of_an_activity() -> None:
+    """Every field of Activity is read, or named as where it came from; no text is hashed."""
+    from dataclasses import fields
+
+    from chainfix.model import Activity
+    from chainfix.planning import inputs
+
+    read = {*inputs.WORD_FIELDS, *inputs.NUMBER_FIELDS, *inputs.NESTED}
+    assert read | inputs.WHERE_FROM == {f.name for f in fields(Activity)}
+    assert not read & inputs.WHERE_FROM
+    for activity in persona_history(A).activities:
+        assert not any(isinstance(v, str) for v in inputs.NUMBERS(activity))
+        assert all(isinstance(v, str) for v in inputs.WORDS(activity))
+
+
+def test_the_history_fingerprint_is_the_same_in_another_process() -> None:
+    """It hashes numbers with hash(): that must not vary between runs as text hashes do."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys; sys.path.insert(0, 'tests');"
+        "from test_planning_support import Persona, persona_history;"
+        "from datetime import date;"
+        "from chainfix.planning.inputs import history_digest;"
+        "print(history_digest(persona_history(Persona(start=date(2026, 12, 7), long_run=6,"
+        " hard=frozenset({1, 3}), easy=frozenset({2, 5})))))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=root,
+            env={**__import__("os").environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    from chainfix.planning.inputs import history_digest
+
+    assert runs == {history_digest(persona_history(A))}

@@ -13,18 +13,28 @@ rebuilds a flow of its own. The functions take and return domain values and neve
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from chainfix import __version__
-from chainfix.errors import NothingToReadError
+from chainfix.errors import ChainfixError, NothingToReadError
 from chainfix.ingest import IngestOptions, read_history
-from chainfix.model import Activity, History, Workout
+from chainfix.model import History, Workout
+from chainfix.paths import advice_path, plan_path
+from chainfix.planning.inputs import (
+    INPUT_NAMES,
+    INPUT_WORDS,
+    PlanInputs,
+    digest,
+    file_digest,
+    plan_inputs,
+    stored_inputs,
+    with_inputs,
+)
 from chainfix.sources.base import Limits
 
 if TYPE_CHECKING:
@@ -134,12 +144,58 @@ def analyse(
     if not advise:
         return analysis
     from chainfix.analysis import with_plan_start
-    from chainfix.planning.generator import first_exercises
 
     day = as_of or today()
     reuse = analysis if replace(request, level=None) == AnalysisRequest() else None
-    plan = _plan_outcome(history, PlanRequest(level=request.level), day, reuse, save=False).plan
-    return with_plan_start(analysis, first_exercises(plan, day))
+    return with_plan_start(analysis, _advice(history, PlanRequest(level=request.level), day, reuse))
+
+
+def _advice(
+    history: History, request: PlanRequest, day: date, analysis: Analysis | None
+) -> tuple[str, ...]:
+    """The first exercises of the plan :func:`current_plan` would give on ``day`` (not stored).
+
+    Remembered in the user folder by everything that plan is made from (the inputs' fingerprints,
+    the stored plan, the day, the version), so a run with nothing changed builds no plan.
+    """
+    read = _read_plan_inputs(history, request, day, analysis)
+    inputs = [getattr(read.inputs, name) for name in INPUT_NAMES]
+    key = digest([inputs, read.stored_digest, day.isoformat(), request.level, __version__])
+    remembered = _remembered_advice(key)
+    if remembered is not None:
+        return remembered
+    from chainfix.planning.generator import first_exercises  # the planner loads on a miss only
+
+    plan = _plan_outcome(history, request, day, analysis, save=False, read=read).plan
+    exercises = first_exercises(plan, day)
+    _remember_advice(key, exercises)
+    return exercises
+
+
+def _remembered_advice(key: str) -> tuple[str, ...] | None:
+    try:
+        data = json.loads(advice_path(create=False).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key:
+        return None
+    names = data.get("exercises")
+    if not isinstance(names, list):
+        return None
+    if not all(isinstance(n, str) for n in names):
+        return None
+    return tuple(names)
+
+
+def _remember_advice(key: str, exercises: tuple[str, ...]) -> None:
+    """Best effort: a user folder that cannot be written only costs the next run a plan."""
+    from chainfix.atomic import write_atomic
+
+    try:
+        text = json.dumps({"key": key, "exercises": list(exercises)})
+        write_atomic(advice_path(), text, mode=0o600)
+    except (OSError, ChainfixError):
+        pass
 
 
 def recent_checkins(as_of: date | None = None) -> list[CheckInReport]:
@@ -183,32 +239,6 @@ class PlanRequest:
         return self.fresh or any(v is not None for v in given) or bool(self.catalogues)
 
 
-INPUT_NAMES = ("history", "profile", "assessment", "checkins", "model")
-INPUT_WORDS = {
-    "history": "history",
-    "profile": "profile",
-    "assessment": "self-tests",
-    "checkins": "check-ins",
-    "model": "model",
-}
-"""What a plan is built from, and how a sentence names each."""
-
-
-@dataclass(frozen=True, slots=True)
-class PlanInputs:
-    """Fingerprints of what a plan was built from, stored with it."""
-
-    history: str
-    profile: str
-    assessment: str
-    checkins: str
-    model: str
-
-    def changed(self, other: PlanInputs) -> list[str]:
-        """The names of the inputs that differ, in a fixed order."""
-        return [n for n in INPUT_NAMES if getattr(self, n) != getattr(other, n)]
-
-
 @dataclass(frozen=True, slots=True)
 class PlanOutcome:
     """The plan, the analysis it was built from, and one line on what happened to it."""
@@ -239,23 +269,27 @@ def current_plan(
     return _plan_outcome(history, request, as_of or today(), None, save=True)
 
 
-def _plan_outcome(
-    history: History,
-    request: PlanRequest,
-    day: date,
-    analysis: Analysis | None,
-    *,
-    save: bool,
-) -> PlanOutcome:
-    """:func:`current_plan`'s flow on ``day``; ``analysis`` when the caller already made the one
-    it would make; ``save`` stores the plan (``analyze`` only looks at it)."""
-    from chainfix.analysis import with_plan_start
+@dataclass(frozen=True, slots=True)
+class _PlanInputsRead:
+    """Everything :func:`current_plan`'s flow reads before it builds: the stored files and the
+    analysis, and the fingerprints of what a plan is built from."""
+
+    profile: AthleteProfile
+    analysis: Analysis
+    stored: TrackedPlan | None
+    stored_digest: str
+    assessment: Assessment | None
+    checkins: tuple[CheckIn, ...]
+    inputs: PlanInputs
+
+
+def _read_plan_inputs(
+    history: History, request: PlanRequest, day: date, analysis: Analysis | None
+) -> _PlanInputsRead:
     from chainfix.planning.assessment import latest_assessment
     from chainfix.planning.checkin import load_checkins
-    from chainfix.planning.generator import first_exercises, make_plan
     from chainfix.planning.profile import load_profile
-    from chainfix.planning.reconcile import reconcile
-    from chainfix.planning.state import load_plan, save_plan
+    from chainfix.planning.state import load_plan
 
     profile = load_profile()
     if request.level is not None:
@@ -265,10 +299,34 @@ def _plan_outcome(
     if analysis is None:
         analysis = analyse(history, AnalysisRequest(level=request.level), profile)
     stored = None if request.fresh else load_plan()
-    start = request.start or day
-    assessment = latest_assessment(on_or_before=max(start, day))
-    checkins = load_checkins()
+    stored_digest = "none" if stored is None else file_digest(plan_path(create=False))
+    assessment = latest_assessment(on_or_before=max(request.start or day, day))
+    checkins = tuple(load_checkins())
     inputs = plan_inputs(history, profile, assessment, analysis, checkins)
+    return _PlanInputsRead(profile, analysis, stored, stored_digest, assessment, checkins, inputs)
+
+
+def _plan_outcome(
+    history: History,
+    request: PlanRequest,
+    day: date,
+    analysis: Analysis | None,
+    *,
+    save: bool,
+    read: _PlanInputsRead | None = None,
+) -> PlanOutcome:
+    """:func:`current_plan`'s flow on ``day``; ``analysis`` when the caller already made the one
+    it would make, ``read`` when it already read the inputs; ``save`` stores the plan
+    (``analyze`` only looks at it)."""
+    from chainfix.analysis import with_plan_start
+    from chainfix.planning.generator import first_exercises, make_plan
+    from chainfix.planning.reconcile import reconcile
+    from chainfix.planning.state import save_plan
+
+    read = read or _read_plan_inputs(history, request, day, analysis)
+    profile, analysis, stored = read.profile, read.analysis, read.stored
+    assessment, checkins, inputs = read.assessment, read.checkins, read.inputs
+    start = request.start or day
 
     def fresh_plan(first: date, weeks: int) -> TrackedPlan:
         made = make_plan(
@@ -283,14 +341,14 @@ def _plan_outcome(
             checkins=checkins,
             checkins_as_of=max(first, day),
         )
-        return _with_inputs(made, inputs, day)
+        return with_inputs(made, inputs, day)
 
     change: str | None = None
     if stored is None or stored.state is None or request.starts_afresh:
         plan = fresh_plan(start, request.weeks or DEFAULT_PLAN_WEEKS)
     else:
         reconciled = reconcile(stored, history)
-        before = _stored_inputs(stored)
+        before = stored_inputs(stored)
         changed = inputs.changed(before) if before is not None else ["history"]
         if not changed:
             plan = reconciled
@@ -315,82 +373,6 @@ def stored_plan() -> TrackedPlan | None:
     from chainfix.planning.state import load_plan
 
     return load_plan()
-
-
-def plan_inputs(
-    history: History,
-    profile: AthleteProfile,
-    assessment: Assessment | None,
-    analysis: Analysis,
-    checkins: Sequence[CheckIn] = (),
-) -> PlanInputs:
-    """The fingerprints of a plan's inputs."""
-    from chainfix.planning.assessment import results_to_dict
-    from chainfix.planning.checkin import to_dict as checkin_to_dict
-    from chainfix.planning.profile import profile_to_dict
-
-    activities = [_plan_facts(a) for a in history.activities]
-    results = results_to_dict(assessment.results) if assessment is not None else None
-    model = [__version__]
-    for item in analysis.model.files:
-        if item.origin != "built-in":
-            model.append(_file_digest(Path(item.path)))
-    return PlanInputs(
-        history=_digest(activities),
-        profile=_digest(profile_to_dict(profile)),
-        assessment=_digest(results),
-        checkins=_digest([checkin_to_dict(c) for c in checkins]),
-        model=_digest(model),
-    )
-
-
-_WHERE_FROM = ("source", "source_file", "member", "device")
-"""Where an activity was read from: the same history read from another place is the same."""
-
-
-def _plan_facts(a: Activity) -> dict[str, Any]:
-    """Everything a plan can read from one activity (times, sport, distances, climbing, heart
-    rate, laps, sets), and nothing about where it was read from."""
-    from chainfix.codec import activity_to_dict
-
-    facts = activity_to_dict(a)
-    for key in _WHERE_FROM:
-        facts.pop(key, None)
-    return facts
-
-
-def _digest(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def _file_digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    except OSError:
-        return "unreadable"
-
-
-def _with_inputs(plan: TrackedPlan, inputs: PlanInputs, day: date) -> TrackedPlan:
-    """``plan`` with its input fingerprints and the day they were taken in its state."""
-    assert plan.state is not None
-    context = {
-        **plan.state.context,
-        "inputs": {name: getattr(inputs, name) for name in INPUT_NAMES},
-        "inputs_on": day.isoformat(),
-    }
-    return replace(plan, state=replace(plan.state, context=context))
-
-
-def _stored_inputs(plan: TrackedPlan) -> PlanInputs | None:
-    assert plan.state is not None
-    raw = plan.state.context.get("inputs")
-    if not isinstance(raw, dict):
-        return None
-    try:
-        return PlanInputs(**{k: str(raw[k]) for k in INPUT_NAMES})
-    except KeyError:
-        return None
 
 
 def _made_on(plan: TrackedPlan) -> str:

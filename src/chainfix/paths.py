@@ -162,6 +162,12 @@ def plan_path(create: bool = True) -> Path:
     return user_dir(create) / "plan.json"
 
 
+def advice_path(create: bool = True) -> Path:
+    """The advice ``analyze`` last gave and what it was made from (JSON), so an unchanged
+    history builds no plan; ``create=False`` to read only."""
+    return user_dir(create) / "advice.json"
+
+
 def checkins_path(create: bool = True) -> Path:
     """Pain and soreness check-ins (JSON); ``create=False`` to read only."""
     return user_dir(create) / "checkins.json"

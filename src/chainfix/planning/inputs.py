@@ -76,7 +76,8 @@ def plan_inputs(
             model.append(file_digest(Path(item.path)))
     for name in PLANNING_OVERRIDES:  # a coach's rules and exercises are part of the model too
         path = override_file(name)
-        model.append(file_digest(path) if path.is_file() else "")
+        if path.is_file():  # absent: the fingerprint of a plan made before these counted
+            model.append(f"{name}:{file_digest(path)}")
     return PlanInputs(
         history=history_digest(history),
         profile=digest(profile_to_dict(profile)),

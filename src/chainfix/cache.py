@@ -378,6 +378,46 @@ def decode_part(doc: Any, label: str, *, check: bool = True) -> CachedPart:
     return CachedPart(used, state, items)
 
 
+def encode_index(subs: dict[str, str]) -> str:
+    """An index part's entry (see ``Container.index``): each sub-part's key and its
+    ``[volatile version or null, encode_part text]`` as JSON text."""
+    return '{"index":{' + ",".join(f"{_dumps(k)}:{v}" for k, v in subs.items()) + "}}"
+
+
+def index_sub(part_text: str, volatile_version: str | None) -> str:
+    """One sub-part of an index: its :func:`encode_part` text and, when volatile, the version
+    (UTC hour) it is valid for."""
+    return f"[{_dumps(volatile_version)},{part_text}]"
+
+
+@cache
+def package_fingerprint(module: str) -> str:
+    """A short hash of the code of the top-level package holding ``module`` (a plugin's reader),
+    found without importing it: cached results of a plugin's code are keyed by it, as chainfix's
+    own are by :func:`reader_version`. Empty when the package cannot be found."""
+    import importlib.util
+
+    top = module.partition(".")[0]
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError):
+        return ""
+    if spec is None:
+        return ""
+    files: list[Path] = []
+    for folder in spec.submodule_search_locations or ():
+        files += sorted(Path(folder).rglob("*.py"))
+    if not files and spec.origin:
+        files = [Path(spec.origin)]
+    digest = hashlib.sha256(top.encode())
+    for file in files:
+        try:
+            digest.update(file.read_bytes())
+        except OSError:
+            continue
+    return digest.hexdigest()[:12]
+
+
 # ---------------------------------------------------------------------------------------------
 # The SQLite store
 
@@ -438,6 +478,10 @@ class ReadCache:
     def _volatile_version(self) -> str:
         """The version volatile entries are written with: valid within this UTC hour."""
         return f"{self.version}@{datetime.now(UTC):%Y-%m-%dT%H}"
+
+    def volatile_version(self) -> str:
+        """The version (UTC hour) a volatile result written now is valid for."""
+        return self._volatile_version()
 
     def _payload(self, key: str) -> Any | None:
         """The parsed JSON of an intact entry; None when absent or stale; ``_UNREADABLE`` when
@@ -502,6 +546,18 @@ class ReadCache:
             self._drop(key)
             return None
         return part
+
+    def get_index(self, key: str) -> dict[str, Any]:
+        """The sub-parts of an index part (see :func:`encode_index`), undecoded: each decodes
+        only when its key is asked for. Empty when absent, stale or damaged (then dropped)."""
+        doc = self._payload(key)
+        if doc is None:
+            return {}
+        subs = doc.get("index") if type(doc) is dict and len(doc) == 1 else None
+        if type(subs) is not dict:
+            self._drop(key)
+            return {}
+        return subs
 
     def get(self, key: str, origin: Origin) -> CachedRead | None:
         """Alias of :meth:`get_read`."""

@@ -63,6 +63,7 @@ if TYPE_CHECKING:  # concurrent.futures is imported when a pool starts: warm run
     from multiprocessing.connection import Connection
 
     from chainfix.fit import FitRead
+from chainfix.ingest.index import PartIndex
 from chainfix.ingest.merge import merge
 from chainfix.ingest.pool import (
     BATCH_BLOBS,
@@ -202,6 +203,12 @@ class _Engine:
         self.open_batch: _Batch | None = None
         self.inflight: deque[_Batch] = deque()
         self.recorders: list[_Recorder] = []
+        self.open_marks: list[Container] = []
+        """Parts open in the source right now (at mark time, ahead of the queue)."""
+        self.indexes: dict[int, PartIndex] = {}
+        """Open index parts, by ``id`` of their opening mark."""
+        self.index_of: dict[int, PartIndex] = {}
+        """The index holding each open sub-part, by ``id`` of its opening mark."""
         self.recorded: list[Activity] = []
         self.summaries: list[Activity] = []
         self.problems: list[ReadProblem] = []
@@ -337,20 +344,36 @@ class _Engine:
         if self.cache is None:
             return
         if mark.end:
+            if self.open_marks and self.open_marks[-1] is mark.opening:
+                self.open_marks.pop()
             self.queue.append(("close", mark))
             return
-        part = self.cache.get_part(mark.key, mark.label)
-        if part is not None and (mark.room is None or part.used <= mark.room):
+        parent = self.open_marks[-1] if self.open_marks else None
+        index = self.indexes.get(id(parent)) if parent is not None and parent.index else None
+        part: CachedPart | None = None
+        if index is not None:  # a sub-part of an index: looked up in it, never in the cache
+            part = index.lookup(mark)
+        elif not mark.index:
+            part = self.cache.get_part(mark.key, mark.label)
+            if part is not None and mark.room is not None and part.used > mark.room:
+                part = None
+        if part is not None:
             mark.skip = True
             mark.used = part.used
             mark.state.update(part.state)
             self.queue.append(("replay", (mark.label, part)))
             self.stats.parts_cached += 1
             self.pump()
-        else:
-            self.queue.append(("open", mark))
+            return
+        self.open_marks.append(mark)
+        if mark.index:
+            self.indexes[id(mark)] = PartIndex(mark, self.cache)
+        elif index is not None:
+            self.index_of[id(mark)] = index
+        self.queue.append(("open", mark))
 
     def end_path(self) -> None:
+        self.open_marks.clear()  # parts the source never closed are not stored
         self.queue.append(("end", None))
 
     # -- collecting, in order ------------------------------------------------------------------
@@ -394,7 +417,8 @@ class _Engine:
             elif kind == "problem":
                 self._problem(value)
             elif kind == "open":
-                self.recorders.append(_Recorder(value))
+                if not value.index:  # an index records only its sub-parts
+                    self.recorders.append(_Recorder(value))
             elif kind == "close":
                 self._close(value)
             elif kind == "replay":
@@ -467,12 +491,21 @@ class _Engine:
             rec.entries.append(problem_entry(problem, rec.mark.label))
 
     def _close(self, mark: Container) -> None:
+        if mark.index:
+            index = self.indexes.pop(id(mark.opening), None)
+            if index is not None and mark.complete:
+                index.save()
+            return
         if not self.recorders or self.recorders[-1].mark is not mark.opening:
             return
         rec = self.recorders.pop()
+        index = self.index_of.pop(id(mark.opening), None)
         if rec.ok and mark.complete and self.cache is not None:
             payload = encode_part(mark.used, mark.state, rec.entries)
-            self.cache.put_payload(mark.key, payload, volatile=rec.volatile)
+            if index is not None:
+                index.store(mark, payload, rec.volatile)
+            else:
+                self.cache.put_payload(mark.key, payload, volatile=rec.volatile)
 
     def _replay(self, label: str, part: CachedPart) -> None:
         """Collect a cached part's items as if the source had just yielded them."""

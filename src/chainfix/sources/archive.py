@@ -289,11 +289,23 @@ class Container:
     """Counters the source carries past the part (e.g. track files seen): stored with the
     closing mark, handed back on the opening mark of a skipped part."""
     opening: Container | None = field(default=None, repr=False)
+    index: bool = False
+    """An *index* part (a folder): it is never skipped whole; its direct sub-parts are cached
+    inside its own entry, keyed relative to it (e.g. by a file's name, size and mtime), so a
+    warm walk costs one cache lookup, and only the sub-parts whose keys changed are read."""
 
     def closing(self, used: int = 0, complete: bool = True) -> Container:
         """The mark that ends this part."""
         return Container(
-            self.key, self.label, self.weight, self.room, True, complete, used, opening=self
+            self.key,
+            self.label,
+            self.weight,
+            self.room,
+            True,
+            complete,
+            used,
+            opening=self,
+            index=self.index,
         )
 
 

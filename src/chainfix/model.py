@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Literal
 
 UNKNOWN = "unknown"
@@ -119,6 +120,12 @@ class Lap:
         return self.distance_m / self.duration_s if self.distance_m and self.duration_s else None
 
 
+@lru_cache(maxsize=256)
+def _zone(offset_s: int) -> timezone:
+    """The fixed time zone of a UTC offset (one object per offset, not per activity)."""
+    return timezone(timedelta(seconds=offset_s))
+
+
 @dataclass(frozen=True, slots=True)
 class Activity:
     """One activity, or one leg (session) of a multisport activity."""
@@ -158,10 +165,16 @@ class Activity:
         """Start in the athlete's local time (UTC when the offset is unknown)."""
         if self.utc_offset_s is None:
             return self.start_utc
-        return self.start_utc.astimezone(timezone(timedelta(seconds=self.utc_offset_s)))
+        return self.start_utc.astimezone(_zone(self.utc_offset_s))
 
     @property
     def local_date(self) -> date:
+        """The local day the activity started (asked for often: plain arithmetic on UTC)."""
+        start, offset = self.start_utc, self.utc_offset_s
+        if offset is None:
+            return start.date()
+        if start.tzinfo is UTC:
+            return (start + timedelta(seconds=offset)).date()
         return self.start_local.date()
 
     @property

@@ -31,7 +31,7 @@ def folder(real_dir: Path, tmp_path: Path) -> Path:
     (out / "sub").mkdir(parents=True)
     for i, rel in enumerate(SAMPLE):
         where = out / "sub" if i % 2 else out
-        shutil.copy(real_dir / rel, where / rel.replace("/", "__"))
+        shutil.copy2(real_dir / rel, where / rel.replace("/", "__"))  # old mtimes: not racy
     return out
 
 
@@ -149,3 +149,20 @@ def test_limits_are_part_of_the_index_key(folder: Path) -> None:
     history = read_history([folder], IngestOptions(workers=1, limits=limits), stats=stats)
     assert stats.parts_cached == 0
     assert "unsupported" in {p.kind for p in history.problems}
+
+
+def test_a_just_written_file_stays_out_of_the_index(folder: Path, real_dir: Path) -> None:
+    """A file modified within RACY_NS may change again within the same clock tick with the same
+    size and mtime: it is read through its by-content entry until it is older."""
+    snapshot(folder)
+    new = folder / "zz-new.fit"
+    shutil.copy(real_dir / EXTRA, new)
+    _, _, first = snapshot(folder)
+    assert first.decoded == 1 and first.parts_cached == len(SAMPLE)
+    _, _, second = snapshot(folder)
+    assert second.decoded == 0 and second.parts_cached == len(SAMPLE)  # by content, not index
+    stat = new.stat()
+    os.utime(new, ns=(stat.st_atime_ns, stat.st_mtime_ns - 10_000_000_000))
+    snapshot(folder)
+    _, _, later = snapshot(folder)
+    assert later.parts_cached == len(SAMPLE) + 1

@@ -390,34 +390,6 @@ def index_sub(part_text: str, volatile_version: str | None) -> str:
     return f"[{_dumps(volatile_version)},{part_text}]"
 
 
-@cache
-def package_fingerprint(module: str) -> str:
-    """A short hash of the code of the top-level package holding ``module`` (a plugin's reader),
-    found without importing it: cached results of a plugin's code are keyed by it, as chainfix's
-    own are by :func:`reader_version`. Empty when the package cannot be found."""
-    import importlib.util
-
-    top = module.partition(".")[0]
-    try:
-        spec = importlib.util.find_spec(top)
-    except (ImportError, ValueError):
-        return ""
-    if spec is None:
-        return ""
-    files: list[Path] = []
-    for folder in spec.submodule_search_locations or ():
-        files += sorted(Path(folder).rglob("*.py"))
-    if not files and spec.origin:
-        files = [Path(spec.origin)]
-    digest = hashlib.sha256(top.encode())
-    for file in files:
-        try:
-            digest.update(file.read_bytes())
-        except OSError:
-            continue
-    return digest.hexdigest()[:12]
-
-
 # ---------------------------------------------------------------------------------------------
 # The SQLite store
 

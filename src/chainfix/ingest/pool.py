@@ -72,8 +72,8 @@ def _workers_skip_main() -> Iterator[None]:
             main.__spec__ = saved  # type: ignore[assignment]
 
 
-Task = tuple[Origin, str, "bytes | PortableLoad"]
-"""(origin, source name, the bytes or a loader that any process can run)."""
+Task = tuple[Origin, str, "bytes | PortableLoad", "str | None"]
+"""(origin, source name, the bytes or a loader that any process can run, the blob's decoder)."""
 
 
 Outcome = tuple[int, "str | None", "FitRead | ReadProblem | None"]
@@ -96,10 +96,10 @@ def load_blob(load: Callable[[], bytes], origin: Origin) -> bytes | ReadProblem:
 def decode_batch(tasks: list[Task]) -> list[Outcome]:
     """Load (when given a loader) and decode each task: runs in a worker process, or here."""
     from chainfix.cache import encode_read
-    from chainfix.fit import read_fit
+    from chainfix.sources.decoders import DecoderError, decode
 
     out: list[Outcome] = []
-    for origin, source, what in tasks:
+    for origin, source, what, decoder in tasks:
         if isinstance(what, bytes):
             data = what
         else:
@@ -108,7 +108,11 @@ def decode_batch(tasks: list[Task]) -> list[Outcome]:
                 out.append((0, None, loaded))
                 continue
             data = loaded
-        result = read_fit(data, origin, source)
+        try:
+            result = decode(data, origin, source, decoder)
+        except DecoderError as exc:  # not cached: the next run tries again
+            out.append((0, None, ReadProblem(origin.path, origin.member, "plugin_error", str(exc))))
+            continue
         payload = encode_read(result)
         out.append((len(data), payload, None if payload is not None else result))
     return out

@@ -26,10 +26,11 @@ class ReadOptions:
 
 @dataclass(frozen=True, slots=True)
 class FitBlob:
-    """A FIT file found by a source, to be decoded by chainfix's FIT reader.
+    """A file found by a source, to be decoded by chainfix's FIT reader or by ``decoder``.
 
-    Sources yield these instead of decoding FIT themselves, so that decoding runs in parallel and
-    results are cached. ``load`` is called at most once, in the main process.
+    Sources yield these instead of decoding files themselves, so that decoding runs in parallel
+    and results are cached. ``load`` is called at most once: in the main process, or in a decoder
+    process when it is a :class:`~chainfix.sources.archive.PortableLoad`.
     """
 
     origin: Origin
@@ -39,6 +40,11 @@ class FitBlob:
     key: str | None = None
     """A content key for the cache (e.g. zip CRC32 + size + name); None when not cacheable."""
     source: str = "fit"
+    decoder: str | None = None
+    """``"module:function"`` decoding the bytes instead of the FIT reader: called as
+    ``function(data, origin)`` in a decoder process, it returns a ``FitRead`` (see
+    :mod:`chainfix.sources.decoders`). The ``key`` must then also change with the decoder's code
+    (:func:`~chainfix.sources.fitfiles.file_blob` does that)."""
 
 
 SourceItem = Activity | ReadProblem | FitBlob

@@ -111,6 +111,24 @@ def fit_file_item(
     """A FitBlob for one ``.fit`` or ``.fit.gz`` file on disk, or a ReadProblem.
 
     ``stat``: the file's stat when the caller has it already (a folder walk)."""
+    return file_blob(path, options, display, stat=stat)
+
+
+def file_blob(
+    path: Path,
+    options: ReadOptions,
+    display: str | None = None,
+    *,
+    stat: os.stat_result | None = None,
+    decoder: str | None = None,
+    source: str = "fit",
+) -> SourceItem:
+    """A FitBlob for one file on disk (``.gz``: gunzipped within the limits), or a ReadProblem.
+
+    Without ``decoder`` it is a FIT file for chainfix's reader. With ``decoder``
+    (``"module:function"``, see :class:`~chainfix.sources.base.FitBlob`) it is any file that
+    function decodes (GPX, TCX ...), in a decoder process, cached by the file's size, mtime,
+    last bytes and path and by the decoder's code. ``stat``: when the caller has it already."""
     name = display or str(path)
     if stat is None:
         try:
@@ -129,9 +147,13 @@ def fit_file_item(
             "(--max-member-mb)",
         )
     key = f"file:{file_key(path, stat)}"
+    if decoder is not None:
+        from chainfix.sources.decoders import package_fingerprint
+
+        key = f"{decoder}@{package_fingerprint(decoder)}:{limit}:{key}"
     gz = has_suffix(path.name, (".gz",))
-    load = FileLoad(os.path.abspath(path), gz, options.limits.max_member_bytes)
-    return FitBlob(Origin(name), load, stat.st_size, key)
+    load = FileLoad(os.path.abspath(path), gz, limit)
+    return FitBlob(Origin(name), load, stat.st_size, key, source, decoder)
 
 
 def _tail(path: Path, nbytes: int = 16) -> str:

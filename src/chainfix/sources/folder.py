@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,10 @@ from chainfix.sources.fitfiles import (
 )
 from chainfix.sources.garmin_export import read_zip_file
 
+RACY_NS = 2_000_000_000
+"""A file modified this recently is not put in the folder's index (it is read through its
+per-file, by-content entry): a change within the same clock tick as the run that indexed it could
+otherwise leave size and mtime as they were (git's "racy" files)."""
 TRACK_PLUGIN_HINT = (
     "The chainfix-strava plugin reads them: pip install chainfix-strava "
     "(from a checkout: pip install ./plugins/chainfix-strava)"
@@ -44,7 +49,7 @@ def _sources_tag() -> str:
     """What reading a GPX/TCX file depends on besides its bytes: the installed sources and
     their code (a plugin installed, removed or upgraded re-reads the track files)."""
     from chainfix import plugins
-    from chainfix.cache import package_fingerprint
+    from chainfix.sources.decoders import package_fingerprint
 
     parts = []
     for source in plugins.sources():
@@ -61,7 +66,8 @@ def _folder_parts(path: Path, options: ReadOptions) -> Iterator[object]:
     export zip included), GPX/TCX files by the plugin that reads them (else reported).
 
     The folder is an *index* part: each file is a sub-part keyed by its path in the folder, size,
-    mtime and ctime, so a warm run walks the folder once and opens no file that did not change.
+    mtime and ctime, so a warm run walks the folder once and opens no file that did not change
+    (files modified in the last ``RACY_NS`` stay out of the index).
     """
     top = str(path)
     index = Container(
@@ -69,6 +75,7 @@ def _folder_parts(path: Path, options: ReadOptions) -> Iterator[object]:
     )
     yield index
     cut = len(top) + 1 if top != "." else 0
+    racy = time.time_ns() - RACY_NS
     tracks_tag: str | None = None
     for file, entry in scan_folder(path):
         lower = entry.name.lower()
@@ -86,6 +93,9 @@ def _folder_parts(path: Path, options: ReadOptions) -> Iterator[object]:
             stat = entry.stat()
         except OSError as exc:
             yield ReadProblem(file, None, "io_error", f"cannot read the file: {exc.strerror}")
+            continue
+        if stat.st_mtime_ns > racy:
+            yield from _file_items(Path(file), kind, stat, options)
             continue
         sub = Container(
             f"{kind}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{file[cut:]}", file

@@ -532,9 +532,14 @@ def _load_blob(blob: FitBlob, sample: Path, decode: bool, result: _Read) -> tupl
         result.failures.append(f"{where}: load returned {type(data).__name__}, not bytes")
         return (*head, "not-bytes")
     if decode:
-        from chainfix.fit import read_fit
+        from chainfix.sources.decoders import DecoderError
+        from chainfix.sources.decoders import decode as decode_blob
 
-        fit = read_fit(bytes(data), blob.origin, blob.source)
+        try:
+            fit = decode_blob(bytes(data), blob.origin, blob.source, blob.decoder)
+        except DecoderError as exc:
+            result.failures.append(f"{where}: {exc}")
+            return (*head, "decoder-error")
         result.decoded.extend(fit.activities)
         result.blob_problems.extend(fit.problems)
     return (*head, hashlib.sha256(data).hexdigest())

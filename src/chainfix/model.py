@@ -159,6 +159,16 @@ class Activity:
     laps: tuple[Lap, ...] = ()
     """The laps in order, kept only when there are two or more and one has a distance (intervals
     show as repeated fast laps); empty otherwise."""
+    local_date: date = field(init=False, repr=False, compare=False)
+    """The local day the activity started: computed once, as the planner asks for it ~30 times
+    per activity."""
+
+    def __post_init__(self) -> None:
+        try:
+            day = self._local_day()
+        except (AttributeError, TypeError, ValueError, OverflowError):
+            day = None  # a malformed activity (the contract kit reports it), not a crash here
+        object.__setattr__(self, "local_date", day)
 
     @property
     def start_local(self) -> datetime:
@@ -167,9 +177,7 @@ class Activity:
             return self.start_utc
         return self.start_utc.astimezone(_zone(self.utc_offset_s))
 
-    @property
-    def local_date(self) -> date:
-        """The local day the activity started (asked for often: plain arithmetic on UTC)."""
+    def _local_day(self) -> date:
         start, offset = self.start_utc, self.utc_offset_s
         if offset is None:
             return start.date()

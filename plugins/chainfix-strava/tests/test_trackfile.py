@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import pytest
 from chainfix.ingest import read_history
 from exportgen import T0, Planned, gpx_text, tcx_text
 
@@ -111,3 +112,21 @@ def test_track_files_decode_in_the_worker_pool_like_serially(tmp_path: Path) -> 
     parallel = read_history(paths, IngestOptions(workers=2, use_cache=False))
     assert len(serial.activities) == 30
     assert parallel.activities == serial.activities and parallel.problems == serial.problems
+
+
+@pytest.mark.parametrize("zipped", [True, False])
+def test_a_warm_strava_export_parses_no_track(tmp_path: Path, monkeypatch, zipped: bool) -> None:  # type: ignore[no-untyped-def]
+    """Linked GPX/TCX files of an export go through chainfix's decoder pool and cache: the second
+    run gives the same history without parsing a track."""
+    from chainfix.ingest import IngestOptions, IngestStats
+    from exportgen import write_export
+
+    export = write_export(tmp_path / ("export.zip" if zipped else "export"), zipped=zipped)
+    calls = _count_parses(monkeypatch)
+    cold = read_history([export], IngestOptions(workers=1, source="strava"))
+    parsed = dict(calls)
+    assert sum(parsed.values()) >= 2
+    stats = IngestStats()
+    warm = read_history([export], IngestOptions(workers=1, source="strava"), stats=stats)
+    assert calls == parsed and stats.cached >= sum(parsed.values())
+    assert warm.activities == cold.activities and warm.problems == cold.problems

@@ -32,7 +32,7 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -312,6 +312,10 @@ class _Engine:
 
     def blob(self, item: FitBlob) -> None:
         self.stats.files += 1
+        if item.decoder is not None and item.key:
+            from chainfix.sources.decoders import decoder_key
+
+            item = replace(item, key=decoder_key(item.key, item.decoder, item.decoder_args))
         if self.cache is not None and item.key:
             hit = self.cache.get_read(item.key, item.origin)
             if hit is not None:
@@ -328,7 +332,7 @@ class _Engine:
                 self.pump()
                 return
             what = loaded
-        task: Task = (item.origin, item.source, what, item.decoder)
+        task: Task = (item.origin, item.source, what, item.decoder, item.decoder_args)
         if not self.parallel:
             (outcome,) = decode_batch([task])
             self.queue.append(("outcome", (item.key, item.origin, outcome)))
@@ -464,7 +468,8 @@ class _Engine:
             self.stats.decoded += 1
         else:
             self.stats.cached += 1
-        self.recorded.extend(result.activities)
+        for act in result.activities:  # a decoder may fall back on a summary
+            (self.summaries if act.from_summary else self.recorded).append(act)
         self.problems.extend(result.problems)
         if self.recorders:
             if is_volatile(result.problems):

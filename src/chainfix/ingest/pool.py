@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.machinery import ModuleSpec
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chainfix.model import Origin, ReadProblem
 from chainfix.sources.archive import (
@@ -72,8 +72,9 @@ def _workers_skip_main() -> Iterator[None]:
             main.__spec__ = saved  # type: ignore[assignment]
 
 
-Task = tuple[Origin, str, "bytes | PortableLoad", "str | None"]
-"""(origin, source name, the bytes or a loader that any process can run, the blob's decoder)."""
+Task = tuple[Origin, str, "bytes | PortableLoad", "str | None", tuple[Any, ...]]
+"""(origin, source name, the bytes or a loader that any process can run, the blob's decoder and
+its arguments)."""
 
 
 Outcome = tuple[int, "str | None", "FitRead | ReadProblem | None"]
@@ -99,7 +100,7 @@ def decode_batch(tasks: list[Task]) -> list[Outcome]:
     from chainfix.sources.decoders import DecoderError, decode
 
     out: list[Outcome] = []
-    for origin, source, what, decoder in tasks:
+    for origin, source, what, decoder, args in tasks:
         if isinstance(what, bytes):
             data = what
         else:
@@ -109,7 +110,7 @@ def decode_batch(tasks: list[Task]) -> list[Outcome]:
                 continue
             data = loaded
         try:
-            result = decode(data, origin, source, decoder)
+            result = decode(data, origin, source, decoder, args)
         except DecoderError as exc:  # not cached: the next run tries again
             out.append((0, None, ReadProblem(origin.path, origin.member, "plugin_error", str(exc))))
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from chainfix.model import Activity, Origin, ProblemKind, ReadProblem
 from chainfix.sources.limits import Limits
@@ -43,8 +44,11 @@ class FitBlob:
     decoder: str | None = None
     """``"module:function"`` decoding the bytes instead of the FIT reader: called as
     ``function(data, origin)`` in a decoder process, it returns a ``FitRead`` (see
-    :mod:`chainfix.sources.decoders`). The ``key`` must then also change with the decoder's code
-    (:func:`~chainfix.sources.fitfiles.file_blob` does that)."""
+    :mod:`chainfix.sources.decoders`). ``key`` still identifies the bytes: chainfix adds the
+    decoder, a hash of its package's code and ``decoder_args`` to it."""
+    decoder_args: tuple[Any, ...] = ()
+    """Picklable values the decoder gets after ``(data, origin)`` (what a linked CSV row says,
+    say), with a deterministic ``repr`` (it is part of the cache key)."""
 
 
 SourceItem = Activity | ReadProblem | FitBlob

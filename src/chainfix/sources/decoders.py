@@ -15,13 +15,13 @@ import importlib.util
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from chainfix.fit import FitRead
     from chainfix.model import Origin
 
-Decoder = Callable[[bytes, "Origin"], "FitRead"]
+Decoder = Callable[..., "FitRead"]
 _FUNCTIONS: dict[str, Decoder] = {}
 
 
@@ -42,7 +42,20 @@ def decoder_function(decoder: str) -> Decoder:
     return func
 
 
-def decode(data: bytes, origin: Origin, source: str, decoder: str | None = None) -> FitRead:
+def decoder_key(key: str, decoder: str, args: tuple[Any, ...]) -> str:
+    """The cache key of a blob with a decoder: its bytes' key, the decoder, a hash of the
+    decoder package's code and of its arguments (see :func:`package_fingerprint`)."""
+    digest = hashlib.sha1(repr(args).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return f"{key}|{decoder}@{package_fingerprint(decoder)}:{digest}"
+
+
+def decode(
+    data: bytes,
+    origin: Origin,
+    source: str,
+    decoder: str | None = None,
+    args: tuple[Any, ...] = (),
+) -> FitRead:
     """What one blob's bytes give. DecoderError when a named decoder fails (a ``plugin_error``
     for the engine, never cached: the next run tries again)."""
     from chainfix.fit import FitRead, read_fit
@@ -51,7 +64,7 @@ def decode(data: bytes, origin: Origin, source: str, decoder: str | None = None)
         return read_fit(data, origin, source)
     func = decoder_function(decoder)
     try:
-        result = func(data, origin)
+        result = func(data, origin, *args)
     except Exception as exc:  # noqa: BLE001 - a plugin's decoder must not stop the history
         raise DecoderError(f"decoder {decoder!r} failed: {type(exc).__name__}: {exc}") from exc
     if not isinstance(result, FitRead):

@@ -128,7 +128,8 @@ def file_blob(
     Without ``decoder`` it is a FIT file for chainfix's reader. With ``decoder``
     (``"module:function"``, see :class:`~chainfix.sources.base.FitBlob`) it is any file that
     function decodes (GPX, TCX ...), in a decoder process, cached by the file's size, mtime,
-    last bytes and path and by the decoder's code. ``stat``: when the caller has it already."""
+    last bytes and path (and, as every decoder's result, by the decoder's code and arguments).
+    ``stat``: when the caller has it already."""
     name = display or str(path)
     if stat is None:
         try:
@@ -147,10 +148,6 @@ def file_blob(
             "(--max-member-mb)",
         )
     key = f"file:{file_key(path, stat)}"
-    if decoder is not None:
-        from chainfix.sources.decoders import package_fingerprint
-
-        key = f"{decoder}@{package_fingerprint(decoder)}:{limit}:{key}"
     gz = has_suffix(path.name, (".gz",))
     load = FileLoad(os.path.abspath(path), gz, limit)
     return FitBlob(Origin(name), load, stat.st_size, key, source, decoder)

@@ -93,7 +93,8 @@ class ContractReport:
     items: dict[str, list[Activity | ReadProblem | FitBlob]] = field(default_factory=dict)
     """Everything ``read`` yielded, per sample path (as given)."""
     decoded: dict[str, list[Activity]] = field(default_factory=dict)
-    """Activities chainfix's FIT reader decoded from the FitBlobs of each sample."""
+    """Activities decoded from the FitBlobs of each sample (by chainfix's FIT reader, or by the
+    blob's own decoder)."""
     blob_problems: dict[str, list[ReadProblem]] = field(default_factory=dict)
     """Problems from loading or decoding the FitBlobs of each sample."""
 
@@ -536,7 +537,9 @@ def _load_blob(blob: FitBlob, sample: Path, decode: bool, result: _Read) -> tupl
         from chainfix.sources.decoders import decode as decode_blob
 
         try:
-            fit = decode_blob(bytes(data), blob.origin, blob.source, blob.decoder)
+            fit = decode_blob(
+                bytes(data), blob.origin, blob.source, blob.decoder, blob.decoder_args
+            )
         except DecoderError as exc:
             result.failures.append(f"{where}: {exc}")
             return (*head, "decoder-error")

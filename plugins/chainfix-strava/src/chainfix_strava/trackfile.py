@@ -12,8 +12,8 @@ from pathlib import Path
 
 from chainfix.api import FitRead, Origin, ReadOptions, ReadProblem, SourceItem, file_blob
 
-from chainfix_strava import tracks
-from chainfix_strava.export import SOURCE, track_activity
+from chainfix_strava import activities_csv, tracks
+from chainfix_strava.export import SOURCE, decode_track, track_activity
 
 DECODER = "chainfix_strava.trackfile:decode"
 
@@ -32,3 +32,19 @@ def decode(data: bytes, origin: Origin) -> FitRead:
         return FitRead(problems=[ReadProblem(origin.path, origin.member, exc.kind, exc.message)])
     kind = "gpx" if ".gpx" in name else "tcx"
     return FitRead(activities=[track_activity(track, None, None, origin)], reader=kind)
+
+
+def decode_linked(
+    data: bytes,
+    origin: Origin,
+    name: str,
+    limit: int,
+    row: activities_csv.Row | None,
+    sport: tuple[str, str] | None,
+    linked: str,
+    kept: str,
+) -> FitRead:
+    """A track file of a Strava export (see ``export._track_blob``), in chainfix's pool."""
+    activities, problems = decode_track(data, origin, name, limit, row, sport, linked, kept)
+    kind = "gpx" if ".gpx" in name else "tcx"
+    return FitRead(activities=activities, problems=problems, reader=kind)

@@ -433,8 +433,9 @@ class ReadCache:
                 raise sqlite3.DatabaseError("not chainfix's cache")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            db.executescript(SCHEMA)
+            if app_id != APPLICATION_ID or "results" not in tables:  # a new cache: no write else
+                db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                db.executescript(SCHEMA)
             db.execute("SELECT count(*) FROM results").fetchone()
         except sqlite3.DatabaseError:
             db.close()

@@ -408,6 +408,9 @@ class ReadCache:
         self.dropped = 0
         """Entries that did not decode, dropped this run."""
         self.pending: list[tuple[str, str, str]] = []
+        self.empty = False
+        """The cache held nothing when opened (a first run): every lookup is a miss, and is not
+        even asked of SQLite."""
         self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -436,7 +439,8 @@ class ReadCache:
             if app_id != APPLICATION_ID or "results" not in tables:  # a new cache: no write else
                 db.execute(f"PRAGMA application_id={APPLICATION_ID}")
                 db.executescript(SCHEMA)
-            db.execute("SELECT count(*) FROM results").fetchone()
+            # count(*) reads the whole table: a damaged file shows here, and is rebuilt
+            self.empty = db.execute("SELECT count(*) FROM results").fetchone()[0] == 0
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -459,6 +463,8 @@ class ReadCache:
     def _payload(self, key: str) -> Any | None:
         """The parsed JSON of an intact entry; None when absent or stale; ``_UNREADABLE`` when
         its text is not what was written (CRC-32) or not JSON."""
+        if self.empty:
+            return None
         try:
             row = self.db.execute(
                 "SELECT payload FROM results WHERE key = ? AND version IN (?, ?)",

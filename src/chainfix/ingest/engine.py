@@ -13,8 +13,8 @@ How it stays fast:
   is sent to a decoder process as that small loader; the worker reads, inflates, CRC-checks and
   decodes it. Other blobs are loaded here and their bytes sent.
 * **Blobs travel in batches** (``BATCH_BLOBS`` / ``BATCH_BYTES``) with at most
-  ``INFLIGHT_PER_WORKER`` batches per worker in flight, so memory stays flat however long the
-  history is.
+  ``INFLIGHT_PER_WORKER`` batches per worker in flight (:mod:`chainfix.ingest.dispatch`), so
+  memory stays flat however long the history is.
 * **Results come back as cache rows** (:func:`chainfix.cache.encode_read`): stored as they are and
   decoded through the same codec a warm run uses, so warm equals cold by construction.
 * **Whole parts are cached**: a source may wrap a part of its output (a zip file, a nested zip, a
@@ -59,24 +59,16 @@ from chainfix.sources.archive import (
 )
 from chainfix.sources.base import FitBlob, Limits, ReadOptions, Source
 
-if TYPE_CHECKING:  # concurrent.futures is imported when a pool starts: warm runs need none
-    from concurrent.futures import Future, ProcessPoolExecutor
-    from multiprocessing.connection import Connection
-
+if TYPE_CHECKING:
     from chainfix.fit import FitRead
+from chainfix.ingest import pool as _pool
+from chainfix.ingest.dispatch import Batch, Dispatcher
 from chainfix.ingest.index import PartIndex
 from chainfix.ingest.merge import merge
 from chainfix.ingest.pool import (
-    BATCH_BLOBS,
-    BATCH_BYTES,
-    INFLIGHT_PER_WORKER,
-    PARALLEL_MIN_BLOBS,
-    START_METHOD,
-    WORKER_PRELOAD,
     Outcome,
     Task,
-    _watch_parent,
-    _workers_skip_main,
+    _workers_skip_main,  # noqa: F401 - tests reach it here
     decode_batch,
     load_blob,
 )
@@ -153,24 +145,12 @@ def choose_source(path: Path, sources: Sequence[Source], forced: str | None) -> 
     return None
 
 
-class _Batch:
-    """FIT blobs sent to a worker as one task."""
-
-    __slots__ = ("tasks", "nbytes", "future", "results")
-
-    def __init__(self) -> None:
-        self.tasks: list[Task] = []
-        self.nbytes = 0
-        self.future: Future[list[Outcome]] | None = None
-        self.results: list[Outcome] | None = None
-
-
 class _BlobSlot:
     """A FIT blob waiting for its batch."""
 
     __slots__ = ("batch", "index", "key", "origin")
 
-    def __init__(self, batch: _Batch, index: int, key: str | None, origin: Origin) -> None:
+    def __init__(self, batch: Batch, index: int, key: str | None, origin: Origin) -> None:
         self.batch, self.index, self.key, self.origin = batch, index, key, origin
 
 
@@ -193,16 +173,10 @@ class _Engine:
     def __init__(
         self, workers: int, parallel: bool, cache: ReadCache | None, stats: IngestStats
     ) -> None:
-        self.workers = workers
-        self.parallel = parallel and workers > 1
+        self.dispatch = Dispatcher(workers, parallel)
         self.cache = cache
         self.stats = stats
-        self.pool: ProcessPoolExecutor | None = None
-        self._lifeline: Connection | None = None
-        self._lifeline_read: Connection | None = None
         self.queue: deque[tuple[str, Any]] = deque()
-        self.open_batch: _Batch | None = None
-        self.inflight: deque[_Batch] = deque()
         self.recorders: list[_Recorder] = []
         self.open_marks: list[Container] = []
         """Parts open in the source right now (at mark time, ahead of the queue)."""
@@ -214,99 +188,8 @@ class _Engine:
         self.summaries: list[Activity] = []
         self.problems: list[ReadProblem] = []
 
-    # -- the pool ------------------------------------------------------------------------------
-
-    def _start_pool(self) -> ProcessPoolExecutor | None:
-        """Worker processes from a forkserver: safe beside the progress bar's thread.
-
-        Where there is no forkserver (Windows) they are spawned; where no process can be
-        started at all, decoding happens here.
-        """
-        if self.pool is None and self.parallel:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            method = START_METHOD
-            if method not in multiprocessing.get_all_start_methods():
-                method = "spawn"
-            try:
-                context = multiprocessing.get_context(method)
-                if method == "forkserver":
-                    context.set_forkserver_preload(WORKER_PRELOAD)
-                # Only this process holds the lifeline's writing end: when it dies (killed),
-                # every worker sees the pipe close and exits at once, mid-file or idle.
-                lifeline, self._lifeline = context.Pipe(duplex=False)
-                self._lifeline_read = lifeline
-                self.pool = ProcessPoolExecutor(
-                    max_workers=self.workers,
-                    mp_context=context,
-                    initializer=_watch_parent,
-                    initargs=(lifeline,),
-                )
-            except (OSError, ValueError, ImportError):
-                self.parallel = False
-        return self.pool
-
-    def _submit(self, batch: _Batch) -> None:
-        from concurrent.futures.process import BrokenProcessPool
-
-        if self.open_batch is batch:
-            self.open_batch = None
-        pool = self._start_pool()
-        if pool is not None:
-            try:
-                with _workers_skip_main():  # workers start on demand, inside submit
-                    batch.future = pool.submit(decode_batch, batch.tasks)
-                self.inflight.append(batch)
-                return
-            except (BrokenProcessPool, RuntimeError, OSError):
-                self._lose_pool()
-        batch.results = decode_batch(batch.tasks)
-
-    def _finish(self, batch: _Batch) -> None:
-        """Wait for a submitted batch (decoding it here if the pool broke)."""
-        from concurrent.futures import CancelledError
-        from concurrent.futures.process import BrokenProcessPool
-
-        if batch.results is not None:
-            return
-        if batch.future is None:
-            if self.pool is None and len(batch.tasks) < BATCH_BLOBS:
-                # the last few blobs, and no pool yet (one new activity on a warm history):
-                # decoding them here is faster than starting one
-                if self.open_batch is batch:
-                    self.open_batch = None
-                batch.results = decode_batch(batch.tasks)
-                return
-            self._submit(batch)
-            if batch.results is not None:
-                return
-        assert batch.future is not None
-        try:
-            batch.results = batch.future.result()
-        except (BrokenProcessPool, CancelledError):
-            self._lose_pool()
-            batch.results = decode_batch(batch.tasks)
-        except Exception:  # noqa: BLE001 - e.g. a result that cannot be pickled: decode here
-            batch.results = decode_batch(batch.tasks)
-        if batch in self.inflight:
-            self.inflight.remove(batch)
-
-    def _lose_pool(self) -> None:
-        """A worker died (killed, out of memory): decode the rest in this process."""
-        self.parallel = False
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
-
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-            self.pool = None
-        for end in (self._lifeline, self._lifeline_read):
-            if end is not None:
-                end.close()
-        self._lifeline = self._lifeline_read = None
+        self.dispatch.close()
 
     # -- what sources give ---------------------------------------------------------------------
 
@@ -333,19 +216,14 @@ class _Engine:
                 return
             what = loaded
         task: Task = (item.origin, item.source, what, item.decoder, item.decoder_args)
-        if not self.parallel:
+        batch = self.dispatch.add(task, item.size)
+        if batch is None:  # decoding here
             (outcome,) = decode_batch([task])
             self.queue.append(("outcome", (item.key, item.origin, outcome)))
-            self.pump()
-            return
-        batch = self.open_batch
-        if batch is None:
-            batch = self.open_batch = _Batch()
-        batch.tasks.append(task)
-        batch.nbytes += item.size
-        self.queue.append(("blob", _BlobSlot(batch, len(batch.tasks) - 1, item.key, item.origin)))
-        if len(batch.tasks) >= BATCH_BLOBS or batch.nbytes >= BATCH_BYTES:
-            self._submit(batch)
+        else:
+            slot = _BlobSlot(batch, len(batch.tasks) - 1, item.key, item.origin)
+            self.queue.append(("blob", slot))
+            self.dispatch.submit_when_full(batch)
         self.pump()
 
     def item(self, item: Activity | ReadProblem) -> None:
@@ -399,9 +277,9 @@ class _Engine:
                     return
                 kind, slot = self.queue[0]
                 assert kind == "blob"
-                self._finish(slot.batch)
-            elif len(self.inflight) >= self.workers * INFLIGHT_PER_WORKER:
-                self._finish(self.inflight[0])
+                self.dispatch.finish(slot.batch)
+            elif (oldest := self.dispatch.congested()) is not None:
+                self.dispatch.finish(oldest)
             else:
                 return
 
@@ -414,7 +292,7 @@ class _Engine:
                 if batch.results is None:
                     if batch.future is None or not batch.future.done():
                         return
-                    self._finish(batch)
+                    self.dispatch.finish(batch)
                 assert batch.results is not None
                 queue.popleft()
                 self._outcome(value.key, value.origin, batch.results[value.index])
@@ -570,7 +448,7 @@ def _read_history(
     sizes = [input_size(p) for p in paths]
     progress = Progress(sum(sizes), on_progress)
     workers = options.workers or os.cpu_count() or 1
-    big = sum(sizes) > 8 * 1024**2 or len(paths) >= PARALLEL_MIN_BLOBS
+    big = sum(sizes) > 8 * 1024**2 or len(paths) >= _pool.PARALLEL_MIN_BLOBS
     cache = _open_cache() if options.use_cache else None
     engine = _Engine(workers, big, cache, stats)
     try:

@@ -194,6 +194,10 @@ def _segment_bounds(data: bytes, view: memoryview, start: int) -> tuple[int, int
     return first, end, crc16.arc(view[start:end]) == (data[end] | data[end + 1] << 8)
 
 
+_RUN = 512
+"""Most unwanted records skipped in one step (bounds the bytes copied per step)."""
+
+
 def _walk(
     data: bytes, pos: int, end: int, out: list[tuple[str, RawFields]], recovery: bool = False
 ) -> None:
@@ -217,11 +221,16 @@ def _walk(
             decoder = decoders[local]
             if decoder is not None:
                 append(decoder(data, pos + 1))
+                pos += 1 + sizes[local]
             else:
                 size = sizes[local]
                 if size < 0:
                     raise Anomaly(f"local message {local} used before its definition")
-            pos += 1 + sizes[local]
+                # a run of unwanted records of this local message (1 Hz ``record``s, mostly):
+                # their headers sit one stride apart; count them in C and skip them at once
+                stride = 1 + size
+                heads = data[pos : min(end, pos + stride * _RUN) : stride]
+                pos += (len(heads) - len(heads.lstrip(heads[:1]))) * stride
     if pos != end:
         raise Anomaly("last record runs past the data size")
 

@@ -18,8 +18,8 @@ leaves a consistent cache.
 Payloads are compact JSON rows (see :func:`encode_read`) behind the CRC-32 of their text: an entry
 whose text is intact is exactly what this codec wrote, and decodes without checking each value's
 type again (a warm run builds thousands of activities); one whose text changed is dropped. The
-engine decodes fresh results through the same codec (checked), so a warm run gives exactly what
-the cold run gave.
+engine decodes fresh results through the same codec (the text its own workers encoded, so without
+the checks too), so a warm run gives exactly what the cold run gave.
 """
 
 from __future__ import annotations

@@ -72,6 +72,21 @@ class Dispatcher:
             return self.inflight[0]
         return None
 
+    def warm_up(self) -> None:
+        """Start the workers now, while the sources are still being opened (a first run: every
+        file will be decoded), instead of when the first batch is full."""
+        pool = self.start_pool()
+        if pool is None:
+            return
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            with _workers_skip_main():
+                for _ in range(self.workers):  # one worker starts per task waiting
+                    pool.submit(int)
+        except (BrokenProcessPool, RuntimeError, OSError):
+            self.lose_pool()
+
     def start_pool(self) -> ProcessPoolExecutor | None:
         """Worker processes from a forkserver: safe beside the progress bar's thread.
 

@@ -452,6 +452,8 @@ def _read_history(
     big = sum(sizes) > 8 * 1024**2 or len(paths) >= _pool.PARALLEL_MIN_BLOBS
     cache = _open_cache() if options.use_cache else None
     engine = _Engine(workers, big, cache, stats)
+    if big and (cache is None or cache.empty):  # nothing can come from the cache
+        engine.dispatch.warm_up()
     try:
         for path, size in zip(paths, sizes, strict=True):
             before = progress.done

@@ -128,10 +128,12 @@ def test_an_entry_of_the_wrong_shape_is_refused_not_half_read() -> None:
 
 def test_an_entry_whose_text_changed_is_dropped_and_read_again(folder: Path) -> None:
     """Entries carry the CRC-32 of their text: an intact one decodes without re-checking types,
-    a changed one (still valid JSON, even of the right shape) is never trusted."""
+    a changed one (still valid JSON, even of the right shape) is never trusted. (The files are
+    given one by one: a folder's index is one entry, see tests/test_folder_index.py.)"""
     import sqlite3
 
-    cold_acts, cold_problems, _ = snapshot([folder])
+    files = sorted(folder.iterdir())
+    cold_acts, cold_problems, _ = snapshot(files)
     db = sqlite3.connect(cache_path())
     key, stored = db.execute(
         "SELECT key, payload FROM results WHERE payload LIKE '%running%' LIMIT 1"
@@ -144,6 +146,6 @@ def test_an_entry_whose_text_changed_is_dropped_and_read_again(folder: Path) -> 
     )
     db.commit()
     db.close()
-    acts, problems, stats = snapshot([folder])
+    acts, problems, stats = snapshot(files)
     assert stats.decoded == 1 and stats.cached == len(SAMPLE) - 1
     assert acts == cold_acts and problems == cold_problems

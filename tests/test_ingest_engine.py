@@ -23,7 +23,7 @@ from chainfix_synth.personas import runner
 
 import chainfix.ingest.engine as ingest
 from chainfix.codec import activity_to_dict, problem_to_dict
-from chainfix.ingest import IngestOptions, IngestStats, read_history
+from chainfix.ingest import IngestOptions, IngestStats, dispatch, pool, read_history
 from chainfix.model import Origin
 from chainfix.sources.archive import Member, walk_zip
 from chainfix.sources.base import BlobLoadError, FitBlob, Limits, PortableLoad, ReadOptions, Source
@@ -134,8 +134,8 @@ def snapshot(paths: list[Path], workers: int, cache: bool = False) -> tuple[list
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Use the pool even for small inputs, with several batches in flight."""
-    monkeypatch.setattr(ingest, "PARALLEL_MIN_BLOBS", 1)
-    monkeypatch.setattr(ingest, "BATCH_BLOBS", 3)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_BLOBS", 1)
+    monkeypatch.setattr(pool, "BATCH_BLOBS", 3)
 
 
 def test_parallel_batches_equal_serial_problems_in_order(
@@ -187,13 +187,13 @@ def test_pool_outcomes_equal_serial(
     source = _source(files, portable)
     monkeypatch.setattr("chainfix.plugins.sources", lambda: (source,))
     lost: list[bool] = []
-    lose_pool = ingest._Engine._lose_pool
+    lose_pool = dispatch.Dispatcher.lose_pool
 
-    def spy(self: ingest._Engine) -> None:
+    def spy(self: dispatch.Dispatcher) -> None:
         lost.append(True)
         lose_pool(self)
 
-    monkeypatch.setattr(ingest._Engine, "_lose_pool", spy)
+    monkeypatch.setattr(dispatch.Dispatcher, "lose_pool", spy)
     serial = snapshot([tmp_path], workers=1)
     parallel = snapshot([tmp_path], workers=2)
     assert parallel == serial and serial[2] == len(files)

@@ -11,7 +11,9 @@ What is here keeps its name and signature across minor releases.
 - **Walking input safely**: :func:`walk_zip` (nested zips with size, ratio and depth limits),
   :func:`walk_folder`, :func:`gunzip_limited`.
 - **FIT**: :func:`fit_file_item` hands a FIT file to chainfix's parallel, cached reader;
-  :func:`read_fit` decodes FIT bytes in place.
+  :func:`read_fit` decodes FIT bytes in place. :func:`file_blob` hands any file to a decoder
+  of the plugin's own (``"module:function"`` returning a :class:`FitRead`), run in the same
+  worker pool and cached the same way.
 - **The part cache**: a source that yields :class:`Container` parts with :class:`PortableLoad`
   loaders gets parallel decoding and caching per part (see ``docs/plugins.md``); wrap its read
   function in :class:`PartsReader` so that only chainfix's engine sees the marks.
@@ -64,7 +66,7 @@ if TYPE_CHECKING:
         Source,
         SourceItem,
     )
-    from chainfix.sources.fitfiles import fit_file_item, gunzip_limited, walk_folder
+    from chainfix.sources.fitfiles import file_blob, fit_file_item, gunzip_limited, walk_folder
     from chainfix.sources.garmin_json import activity_types
     from chainfix.sources.limits import Limits
 
@@ -119,7 +121,8 @@ _HOME: dict[str, str] = {
         "chainfix.sources.base",
     ),
     **dict.fromkeys(
-        ("fit_file_item", "gunzip_limited", "walk_folder"), "chainfix.sources.fitfiles"
+        ("file_blob", "fit_file_item", "gunzip_limited", "walk_folder"),
+        "chainfix.sources.fitfiles",
     ),
     "activity_types": "chainfix.sources.garmin_json",
     "Limits": "chainfix.sources.limits",
@@ -171,6 +174,7 @@ __all__ = [
     "StrengthSet",
     "UsageError",
     "activity_types",
+    "file_blob",
     "fit_file_item",
     "gunzip_limited",
     "hookimpl",

@@ -4,7 +4,7 @@ Two kinds of entries share one table:
 
 * **Per file** (``FitBlob.key``; zip members: CRC32 + size + name; files: size + mtime + the file's
   last bytes, which hold FIT's own CRC, + path): what :func:`chainfix.fit.read_fit` gave.
-* **Per part** (:class:`chainfix.sources.archive.Container` keys: a zip file on disk, a zip nested
+* **Per part** (:class:`chainfix.sources.base.Container` keys: a zip file on disk, a zip nested
   in one by its CRC32 + size + path, a summary JSON): everything the part gave, in order, so a warm
   run does not even open it.
 
@@ -18,8 +18,8 @@ leaves a consistent cache.
 Payloads are compact JSON rows (see :func:`encode_read`) behind the CRC-32 of their text: an entry
 whose text is intact is exactly what this codec wrote, and decodes without checking each value's
 type again (a warm run builds thousands of activities); one whose text changed is dropped. The
-engine decodes fresh results through the same codec (checked), so a warm run gives exactly what
-the cold run gave.
+engine decodes fresh results through the same codec (the text its own workers encoded, so without
+the checks too), so a warm run gives exactly what the cold run gave.
 """
 
 from __future__ import annotations
@@ -378,6 +378,18 @@ def decode_part(doc: Any, label: str, *, check: bool = True) -> CachedPart:
     return CachedPart(used, state, items)
 
 
+def encode_index(subs: dict[str, str]) -> str:
+    """An index part's entry (see ``Container.index``): each sub-part's key and its
+    ``[volatile version or null, encode_part text]`` as JSON text."""
+    return '{"index":{' + ",".join(f"{_dumps(k)}:{v}" for k, v in subs.items()) + "}}"
+
+
+def index_sub(part_text: str, volatile_version: str | None) -> str:
+    """One sub-part of an index: its :func:`encode_part` text and, when volatile, the version
+    (UTC hour) it is valid for."""
+    return f"[{_dumps(volatile_version)},{part_text}]"
+
+
 # ---------------------------------------------------------------------------------------------
 # The SQLite store
 
@@ -396,6 +408,9 @@ class ReadCache:
         self.dropped = 0
         """Entries that did not decode, dropped this run."""
         self.pending: list[tuple[str, str, str]] = []
+        self.empty = False
+        """The cache held nothing when opened (a first run): every lookup is a miss, and is not
+        even asked of SQLite."""
         self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -421,9 +436,11 @@ class ReadCache:
                 raise sqlite3.DatabaseError("not chainfix's cache")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            db.executescript(SCHEMA)
-            db.execute("SELECT count(*) FROM results").fetchone()
+            if app_id != APPLICATION_ID or "results" not in tables:  # a new cache: no write else
+                db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                db.executescript(SCHEMA)
+            # count(*) reads the whole table: a damaged file shows here, and is rebuilt
+            self.empty = db.execute("SELECT count(*) FROM results").fetchone()[0] == 0
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -439,9 +456,15 @@ class ReadCache:
         """The version volatile entries are written with: valid within this UTC hour."""
         return f"{self.version}@{datetime.now(UTC):%Y-%m-%dT%H}"
 
+    def volatile_version(self) -> str:
+        """The version (UTC hour) a volatile result written now is valid for."""
+        return self._volatile_version()
+
     def _payload(self, key: str) -> Any | None:
         """The parsed JSON of an intact entry; None when absent or stale; ``_UNREADABLE`` when
         its text is not what was written (CRC-32) or not JSON."""
+        if self.empty:
+            return None
         try:
             row = self.db.execute(
                 "SELECT payload FROM results WHERE key = ? AND version IN (?, ?)",
@@ -502,6 +525,18 @@ class ReadCache:
             self._drop(key)
             return None
         return part
+
+    def get_index(self, key: str) -> dict[str, Any]:
+        """The sub-parts of an index part (see :func:`encode_index`), undecoded: each decodes
+        only when its key is asked for. Empty when absent, stale or damaged (then dropped)."""
+        doc = self._payload(key)
+        if doc is None:
+            return {}
+        subs = doc.get("index") if type(doc) is dict and len(doc) == 1 else None
+        if type(subs) is not dict:
+            self._drop(key)
+            return {}
+        return subs
 
     def get(self, key: str, origin: Origin) -> CachedRead | None:
         """Alias of :meth:`get_read`."""

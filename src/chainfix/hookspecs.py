@@ -28,9 +28,10 @@ def register_sources(register: Callable[[Source], None]) -> None:
     Call ``register(Source(...))`` once per source. A :class:`chainfix.api.Source` has a ``name``,
     a one-line ``description``, a cheap ``can_open(path)`` sniff that never raises, and a
     ``read(path, options)`` generator yielding :class:`chainfix.api.Activity`,
-    :class:`chainfix.api.FitBlob` (FIT bytes for chainfix's own reader, decoded in parallel and
-    cached) and :class:`chainfix.api.ReadProblem` values. Report unreadable input as a ReadProblem
-    rather than raising. chainfix's own FIT, folder and Garmin-export sources use this same hook.
+    :class:`chainfix.api.FitBlob` (FIT bytes for chainfix's own reader, or a file for the decoder
+    it names; decoded in parallel and cached) and :class:`chainfix.api.ReadProblem` values.
+    Report unreadable input as a ReadProblem rather than raising. chainfix's own FIT, folder and
+    Garmin-export sources use this same hook.
 
     Example::
 

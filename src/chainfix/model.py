@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Literal
 
 UNKNOWN = "unknown"
@@ -119,6 +120,12 @@ class Lap:
         return self.distance_m / self.duration_s if self.distance_m and self.duration_s else None
 
 
+@lru_cache(maxsize=256)
+def _zone(offset_s: int) -> timezone:
+    """The fixed time zone of a UTC offset (one object per offset, not per activity)."""
+    return timezone(timedelta(seconds=offset_s))
+
+
 @dataclass(frozen=True, slots=True)
 class Activity:
     """One activity, or one leg (session) of a multisport activity."""
@@ -152,16 +159,30 @@ class Activity:
     laps: tuple[Lap, ...] = ()
     """The laps in order, kept only when there are two or more and one has a distance (intervals
     show as repeated fast laps); empty otherwise."""
+    local_date: date = field(init=False, repr=False, compare=False)
+    """The local day the activity started: computed once, as the planner asks for it ~30 times
+    per activity."""
+
+    def __post_init__(self) -> None:
+        try:
+            day = self._local_day()
+        except (AttributeError, TypeError, ValueError, OverflowError):
+            day = None  # a malformed activity (the contract kit reports it), not a crash here
+        object.__setattr__(self, "local_date", day)
 
     @property
     def start_local(self) -> datetime:
         """Start in the athlete's local time (UTC when the offset is unknown)."""
         if self.utc_offset_s is None:
             return self.start_utc
-        return self.start_utc.astimezone(timezone(timedelta(seconds=self.utc_offset_s)))
+        return self.start_utc.astimezone(_zone(self.utc_offset_s))
 
-    @property
-    def local_date(self) -> date:
+    def _local_day(self) -> date:
+        start, offset = self.start_utc, self.utc_offset_s
+        if offset is None:
+            return start.date()
+        if start.tzinfo is UTC:
+            return (start + timedelta(seconds=offset)).date()
         return self.start_local.date()
 
     @property

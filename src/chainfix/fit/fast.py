@@ -194,6 +194,23 @@ def _segment_bounds(data: bytes, view: memoryview, start: int) -> tuple[int, int
     return first, end, crc16.arc(view[start:end]) == (data[end] | data[end + 1] << 8)
 
 
+_RUN = 512
+"""Most unwanted records skipped in one step (bounds the bytes copied per step)."""
+_BYTES = [bytes((i,)) for i in range(256)]
+
+
+def _skip_run(data: bytes, pos: int, end: int, stride: int, header: bytes) -> int:
+    """Where the run of records with this header, one ``stride`` apart from ``pos``, ends."""
+    run = 8
+    while True:
+        heads = data[pos : min(end, pos + stride * run) : stride]
+        same = len(heads) - len(heads.lstrip(header))
+        pos += same * stride
+        if same < len(heads) or pos >= end:
+            return pos
+        run = min(run * 2, _RUN)
+
+
 def _walk(
     data: bytes, pos: int, end: int, out: list[tuple[str, RawFields]], recovery: bool = False
 ) -> None:
@@ -217,11 +234,17 @@ def _walk(
             decoder = decoders[local]
             if decoder is not None:
                 append(decoder(data, pos + 1))
+                pos += 1 + sizes[local]
             else:
                 size = sizes[local]
                 if size < 0:
                     raise Anomaly(f"local message {local} used before its definition")
-            pos += 1 + sizes[local]
+                stride = 1 + size
+                pos += stride
+                if pos < end and data[pos] == header:
+                    # a run of unwanted records of this local message (1 Hz ``record``s): their
+                    # headers sit one stride apart, so count them in C, in growing windows
+                    pos = _skip_run(data, pos, end, stride, _BYTES[header])
     if pos != end:
         raise Anomaly("last record runs past the data size")
 

@@ -9,16 +9,16 @@ counted twice.
 How it stays fast:
 
 * **The bytes are read once, where they are decoded.** A blob whose ``load`` is a
-  :class:`~chainfix.sources.archive.PortableLoad` (zip members lying in a file on disk, FIT files)
+  :class:`~chainfix.sources.base.PortableLoad` (zip members lying in a file on disk, FIT files)
   is sent to a decoder process as that small loader; the worker reads, inflates, CRC-checks and
   decodes it. Other blobs are loaded here and their bytes sent.
 * **Blobs travel in batches** (``BATCH_BLOBS`` / ``BATCH_BYTES``) with at most
-  ``INFLIGHT_PER_WORKER`` batches per worker in flight, so memory stays flat however long the
-  history is.
+  ``INFLIGHT_PER_WORKER`` batches per worker in flight (:mod:`chainfix.ingest.dispatch`), so
+  memory stays flat however long the history is.
 * **Results come back as cache rows** (:func:`chainfix.cache.encode_read`): stored as they are and
   decoded through the same codec a warm run uses, so warm equals cold by construction.
 * **Whole parts are cached**: a source may wrap a part of its output (a zip file, a nested zip, a
-  summary JSON) in :class:`~chainfix.sources.archive.Container` marks; on a warm run the engine
+  summary JSON) in :class:`~chainfix.sources.base.Container` marks; on a warm run the engine
   replays the part's recorded items and the source does not even open it.
 * **Order is kept**: every item, decoded or not, is collected in the order the source yielded it,
   whatever the number of workers, so serial, parallel and warm runs give identical histories.
@@ -26,12 +26,13 @@ How it stays fast:
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,23 +55,16 @@ from chainfix.sources.base import Container, FitBlob, Limits, PortableLoad, Read
 from chainfix.sources.spill import remove_stale_spills
 from chainfix.sources.zip_member import release_handles
 
-if TYPE_CHECKING:  # concurrent.futures is imported when a pool starts: warm runs need none
-    from concurrent.futures import Future, ProcessPoolExecutor
-    from multiprocessing.connection import Connection
-
+if TYPE_CHECKING:
     from chainfix.fit import FitRead
+from chainfix.ingest import pool as _pool
+from chainfix.ingest.dispatch import Batch, Dispatcher
+from chainfix.ingest.index import PartIndex
 from chainfix.ingest.merge import merge
 from chainfix.ingest.pool import (
-    BATCH_BLOBS,
-    BATCH_BYTES,
-    INFLIGHT_PER_WORKER,
-    PARALLEL_MIN_BLOBS,
-    START_METHOD,
-    WORKER_PRELOAD,
     Outcome,
     Task,
-    _watch_parent,
-    _workers_skip_main,
+    _workers_skip_main,  # noqa: F401 - tests reach it here
     decode_batch,
     load_blob,
 )
@@ -147,24 +141,12 @@ def choose_source(path: Path, sources: Sequence[Source], forced: str | None) -> 
     return None
 
 
-class _Batch:
-    """FIT blobs sent to a worker as one task."""
-
-    __slots__ = ("tasks", "nbytes", "future", "results")
-
-    def __init__(self) -> None:
-        self.tasks: list[Task] = []
-        self.nbytes = 0
-        self.future: Future[list[Outcome]] | None = None
-        self.results: list[Outcome] | None = None
-
-
 class _BlobSlot:
     """A FIT blob waiting for its batch."""
 
     __slots__ = ("batch", "index", "key", "origin")
 
-    def __init__(self, batch: _Batch, index: int, key: str | None, origin: Origin) -> None:
+    def __init__(self, batch: Batch, index: int, key: str | None, origin: Origin) -> None:
         self.batch, self.index, self.key, self.origin = batch, index, key, origin
 
 
@@ -187,112 +169,32 @@ class _Engine:
     def __init__(
         self, workers: int, parallel: bool, cache: ReadCache | None, stats: IngestStats
     ) -> None:
-        self.workers = workers
-        self.parallel = parallel and workers > 1
+        self.dispatch = Dispatcher(workers, parallel)
         self.cache = cache
         self.stats = stats
-        self.pool: ProcessPoolExecutor | None = None
-        self._lifeline: Connection | None = None
-        self._lifeline_read: Connection | None = None
         self.queue: deque[tuple[str, Any]] = deque()
-        self.open_batch: _Batch | None = None
-        self.inflight: deque[_Batch] = deque()
         self.recorders: list[_Recorder] = []
+        self.open_marks: list[Container] = []
+        """Parts open in the source right now (at mark time, ahead of the queue)."""
+        self.indexes: dict[int, PartIndex] = {}
+        """Open index parts, by ``id`` of their opening mark."""
+        self.index_of: dict[int, PartIndex] = {}
+        """The index holding each open sub-part, by ``id`` of its opening mark."""
         self.recorded: list[Activity] = []
         self.summaries: list[Activity] = []
         self.problems: list[ReadProblem] = []
 
-    # -- the pool ------------------------------------------------------------------------------
-
-    def _start_pool(self) -> ProcessPoolExecutor | None:
-        """Worker processes from a forkserver: safe beside the progress bar's thread.
-
-        Where there is no forkserver (Windows) they are spawned; where no process can be
-        started at all, decoding happens here.
-        """
-        if self.pool is None and self.parallel:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            method = START_METHOD
-            if method not in multiprocessing.get_all_start_methods():
-                method = "spawn"
-            try:
-                context = multiprocessing.get_context(method)
-                if method == "forkserver":
-                    context.set_forkserver_preload(WORKER_PRELOAD)
-                # Only this process holds the lifeline's writing end: when it dies (killed),
-                # every worker sees the pipe close and exits at once, mid-file or idle.
-                lifeline, self._lifeline = context.Pipe(duplex=False)
-                self._lifeline_read = lifeline
-                self.pool = ProcessPoolExecutor(
-                    max_workers=self.workers,
-                    mp_context=context,
-                    initializer=_watch_parent,
-                    initargs=(lifeline,),
-                )
-            except (OSError, ValueError, ImportError):
-                self.parallel = False
-        return self.pool
-
-    def _submit(self, batch: _Batch) -> None:
-        from concurrent.futures.process import BrokenProcessPool
-
-        if self.open_batch is batch:
-            self.open_batch = None
-        pool = self._start_pool()
-        if pool is not None:
-            try:
-                with _workers_skip_main():  # workers start on demand, inside submit
-                    batch.future = pool.submit(decode_batch, batch.tasks)
-                self.inflight.append(batch)
-                return
-            except (BrokenProcessPool, RuntimeError, OSError):
-                self._lose_pool()
-        batch.results = decode_batch(batch.tasks)
-
-    def _finish(self, batch: _Batch) -> None:
-        """Wait for a submitted batch (decoding it here if the pool broke)."""
-        from concurrent.futures import CancelledError
-        from concurrent.futures.process import BrokenProcessPool
-
-        if batch.results is not None:
-            return
-        if batch.future is None:
-            self._submit(batch)
-            if batch.results is not None:
-                return
-        assert batch.future is not None
-        try:
-            batch.results = batch.future.result()
-        except (BrokenProcessPool, CancelledError):
-            self._lose_pool()
-            batch.results = decode_batch(batch.tasks)
-        except Exception:  # noqa: BLE001 - e.g. a result that cannot be pickled: decode here
-            batch.results = decode_batch(batch.tasks)
-        if batch in self.inflight:
-            self.inflight.remove(batch)
-
-    def _lose_pool(self) -> None:
-        """A worker died (killed, out of memory): decode the rest in this process."""
-        self.parallel = False
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
-
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-            self.pool = None
-        for end in (self._lifeline, self._lifeline_read):
-            if end is not None:
-                end.close()
-        self._lifeline = self._lifeline_read = None
+        self.dispatch.close()
 
     # -- what sources give ---------------------------------------------------------------------
 
     def blob(self, item: FitBlob) -> None:
         self.stats.files += 1
+        if item.decoder is not None and item.key:
+            from chainfix.sources.decoders import decoder_key
+
+            item = replace(item, key=decoder_key(item.key, item.decoder, item.decoder_args))
         if self.cache is not None and item.key:
             hit = self.cache.get_read(item.key, item.origin)
             if hit is not None:
@@ -309,20 +211,15 @@ class _Engine:
                 self.pump()
                 return
             what = loaded
-        task: Task = (item.origin, item.source, what)
-        if not self.parallel:
+        task: Task = (item.origin, item.source, what, item.decoder, item.decoder_args)
+        batch = self.dispatch.add(task, item.size)
+        if batch is None:  # decoding here
             (outcome,) = decode_batch([task])
             self.queue.append(("outcome", (item.key, item.origin, outcome)))
-            self.pump()
-            return
-        batch = self.open_batch
-        if batch is None:
-            batch = self.open_batch = _Batch()
-        batch.tasks.append(task)
-        batch.nbytes += item.size
-        self.queue.append(("blob", _BlobSlot(batch, len(batch.tasks) - 1, item.key, item.origin)))
-        if len(batch.tasks) >= BATCH_BLOBS or batch.nbytes >= BATCH_BYTES:
-            self._submit(batch)
+        else:
+            slot = _BlobSlot(batch, len(batch.tasks) - 1, item.key, item.origin)
+            self.queue.append(("blob", slot))
+            self.dispatch.submit_when_full(batch)
         self.pump()
 
     def item(self, item: Activity | ReadProblem) -> None:
@@ -333,20 +230,36 @@ class _Engine:
         if self.cache is None:
             return
         if mark.end:
+            if self.open_marks and self.open_marks[-1] is mark.opening:
+                self.open_marks.pop()
             self.queue.append(("close", mark))
             return
-        part = self.cache.get_part(mark.key, mark.label)
-        if part is not None and (mark.room is None or part.used <= mark.room):
+        parent = self.open_marks[-1] if self.open_marks else None
+        index = self.indexes.get(id(parent)) if parent is not None and parent.index else None
+        part: CachedPart | None = None
+        if index is not None:  # a sub-part of an index: looked up in it, never in the cache
+            part = index.lookup(mark)
+        elif not mark.index:
+            part = self.cache.get_part(mark.key, mark.label)
+            if part is not None and mark.room is not None and part.used > mark.room:
+                part = None
+        if part is not None:
             mark.skip = True
             mark.used = part.used
             mark.state.update(part.state)
             self.queue.append(("replay", (mark.label, part)))
             self.stats.parts_cached += 1
             self.pump()
-        else:
-            self.queue.append(("open", mark))
+            return
+        self.open_marks.append(mark)
+        if mark.index:
+            self.indexes[id(mark)] = PartIndex(mark, self.cache)
+        elif index is not None:
+            self.index_of[id(mark)] = index
+        self.queue.append(("open", mark))
 
     def end_path(self) -> None:
+        self.open_marks.clear()  # parts the source never closed are not stored
         self.queue.append(("end", None))
 
     # -- collecting, in order ------------------------------------------------------------------
@@ -360,9 +273,9 @@ class _Engine:
                     return
                 kind, slot = self.queue[0]
                 assert kind == "blob"
-                self._finish(slot.batch)
-            elif len(self.inflight) >= self.workers * INFLIGHT_PER_WORKER:
-                self._finish(self.inflight[0])
+                self.dispatch.finish(slot.batch)
+            elif (oldest := self.dispatch.congested()) is not None:
+                self.dispatch.finish(oldest)
             else:
                 return
 
@@ -375,7 +288,7 @@ class _Engine:
                 if batch.results is None:
                     if batch.future is None or not batch.future.done():
                         return
-                    self._finish(batch)
+                    self.dispatch.finish(batch)
                 assert batch.results is not None
                 queue.popleft()
                 self._outcome(value.key, value.origin, batch.results[value.index])
@@ -390,7 +303,8 @@ class _Engine:
             elif kind == "problem":
                 self._problem(value)
             elif kind == "open":
-                self.recorders.append(_Recorder(value))
+                if not value.index:  # an index records only its sub-parts
+                    self.recorders.append(_Recorder(value))
             elif kind == "close":
                 self._close(value)
             elif kind == "replay":
@@ -407,7 +321,8 @@ class _Engine:
         if payload is not None:
             import json
 
-            result: CachedRead | FitRead = read_from_rows(json.loads(payload), origin)
+            # our own worker's encode_read text: decoded exactly as a warm run decodes it
+            result: CachedRead | FitRead = read_from_rows(json.loads(payload), origin, check=False)
             if self.cache is not None and key is not None:
                 self.cache.put_payload(key, payload, volatile=is_volatile(result.problems))
         else:
@@ -428,7 +343,8 @@ class _Engine:
             self.stats.decoded += 1
         else:
             self.stats.cached += 1
-        self.recorded.extend(result.activities)
+        for act in result.activities:  # a decoder may fall back on a summary
+            (self.summaries if act.from_summary else self.recorded).append(act)
         self.problems.extend(result.problems)
         if self.recorders:
             if is_volatile(result.problems):
@@ -463,12 +379,21 @@ class _Engine:
             rec.entries.append(problem_entry(problem, rec.mark.label))
 
     def _close(self, mark: Container) -> None:
+        if mark.index:
+            index = self.indexes.pop(id(mark.opening), None)
+            if index is not None and mark.complete:
+                index.save()
+            return
         if not self.recorders or self.recorders[-1].mark is not mark.opening:
             return
         rec = self.recorders.pop()
+        index = self.index_of.pop(id(mark.opening), None)
         if rec.ok and mark.complete and self.cache is not None:
             payload = encode_part(mark.used, mark.state, rec.entries)
-            self.cache.put_payload(mark.key, payload, volatile=rec.volatile)
+            if index is not None:
+                index.store(mark, payload, rec.volatile)
+            else:
+                self.cache.put_payload(mark.key, payload, volatile=rec.volatile)
 
     def _replay(self, label: str, part: CachedPart) -> None:
         """Collect a cached part's items as if the source had just yielded them."""
@@ -490,7 +415,26 @@ def read_history(
     on_progress: Callable[[int, int], None] | None = None,
     stats: IngestStats | None = None,
 ) -> History:
-    """Read every path into one de-duplicated, time-ordered History. Never raises on bad input."""
+    """Read every path into one de-duplicated, time-ordered History. Never raises on bad input.
+
+    The cyclic garbage collector is paused meanwhile: reading builds about ten objects per
+    activity and none in a cycle, and a collection every 700 allocations would walk the growing
+    history again and again (a warm run of 3,000 activities took twice as long)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_history(paths, options, on_progress, stats)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_history(
+    paths: Sequence[Path],
+    options: IngestOptions | None,
+    on_progress: Callable[[int, int], None] | None,
+    stats: IngestStats | None,
+) -> History:
     from chainfix import plugins
 
     options = options or IngestOptions()
@@ -501,9 +445,11 @@ def read_history(
     sizes = [input_size(p) for p in paths]
     progress = Progress(sum(sizes), on_progress)
     workers = options.workers or os.cpu_count() or 1
-    big = sum(sizes) > 8 * 1024**2 or len(paths) >= PARALLEL_MIN_BLOBS
+    big = sum(sizes) > 8 * 1024**2 or len(paths) >= _pool.PARALLEL_MIN_BLOBS
     cache = _open_cache() if options.use_cache else None
     engine = _Engine(workers, big, cache, stats)
+    if big and (cache is None or cache.empty):  # nothing can come from the cache
+        engine.dispatch.warm_up()
     try:
         for path, size in zip(paths, sizes, strict=True):
             before = progress.done

@@ -47,14 +47,24 @@ def merge(
         if p.kind != "duplicate":
             where = (p.file, p.member)
             damage[where] = max(damage.get(where, 0), _DAMAGE.get(p.severity, 0))
-    best: dict[tuple[int, str, str], tuple[tuple[int, int], Activity]] = {}
+
+    def rank(act: Activity) -> tuple[int, int]:
+        return damage.get((act.origin.path, act.origin.member), 0), -_completeness(act)
+
+    best: dict[tuple[int, str, str], tuple[tuple[int, int] | None, Activity]] = {}
     copies: dict[tuple[int, str, str], list[Activity]] = {}
     for act in sorted(recorded, key=lambda a: (a.start_utc, a.leg, str(a.origin))):
         key = (int(act.start_utc.timestamp()), act.sport, act.sub_sport)
-        rank = (damage.get((act.origin.path, act.origin.member), 0), -_completeness(act))
-        copies.setdefault(key, []).append(act)
-        if key not in best or rank < best[key][0]:
-            best[key] = (rank, act)
+        group = copies.get(key)
+        if group is None:  # ranked only when a copy turns up: most activities have none
+            copies[key] = [act]
+            best[key] = (None, act)
+            continue
+        group.append(act)
+        held, winner = best[key]
+        held = held if held is not None else rank(winner)
+        mine = rank(act)
+        best[key] = (mine, act) if mine < held else (held, winner)
     problems: list[ReadProblem] = []
     kept: list[Activity] = []
     for key, group in copies.items():

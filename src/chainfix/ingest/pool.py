@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.machinery import ModuleSpec
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chainfix.model import Origin, ReadProblem
 from chainfix.sources.base import BlobLoadError, PortableLoad
@@ -69,8 +69,9 @@ def _workers_skip_main() -> Iterator[None]:
             main.__spec__ = saved  # type: ignore[assignment]
 
 
-Task = tuple[Origin, str, "bytes | PortableLoad"]
-"""(origin, source name, the bytes or a loader that any process can run)."""
+Task = tuple[Origin, str, "bytes | PortableLoad", "str | None", tuple[Any, ...]]
+"""(origin, source name, the bytes or a loader that any process can run, the blob's decoder and
+its arguments)."""
 
 
 Outcome = tuple[int, "str | None", "FitRead | ReadProblem | None"]
@@ -93,10 +94,10 @@ def load_blob(load: Callable[[], bytes], origin: Origin) -> bytes | ReadProblem:
 def decode_batch(tasks: list[Task]) -> list[Outcome]:
     """Load (when given a loader) and decode each task: runs in a worker process, or here."""
     from chainfix.cache import encode_read
-    from chainfix.fit import read_fit
+    from chainfix.sources.decoders import DecoderError, decode
 
     out: list[Outcome] = []
-    for origin, source, what in tasks:
+    for origin, source, what, decoder, args in tasks:
         if isinstance(what, bytes):
             data = what
         else:
@@ -105,7 +106,11 @@ def decode_batch(tasks: list[Task]) -> list[Outcome]:
                 out.append((0, None, loaded))
                 continue
             data = loaded
-        result = read_fit(data, origin, source)
+        try:
+            result = decode(data, origin, source, decoder, args)
+        except DecoderError as exc:  # not cached: the next run tries again
+            out.append((0, None, ReadProblem(origin.path, origin.member, "plugin_error", str(exc))))
+            continue
         payload = encode_read(result)
         out.append((len(data), payload, None if payload is not None else result))
     return out

@@ -90,13 +90,18 @@ def plan_inputs(
 WHERE_FROM = frozenset({"source", "origin", "device"})
 """Where an activity was read from: the same history read from another place is the same."""
 
-_READ = [f for f in fields(Activity) if f.name not in WHERE_FROM]
+_READ = [f for f in fields(Activity) if f.init and f.name not in WHERE_FROM]
+"""Fields given when an activity is made (derived ones, such as its local date, follow)."""
 NESTED = tuple(f.name for f in _READ if str(f.type).startswith("tuple["))
 """Sets, logged exercise summaries and laps: the nested records of an activity."""
-WORD_FIELDS = tuple(f.name for f in _READ if f.name not in NESTED and "str" in str(f.type))
-"""Text (kept as text: Python's hash of text varies per process)."""
+WORD_FIELDS = tuple(
+    f.name
+    for f in _READ
+    if f.name not in NESTED and ("str" in str(f.type) or "date" in str(f.type))
+)
+"""Text and times, kept as their repr: Python's hash of text and dates varies per process."""
 NUMBER_FIELDS = tuple(f.name for f in _READ if f.name not in NESTED + WORD_FIELDS)
-"""Numbers, dates, flags (folded with :func:`hash`, the same in every process)."""
+"""Numbers and flags, folded with :func:`hash` (the same in every process since Python 3.12)."""
 WORDS = attrgetter(*WORD_FIELDS)
 NUMBERS = attrgetter(*NUMBER_FIELDS)
 LAP_FIELDS = tuple(f.name for f in fields(Lap))
@@ -106,9 +111,9 @@ LAP = attrgetter(*LAP_FIELDS)
 def history_digest(history: History) -> str:
     """A fingerprint of the history as a plan reads it.
 
-    Text is kept as text; numbers and laps are folded with :func:`hash`, which is the same in
-    every process for numbers, dates and ``None`` (only text hashes vary per process). Sets and
-    exercise summaries (few, and holding text) are kept as their repr.
+    Text and times are kept as their repr; numbers and laps are folded with :func:`hash`, which
+    is the same in every process for numbers and ``None`` (text and dates hash differently per
+    process). Sets and exercise summaries (few, and holding text) are kept as their repr.
     """
     rows = [
         (

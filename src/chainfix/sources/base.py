@@ -27,10 +27,11 @@ class ReadOptions:
 
 @dataclass(frozen=True, slots=True)
 class FitBlob:
-    """A FIT file found by a source, to be decoded by chainfix's FIT reader.
+    """A file found by a source, to be decoded by chainfix's FIT reader or by ``decoder``.
 
-    Sources yield these instead of decoding FIT themselves, so that decoding runs in parallel and
-    results are cached. ``load`` is called at most once, in the main process.
+    Sources yield these instead of decoding files themselves, so that decoding runs in parallel
+    and results are cached. ``load`` is called at most once: in the main process, or in a decoder
+    process when it is a :class:`~chainfix.sources.base.PortableLoad`.
     """
 
     origin: Origin
@@ -40,6 +41,14 @@ class FitBlob:
     key: str | None = None
     """A content key for the cache (e.g. zip CRC32 + size + name); None when not cacheable."""
     source: str = "fit"
+    decoder: str | None = None
+    """``"module:function"`` decoding the bytes instead of the FIT reader: called as
+    ``function(data, origin)`` in a decoder process, it returns a ``FitRead`` (see
+    :mod:`chainfix.sources.decoders`). ``key`` still identifies the bytes: chainfix adds the
+    decoder, a hash of its package's code and ``decoder_args`` to it."""
+    decoder_args: tuple[Any, ...] = ()
+    """Picklable values the decoder gets after ``(data, origin)`` (what a linked CSV row says,
+    say), with a deterministic ``repr`` (it is part of the cache key)."""
 
 
 SourceItem = Activity | ReadProblem | FitBlob
@@ -161,11 +170,23 @@ class Container:
     """Counters the source carries past the part (e.g. track files seen): stored with the
     closing mark, handed back on the opening mark of a skipped part."""
     opening: Container | None = field(default=None, repr=False)
+    index: bool = False
+    """An *index* part (a folder): it is never skipped whole; its direct sub-parts are cached
+    inside its own entry, keyed relative to it (e.g. by a file's name, size and mtime), so a
+    warm walk costs one cache lookup, and only the sub-parts whose keys changed are read."""
 
     def closing(self, used: int = 0, complete: bool = True) -> Container:
         """The mark that ends this part."""
         return Container(
-            self.key, self.label, self.weight, self.room, True, complete, used, opening=self
+            self.key,
+            self.label,
+            self.weight,
+            self.room,
+            True,
+            complete,
+            used,
+            opening=self,
+            index=self.index,
         )
 
 

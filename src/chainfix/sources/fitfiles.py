@@ -107,13 +107,41 @@ def file_key(path: Path, stat: os.stat_result) -> str:
     return f"{stat.st_size}:{stat.st_mtime_ns}:{_tail(path)}:{path.resolve()}"
 
 
-def fit_file_item(path: Path, options: ReadOptions, display: str | None = None) -> SourceItem:
-    """A FitBlob for one ``.fit`` or ``.fit.gz`` file on disk, or a ReadProblem."""
+def fit_file_item(
+    path: Path,
+    options: ReadOptions,
+    display: str | None = None,
+    *,
+    stat: os.stat_result | None = None,
+) -> SourceItem:
+    """A FitBlob for one ``.fit`` or ``.fit.gz`` file on disk, or a ReadProblem.
+
+    ``stat``: the file's stat when the caller has it already (a folder walk)."""
+    return file_blob(path, options, display, stat=stat)
+
+
+def file_blob(
+    path: Path,
+    options: ReadOptions,
+    display: str | None = None,
+    *,
+    stat: os.stat_result | None = None,
+    decoder: str | None = None,
+    source: str = "fit",
+) -> SourceItem:
+    """A FitBlob for one file on disk (``.gz``: gunzipped within the limits), or a ReadProblem.
+
+    Without ``decoder`` it is a FIT file for chainfix's reader. With ``decoder``
+    (``"module:function"``, see :class:`~chainfix.sources.base.FitBlob`) it is any file that
+    function decodes (GPX, TCX ...), in a decoder process, cached by the file's size, mtime,
+    last bytes and path (and, as every decoder's result, by the decoder's code and arguments).
+    ``stat``: when the caller has it already."""
     name = display or str(path)
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        return ReadProblem(name, None, "io_error", f"cannot read the file: {exc.strerror}")
+    if stat is None:
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            return ReadProblem(name, None, "io_error", f"cannot read the file: {exc.strerror}")
     if not stat_mode.S_ISREG(stat.st_mode):
         return ReadProblem(name, None, "io_error", "not a regular file (a pipe, a device); skipped")
     limit = options.limits.max_member_bytes
@@ -127,8 +155,8 @@ def fit_file_item(path: Path, options: ReadOptions, display: str | None = None) 
         )
     key = f"file:{file_key(path, stat)}"
     gz = has_suffix(path.name, (".gz",))
-    load = FileLoad(os.path.abspath(path), gz, options.limits.max_member_bytes)
-    return FitBlob(Origin(name), load, stat.st_size, key)
+    load = FileLoad(os.path.abspath(path), gz, limit)
+    return FitBlob(Origin(name), load, stat.st_size, key, source, decoder)
 
 
 def _tail(path: Path, nbytes: int = 16) -> str:
@@ -148,6 +176,38 @@ def walk_folder(root: Path) -> Iterator[Path]:
         dirnames.sort()
         for filename in sorted(filenames):
             yield Path(dirpath) / filename
+
+
+def scan_folder(root: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every file under ``root`` as (its path, its directory entry), in :func:`walk_folder`'s
+    order, one ``os.scandir`` per folder and no ``Path`` objects (a folder of thousands of files
+    is walked in milliseconds). Symlinked folders are not followed; unreadable ones are skipped,
+    as :func:`os.walk` does."""
+    top = str(root)
+    yield from _scan(top, top != ".")
+
+
+def _scan(top: str, join: bool) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    try:
+        with os.scandir(top) as it:
+            entries = list(it)
+    except OSError:
+        return
+    files: list[os.DirEntry[str]] = []
+    dirs: list[os.DirEntry[str]] = []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        (dirs if is_dir else files).append(entry)
+    files.sort(key=lambda e: e.name)
+    for entry in files:
+        yield (entry.path if join else entry.name), entry
+    dirs.sort(key=lambda e: e.name)
+    for entry in dirs:
+        if not entry.is_symlink():
+            yield from _scan(entry.path if join else entry.name, True)
 
 
 def read_fit_file(path: Path, options: ReadOptions) -> Iterator[SourceItem]:

@@ -53,9 +53,10 @@ def can_open_export(path: Path) -> bool:
     """A zip whose member names look like a Garmin export, or a folder holding ``DI_CONNECT``."""
     try:
         if path.is_dir():
-            return any(child.name.lower() == "di_connect" for child in path.iterdir()) or (
-                path.name.lower() == "di_connect"
-            )
+            if path.name.lower() == "di_connect":
+                return True
+            with os.scandir(path) as entries:  # no Path per child: folders may hold thousands
+                return any(entry.name.lower() == "di_connect" for entry in entries)
         if path.is_file() and zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as zf:
                 names = zf.namelist()[:5000]

@@ -93,7 +93,8 @@ class ContractReport:
     items: dict[str, list[Activity | ReadProblem | FitBlob]] = field(default_factory=dict)
     """Everything ``read`` yielded, per sample path (as given)."""
     decoded: dict[str, list[Activity]] = field(default_factory=dict)
-    """Activities chainfix's FIT reader decoded from the FitBlobs of each sample."""
+    """Activities decoded from the FitBlobs of each sample (by chainfix's FIT reader, or by the
+    blob's own decoder)."""
     blob_problems: dict[str, list[ReadProblem]] = field(default_factory=dict)
     """Problems from loading or decoding the FitBlobs of each sample."""
 
@@ -108,6 +109,7 @@ class ContractReport:
         """Every ReadProblem: yielded directly, then from loading or decoding FitBlobs."""
         direct = [i for items in self.items.values() for i in items if isinstance(i, ReadProblem)]
         return direct + [p for ps in self.blob_problems.values() for p in ps]
+
 
 # ---------------------------------------------------------------------------------------------
 # Single-value checks (usable on their own)
@@ -532,9 +534,16 @@ def _load_blob(blob: FitBlob, sample: Path, decode: bool, result: _Read) -> tupl
         result.failures.append(f"{where}: load returned {type(data).__name__}, not bytes")
         return (*head, "not-bytes")
     if decode:
-        from chainfix.fit import read_fit
+        from chainfix.sources.decoders import DecoderError
+        from chainfix.sources.decoders import decode as decode_blob
 
-        fit = read_fit(bytes(data), blob.origin, blob.source)
+        try:
+            fit = decode_blob(
+                bytes(data), blob.origin, blob.source, blob.decoder, blob.decoder_args
+            )
+        except DecoderError as exc:
+            result.failures.append(f"{where}: {exc}")
+            return (*head, "decoder-error")
         result.decoded.extend(fit.activities)
         result.blob_problems.extend(fit.problems)
     return (*head, hashlib.sha256(data).hexdigest())

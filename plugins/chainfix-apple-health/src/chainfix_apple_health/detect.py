@@ -5,6 +5,7 @@ Kept apart from the reader and light, so chainfix's start-up does not load the r
 
 from __future__ import annotations
 
+import os
 import zipfile
 import zlib
 from pathlib import Path
@@ -60,22 +61,32 @@ def zip_member(zf: zipfile.ZipFile) -> str | None:
     return None
 
 
+def _xml_in(folder: Path, names: list[str]) -> Path | None:
+    """The export XML among a folder's file names (``export.xml`` first), or None."""
+    xmls = sorted(
+        (n for n in names if n.lower().endswith(".xml")),
+        key=lambda n: (n.lower() != XML_NAME, n),
+    )
+    for name in xmls:
+        if name.lower() not in SKIPPED_XML and _sniff_file(folder / name):
+            return folder / name
+    return None
+
+
 def folder_xml(path: Path) -> Path | None:
     """The main XML of an unzipped export (the folder, or its ``apple_health_export`` child)."""
     try:
-        folders = [path]
-        folders += sorted(c for c in path.iterdir() if c.is_dir() and not c.is_symlink())
-        for folder in folders:
-            files = sorted(
-                (c for c in folder.iterdir() if c.name.lower().endswith(".xml")),
-                key=lambda c: (c.name.lower() != XML_NAME, c.name),
-            )
-            for file in files:
-                if file.name.lower() not in SKIPPED_XML and _sniff_file(file):
-                    return file
+        with os.scandir(path) as entries:  # no Path per child: folders may hold thousands
+            children = [(e.name, e.is_dir() and not e.is_symlink()) for e in entries]
+        found = _xml_in(path, [name for name, is_dir in children if not is_dir])
+        for name in sorted(name for name, is_dir in children if is_dir):
+            if found is not None:
+                break
+            with os.scandir(path / name) as entries:
+                found = _xml_in(path / name, [e.name for e in entries])
+        return found
     except OSError:
         return None
-    return None
 
 
 def can_open(path: Path) -> bool:

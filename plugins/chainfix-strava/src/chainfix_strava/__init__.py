@@ -46,5 +46,6 @@ def register_sources(register: Callable[[Source], None]) -> None:
             description="A single GPX or TCX activity file (.gpx, .tcx, gzipped too).",
             can_open=track_can_open,
             read=LazyRead("chainfix_strava.trackfile"),
+            advances_by_blobs=True,
         )
     )

@@ -5,11 +5,13 @@ Kept apart from the reader and light, so chainfix's start-up does not load the r
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
 CSV_NAME = "activities.csv"
 FOLDER = "activities/"
+FOLDER_NAME = FOLDER.rstrip("/")
 
 
 def zip_prefix(names: list[str]) -> str | None:
@@ -30,12 +32,18 @@ def zip_prefix(names: list[str]) -> str | None:
 
 def is_export_dir(path: Path) -> bool:
     """A folder holding ``activities.csv`` and an ``activities`` folder (any letter case)."""
+    has_csv = has_folder = False
     try:
-        children = {c.name.lower(): c for c in path.iterdir()}
+        with os.scandir(path) as entries:  # no Path per child: folders may hold thousands
+            for entry in entries:
+                name = entry.name.lower()
+                if name == CSV_NAME:
+                    has_csv = has_csv or entry.is_file()
+                elif name == FOLDER_NAME:
+                    has_folder = has_folder or entry.is_dir()
     except OSError:
         return False
-    csv_file, folder = children.get(CSV_NAME), children.get(FOLDER.rstrip("/"))
-    return bool(csv_file and folder and csv_file.is_file() and folder.is_dir())
+    return has_csv and has_folder
 
 
 def export_root(path: Path) -> Path | None:
@@ -50,8 +58,9 @@ def export_root(path: Path) -> Path | None:
             return None
         if is_export_dir(path):
             return path
-        subs = [c for c in sorted(path.iterdir()) if c.is_dir() and not c.is_symlink()]
-        found = [c for c in subs if is_export_dir(c)]
+        with os.scandir(path) as entries:
+            subs = sorted(e.name for e in entries if e.is_dir() and not e.is_symlink())
+        found = [path / name for name in subs if is_export_dir(path / name)]
         return found[0] if len(found) == 1 else None
     except OSError:
         return None

@@ -13,7 +13,9 @@ What each row becomes:
   time, and edited activities differ), drops the row when the FIT gives the activity, and keeps
   it when the FIT cannot be read;
 - a linked GPX/TCX file: one activity from the track (sport from the CSV's type; gaps in the
-  track filled from the CSV); when the track cannot be read, a problem naming it and the row;
+  track filled from the CSV), parsed in chainfix's worker pool and cached like a FIT file
+  (:func:`decode_track`), plus the row's summary attached to the file as a stand-in; when the
+  track cannot be read, a problem naming it and the row, and the summary is kept;
 - no file (a manual entry) or a missing one: the row as a summary activity.
 
 Files under ``activities/`` that no row links are read too, with the sport the file gives.
@@ -182,9 +184,9 @@ def _folder_export(root: Path, options: ReadOptions) -> Export:
     return export
 
 
-def _gunzip(raw: bytes, options: ReadOptions) -> bytes:
+def _gunzip(raw: bytes, limit: int) -> bytes:
     try:
-        return gunzip_limited(raw, options.limits.max_member_bytes)
+        return gunzip_limited(raw, limit)
     except Exception as exc:  # OSError, EOFError, ValueError, zlib.error
         raise BlobLoadError("bad_archive", f"not a readable gzip file: {exc}") from exc
 
@@ -195,19 +197,56 @@ def _fit_blob(entry: Entry, options: ReadOptions) -> FitBlob:
         raw_load = entry.load
 
         def load() -> bytes:
-            return _gunzip(raw_load(), options)
+            return _gunzip(raw_load(), options.limits.max_member_bytes)
 
     return FitBlob(entry.origin, load, entry.size, entry.key, source=SOURCE)
 
 
-def _track(entry: Entry, options: ReadOptions) -> tracks.Track:
-    data = entry.load()
-    lower = entry.rel.lower()
-    if lower.endswith(".gz"):
-        data = _gunzip(data, options)
-    if lower.endswith((".gpx", ".gpx.gz")):
-        return tracks.read_gpx(data)
-    return tracks.read_tcx(data)
+LINKED_DECODER = "chainfix_strava.trackfile:decode_linked"
+
+
+def _track_blob(entry: Entry, context: tuple[object, ...], options: ReadOptions) -> FitBlob:
+    """A track file for chainfix's decoder pool: ``context`` is (row, sport, the "linked from"
+    and "taken from the CSV" wording); a load that fails names the row too."""
+    raw_load, suffix = entry.load, f"{context[2]}{context[3]}"
+
+    def load() -> bytes:
+        try:
+            return raw_load()
+        except BlobLoadError as exc:
+            raise BlobLoadError(exc.kind, f"{exc.message}{suffix}") from exc
+
+    limit = options.limits.max_member_bytes
+    args = (entry.rel.lower(), limit, *context)
+    return FitBlob(entry.origin, load, entry.size, entry.key, SOURCE, LINKED_DECODER, args)
+
+
+def decode_track(
+    data: bytes,
+    origin: Origin,
+    name: str,
+    limit: int,
+    row: activities_csv.Row | None,
+    sport: tuple[str, str] | None,
+    linked: str,
+    kept: str,
+) -> tuple[list[Activity], list[ReadProblem]]:
+    """A linked (or unlinked) track file's bytes: its activity, or the problem naming the row."""
+    severity: Severity = "warning" if kept else "error"
+    try:
+        if name.endswith(".gz"):
+            data = _gunzip(data, limit)
+        if name.endswith((".gpx", ".gpx.gz")):
+            track = tracks.read_gpx(data)
+        else:
+            track = tracks.read_tcx(data)
+    except (tracks.TrackError, BlobLoadError) as exc:
+        message = f"{exc.message}{linked}{kept}"
+        return [], [ReadProblem(origin.path, origin.member, exc.kind, message, severity)]
+    if not _plausible_start(track.start):
+        message = f"the track starts in {track.start.year}; skipped{linked}"
+        return [], [ReadProblem(origin.path, origin.member, "bad_value", message)]
+    return [track_activity(track, row, sport, origin)], []
 
 
 def _plausible_start(start: datetime) -> bool:
@@ -349,23 +388,12 @@ def _entry_items(
         if summary is not None:
             yield summary
         return
-    try:
-        track = _track(entry, options)
-    except (tracks.TrackError, BlobLoadError) as exc:
-        kept = "; the activity is taken from the CSV" if summary else ""
-        severity: Severity = "warning" if summary else "error"
-        yield export.problem(entry.origin, exc.kind, f"{exc.message}{linked}{kept}", severity)
-        if summary is not None:
-            yield summary
-        return
-    if not _plausible_start(track.start):
-        yield export.problem(
-            entry.origin, "bad_value", f"the track starts in {track.start.year}; skipped{linked}"
-        )
-        if summary is not None:
-            yield summary
-        return
-    yield track_activity(track, row, sport, entry.origin)
+    # Parsed in chainfix's worker pool and cached (trackfile.decode_linked); the row's summary,
+    # attached to the file like a FIT file's, stands in when the track cannot be read.
+    kept = "; the activity is taken from the CSV" if summary else ""
+    yield _track_blob(entry, (row, sport, linked, kept), options)
+    if summary is not None:
+        yield replace(summary, origin=entry.origin)
 
 
 def read_items(export: Export, options: ReadOptions) -> Iterator[SourceItem]:

@@ -1,42 +1,50 @@
 """Single GPX and TCX files (``.gpx``, ``.tcx``, gzipped too) outside a Strava export: given on
-the command line, or found in a folder chainfix walks (its folder source hands them over)."""
+the command line, or found in a folder chainfix walks (its folder source hands them over).
+
+``read`` hands each file to chainfix as a blob with :data:`DECODER`, so it is parsed in chainfix's
+worker pool and its result cached like a FIT file's; :func:`decode` runs there.
+"""
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from chainfix.api import Origin, ReadOptions, ReadProblem, SourceItem, gunzip_limited
+from chainfix.api import FitRead, Origin, ReadOptions, ReadProblem, SourceItem, file_blob
 
-from chainfix_strava import tracks
-from chainfix_strava.export import track_activity
+from chainfix_strava import activities_csv, tracks
+from chainfix_strava.export import SOURCE, decode_track, track_activity
+
+DECODER = "chainfix_strava.trackfile:decode"
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[SourceItem]:
-    """The one activity of a track file, or the problem that stopped it."""
-    label = str(path)
-    limit = options.limits.max_member_bytes
+    """The track file as a blob for chainfix's decoder pool, or the problem that stops it."""
+    yield file_blob(path, options, decoder=DECODER, source=SOURCE)
+
+
+def decode(data: bytes, origin: Origin) -> FitRead:
+    """The one activity of a track file's bytes (gunzipped already), or the problem."""
+    name = (origin.member or origin.path).replace("\\", "/").rsplit("/", 1)[-1].lower()
     try:
-        size = path.stat().st_size
-        if size > limit:
-            yield ReadProblem(
-                label, None, "unsupported", f"the file is {size:,} bytes, more than {limit:,}"
-            )
-            return
-        data = path.read_bytes()
-        options.advance(size)
-        lower = path.name.lower()
-        if lower.endswith(".gz"):
-            data = gunzip_limited(data, limit)
-        track = tracks.read_gpx(data) if ".gpx" in lower else tracks.read_tcx(data)
+        track = tracks.read_gpx(data) if ".gpx" in name else tracks.read_tcx(data)
     except tracks.TrackError as exc:
-        yield ReadProblem(label, None, exc.kind, exc.message)
-        return
-    except (EOFError, ValueError, zlib.error) as exc:
-        yield ReadProblem(label, None, "corrupt", f"not a readable gzip file: {exc}")
-        return
-    except OSError as exc:
-        yield ReadProblem(label, None, "io_error", f"cannot read the file: {exc}")
-        return
-    yield track_activity(track, None, None, Origin(label))
+        return FitRead(problems=[ReadProblem(origin.path, origin.member, exc.kind, exc.message)])
+    kind = "gpx" if ".gpx" in name else "tcx"
+    return FitRead(activities=[track_activity(track, None, None, origin)], reader=kind)
+
+
+def decode_linked(
+    data: bytes,
+    origin: Origin,
+    name: str,
+    limit: int,
+    row: activities_csv.Row | None,
+    sport: tuple[str, str] | None,
+    linked: str,
+    kept: str,
+) -> FitRead:
+    """A track file of a Strava export (see ``export._track_blob``), in chainfix's pool."""
+    activities, problems = decode_track(data, origin, name, limit, row, sport, linked, kept)
+    kind = "gpx" if ".gpx" in name else "tcx"
+    return FitRead(activities=activities, problems=problems, reader=kind)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -105,7 +106,20 @@ def load_history(
     require_activities: bool = True,
     **options: Any,
 ) -> History:
-    """Read the paths with a progress bar on stderr (:func:`chainfix.app.read`)."""
+    """Read the paths with a progress bar on stderr (:func:`chainfix.app.read`).
+
+    The history lives until the command ends, so it is moved out of the garbage collector's
+    sight (:func:`gc.freeze`): collections while the command analyses and plans no longer walk
+    every activity again (about 0.1 s of a cached run of a decade of history).
+    """
+    history = _read_with_progress(paths, quiet, require_activities, options)
+    gc.freeze()
+    return history
+
+
+def _read_with_progress(
+    paths: Sequence[Path], quiet: bool, require_activities: bool, options: dict[str, Any]
+) -> History:
     from chainfix import app
 
     settings = read_settings(**options)

@@ -162,10 +162,10 @@ class _Clock:
     """Moves ``chainfix.cache``'s idea of now forward."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        import chainfix.cache
+        import chainfix.cache.store
 
         self.shift = timedelta(0)
-        real = chainfix.cache.datetime
+        real = chainfix.cache.store.datetime
         clock = self
 
         class Shifted(real):  # type: ignore[misc, valid-type]
@@ -173,7 +173,7 @@ class _Clock:
             def now(cls, tz=None):  # type: ignore[no-untyped-def]
                 return real.now(tz) + clock.shift
 
-        monkeypatch.setattr(chainfix.cache, "datetime", Shifted)
+        monkeypatch.setattr(chainfix.cache.store, "datetime", Shifted)
 
 
 def test_a_result_that_depends_on_the_clock_is_trusted_for_an_hour_only(

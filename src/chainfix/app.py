@@ -39,6 +39,7 @@ from chainfix.sources.base import Limits
 
 if TYPE_CHECKING:
     from chainfix.analysis import Analysis
+    from chainfix.analysis.summary import HistorySummary
     from chainfix.delivery.fit_workout import FitWorkoutFile
     from chainfix.delivery.sync_report import SyncAction, SyncReport
     from chainfix.planning.assessment import Assessment
@@ -148,6 +149,15 @@ def analyse(
     day = as_of or today()
     reuse = analysis if replace(request, level=None) == AnalysisRequest() else None
     return with_plan_start(analysis, _advice(history, PlanRequest(level=request.level), day, reuse))
+
+
+def summary(history: History, model: Path | None = None) -> HistorySummary:
+    """Time and counts by sport, week and month, and the strength sessions (``analyze
+    --summary``), with the same model (and its overrides) as the analysis."""
+    from chainfix.analysis.summary import summarize
+    from chainfix.analysis.tables import load_model
+
+    return summarize(history, load_model(model))
 
 
 def _advice(

@@ -110,9 +110,7 @@ def analyze(
     history = load_history(**kwargs)
     problems = [problem_to_dict(p) for p in history.problems]
     if summary:
-        from chainfix.summary import summarize
-
-        result = summarize(history)
+        result = app.summary(history, model)
         if json_out is not None:
             write_output(json_out, json_text({"summary": result.to_json(), "problems": problems}))
         if "-" not in (json_out, csv_out):

@@ -6,8 +6,9 @@
 - :mod:`~chainfix.ingest.printable` - names and messages made safe to print.
 """
 
-from chainfix.ingest.engine import IngestOptions, IngestStats, choose_source, read_history
+from chainfix.ingest.engine import IngestOptions, IngestStats, read_history
 from chainfix.ingest.merge import LINK_SECONDS, merge
+from chainfix.ingest.routing import choose_source
 
 __all__ = [
     "LINK_SECONDS",

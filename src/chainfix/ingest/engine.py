@@ -49,9 +49,10 @@ from chainfix.cache import (
     problem_entry,
     read_from_rows,
 )
+from chainfix.ingest.routing import Progress, choose_source, input_size, no_source
 from chainfix.model import Activity, History, Origin, ReadProblem
 from chainfix.paths import UserFolderError, UserFolderWarning, cache_path
-from chainfix.sources.base import Container, FitBlob, Limits, PortableLoad, ReadOptions, Source
+from chainfix.sources.base import Container, FitBlob, Limits, PortableLoad, ReadOptions
 from chainfix.sources.spill import remove_stale_spills
 from chainfix.sources.zip_member import release_handles
 
@@ -91,54 +92,6 @@ class IngestStats:
     seconds: float = 0.0
     parts_cached: int = 0
     """Parts (zip files, nested zips, summary JSON) replayed whole from the cache."""
-
-
-class Progress:
-    """What the engine reports to a progress bar: bytes on disk consumed, against a total."""
-
-    def __init__(self, total: int, update: Callable[[int, int], None] | None = None) -> None:
-        self.total = max(total, 1)
-        self.done = 0
-        self._update = update
-
-    def advance(self, nbytes: int) -> None:
-        self.done = min(self.total, self.done + nbytes)
-        if self._update:
-            self._update(self.done, self.total)
-
-    def finish_path(self, expected_done: int) -> None:
-        if self.done < expected_done:
-            self.advance(expected_done - self.done)
-
-
-def input_size(path: Path) -> int:
-    """Bytes on disk under a path (files, or every file below a folder)."""
-    if path.is_file():
-        return path.stat().st_size
-    total = 0
-    for dirpath, _dirs, files in os.walk(path):
-        for name in files:
-            try:
-                total += os.stat(os.path.join(dirpath, name)).st_size
-            except OSError:
-                pass
-    return total
-
-
-def choose_source(path: Path, sources: Sequence[Source], forced: str | None) -> Source | None:
-    """The forced source, or the highest-priority source whose ``can_open`` says yes."""
-    if forced:
-        for source in sources:
-            if source.name == forced:
-                return source
-        return None
-    for source in sources:
-        try:
-            if source.can_open(path):
-                return source
-        except Exception:  # noqa: BLE001, S112 - a sniff must never break reading
-            continue
-    return None
 
 
 class _BlobSlot:
@@ -455,7 +408,7 @@ def _read_history(
             before = progress.done
             source = choose_source(path, sources, options.source)
             if source is None:
-                engine.item(_no_source(path, options.source))
+                engine.item(no_source(path, options.source))
                 progress.advance(size)
                 continue
             read_options = ReadOptions(limits=options.limits, progress=progress.advance)
@@ -509,16 +462,3 @@ def _open_cache() -> ReadCache | None:
             stacklevel=3,
         )
     return cache
-
-
-def _no_source(path: Path, forced: str | None) -> ReadProblem:
-    if forced:
-        return ReadProblem(
-            str(path), None, "unsupported", f"no source named {forced!r} is installed"
-        )
-    return ReadProblem(
-        str(path),
-        None,
-        "unsupported",
-        "no installed source can read this (see `chainfix sources`)",
-    )

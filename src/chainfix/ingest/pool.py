@@ -93,7 +93,7 @@ def load_blob(load: Callable[[], bytes], origin: Origin) -> bytes | ReadProblem:
 
 def decode_batch(tasks: list[Task]) -> list[Outcome]:
     """Load (when given a loader) and decode each task: runs in a worker process, or here."""
-    from chainfix.cache import encode_read
+    from chainfix.cache.rows import encode_read
     from chainfix.sources.decoders import DecoderError, decode
 
     out: list[Outcome] = []

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from chainfix.analysis.summary import HistorySummary
 from chainfix.model import History
-from chainfix.summary import HistorySummary
 
 
 def print_summary(summary: HistorySummary, history: History, console: Console) -> None:

@@ -8,13 +8,10 @@ from typing import Any
 
 import pandas as pd
 
+from chainfix.analysis.coefficients import Model
+from chainfix.analysis.level import is_strength_workout
+from chainfix.analysis.tables import load_model
 from chainfix.model import History
-
-STRENGTH_SUB_SPORTS = {"strength_training"}
-
-
-def is_strength(sport: str, sub_sport: str) -> bool:
-    return sub_sport in STRENGTH_SUB_SPORTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +54,13 @@ class HistorySummary:
         }
 
 
-def summarize(history: History) -> HistorySummary:
-    """Totals by sport, week (local, Monday start) and month."""
+def summarize(history: History, model: Model | None = None) -> HistorySummary:
+    """Totals by sport, week (local, Monday start) and month.
+
+    A strength session is one by the analysis's one definition
+    (:func:`~chainfix.analysis.level.is_strength_workout`, with ``model`` or the built-in tables).
+    """
+    model = model if model is not None else load_model()
     rows = [
         {
             "sport": a.sport,
@@ -67,7 +69,7 @@ def summarize(history: History) -> HistorySummary:
             "km": (a.distance_m or 0.0) / 1000,
             "ascent_m": a.ascent_m or 0.0,
             "descent_m": a.descent_m or 0.0,
-            "strength": is_strength(a.sport, a.sub_sport) or bool(a.sets) or bool(a.summary_sets),
+            "strength": is_strength_workout(model, a),
             "sets": len(a.active_sets) + sum(s.sets for s in a.summary_sets),
             "unknown_sets": sum(1 for s in a.active_sets if s.category == "unknown"),
         }

@@ -1,0 +1,328 @@
+"""The cache's codec: activities, problems and read results as compact JSON rows.
+
+One row per activity (positional, types checked in one pass with exact-type sets), one per
+problem; a read result is its activities and problems, a part its items in order. The ingest
+workers encode with it (:func:`encode_read`), so the main process stores their text as it is.
+Versioned with the reader code (:func:`chainfix.cache.store.reader_version`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from chainfix.model import (
+    PROBLEM_KINDS,
+    Activity,
+    ExerciseSummary,
+    Lap,
+    Origin,
+    ReadProblem,
+    StrengthSet,
+)
+
+if TYPE_CHECKING:
+    from chainfix.fit import FitRead
+
+_dumps = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+"""ASCII JSON: a path the OS gave as bytes that are not UTF-8 (held as lone surrogates) is written
+as ``\\udcXX`` escapes and read back exactly; SQLite could not store it as text."""
+_fromiso = datetime.fromisoformat
+
+
+def compact_json(value: Any) -> str:
+    """``value`` as the compact JSON text of cache payloads (raises ValueError on NaN)."""
+    return _dumps(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Codec: activities and problems as JSON rows
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def activity_row(a: Activity) -> list[Any]:
+    """An activity without its origin, as a JSON-able row (see :func:`activity_from_row`)."""
+    return [
+        a.id,
+        a.source,
+        a.sport,
+        a.sub_sport,
+        a.start_utc.isoformat(),
+        a.utc_offset_s,
+        a.elapsed_s,
+        a.timer_s,
+        a.distance_m,
+        a.ascent_m,
+        a.descent_m,
+        a.avg_speed_m_s,
+        a.avg_hr,
+        a.max_hr,
+        a.avg_power_w,
+        a.avg_cadence,
+        a.device,
+        a.leg,
+        a.from_summary,
+        [
+            [
+                _iso(s.start),
+                s.duration_s,
+                s.reps,
+                s.weight_kg,
+                s.set_type,
+                list(s.categories),
+                s.exercise,
+                s.workout_step_index,
+            ]
+            for s in a.sets
+        ],
+        [
+            [s.category, s.exercise, s.sets, s.reps, s.max_weight_kg, s.duration_s]
+            for s in a.summary_sets
+        ],
+        [[lap.duration_s, lap.distance_m, lap.ascent_m, lap.descent_m] for lap in a.laps],
+    ]
+
+
+class BadEntry(ValueError):
+    """A cache entry that is valid JSON but not of the shape the codec writes."""
+
+
+Types = tuple[frozenset[type], ...]
+"""The allowed exact types of each value of a row."""
+_NONE: type = type(None)
+_STR: frozenset[type] = frozenset((str,))
+_INT: frozenset[type] = frozenset((int,))
+_BOOL: frozenset[type] = frozenset((bool,))
+_LIST: frozenset[type] = frozenset((list,))
+_OPT_NUM: frozenset[type] = frozenset((int, float, _NONE))
+_OPT_STR: frozenset[type] = frozenset((str, _NONE))
+_OPT_INT: frozenset[type] = frozenset((int, _NONE))
+_ACTIVITY_TYPES: Types = (
+    _STR, _STR, _STR, _STR, _STR, _OPT_INT, *[_OPT_NUM] * 10, _OPT_STR, _INT, _BOOL,
+    _LIST, _LIST, _LIST,
+)  # fmt: skip
+_SET_TYPES: Types = (_OPT_STR, _OPT_NUM, _OPT_INT, _OPT_NUM, _STR, _LIST, _OPT_STR, _OPT_INT)
+_SUMMARY_TYPES: Types = (_STR, _OPT_STR, _INT, _INT, _OPT_NUM, _OPT_NUM)
+_PROBLEM_TYPES: Types = (_STR, _STR, _STR)
+_NUM: frozenset[type] = frozenset((int, float))
+_LAP_TYPES: Types = (_NUM, _OPT_NUM, _OPT_NUM, _OPT_NUM)
+_READ_TYPES: Types = (_OPT_STR, _STR, _LIST, _LIST)
+_ITEM_TYPES: Types = (_STR, _OPT_STR, _OPT_STR, _LIST)
+_SEVERITIES = frozenset(("error", "warning", "info"))
+_has = frozenset.__contains__
+
+
+def _check(row: Any, types: Types) -> list[Any]:
+    """``row`` when it is a list whose values have exactly these types (JSON gives no subclasses;
+    a bool is no number here); else BadEntry."""
+    if type(row) is not list or len(row) != len(types):
+        raise BadEntry("a row of the wrong length")
+    if not all(map(_has, types, map(type, row))):
+        raise BadEntry("a value of the wrong type")
+    return row
+
+
+def _when(text: str) -> datetime:
+    value = _fromiso(text)
+    if value.tzinfo is None:
+        raise BadEntry("a time without its UTC offset")
+    return value
+
+
+def _problem_body(body: Any, check: bool = True) -> list[Any]:
+    if not check:
+        return body
+    _check(body, _PROBLEM_TYPES)
+    if body[0] not in PROBLEM_KINDS or body[2] not in _SEVERITIES:
+        raise BadEntry("an unknown problem kind or severity")
+    return body
+
+
+def activity_from_row(r: list[Any], origin: Origin, *, check: bool = True) -> Activity:
+    """The activity of :func:`activity_row`, attached to ``origin``; BadEntry (a ValueError) when
+    the row is not of that shape, so a damaged entry never yields a half-typed activity.
+
+    ``check=False`` for rows known intact (their entry's text matched its CRC-32)."""
+    if check:
+        _check_activity(r)
+    return Activity(
+        id=r[0],
+        source=r[1],
+        origin=origin,
+        sport=r[2],
+        sub_sport=r[3],
+        start_utc=_when(r[4]),
+        utc_offset_s=r[5],
+        elapsed_s=r[6],
+        timer_s=r[7],
+        distance_m=r[8],
+        ascent_m=r[9],
+        descent_m=r[10],
+        avg_speed_m_s=r[11],
+        avg_hr=r[12],
+        max_hr=r[13],
+        avg_power_w=r[14],
+        avg_cadence=r[15],
+        device=r[16],
+        leg=r[17],
+        from_summary=r[18],
+        sets=tuple(
+            StrengthSet(
+                start=_when(s[0]) if s[0] is not None else None,
+                duration_s=s[1],
+                reps=s[2],
+                weight_kg=s[3],
+                set_type=s[4],
+                categories=tuple(s[5]),
+                exercise=s[6],
+                workout_step_index=s[7],
+            )
+            for s in r[19]
+        )
+        if r[19]
+        else (),
+        summary_sets=tuple(ExerciseSummary(*s) for s in r[20]) if r[20] else (),
+        laps=tuple(Lap(*lap) for lap in r[21]) if r[21] else (),
+    )
+
+
+def _check_activity(r: Any) -> None:
+    _check(r, _ACTIVITY_TYPES)
+    for s in r[19]:
+        _check(s, _SET_TYPES)
+        if s[4] not in ("active", "rest") or not all(isinstance(c, str) for c in s[5]):
+            raise BadEntry("a set of the wrong shape")
+    for s in r[20]:
+        _check(s, _SUMMARY_TYPES)
+    for lap in r[21]:
+        _check(lap, _LAP_TYPES)
+
+
+def encode_read(result: FitRead) -> str | None:
+    """One file's read result as JSON text (origins left out), or None when it cannot be (NaN)."""
+    try:
+        return _dumps(
+            [
+                result.file_type,
+                result.reader,
+                [activity_row(a) for a in result.activities],
+                [[p.kind, p.message, p.severity] for p in result.problems],
+            ]
+        )
+    except (ValueError, TypeError):
+        return None
+
+
+@dataclass(slots=True)
+class CachedRead:
+    """A decoded per-file entry: what ``read_fit`` gave, attached to the file's origin."""
+
+    activities: list[Activity]
+    problems: list[ReadProblem]
+    file_type: str | None = None
+    reader: str = "fast"
+
+
+def read_from_rows(rows: list[Any], origin: Origin, *, check: bool = True) -> CachedRead:
+    """Decode the parsed JSON of :func:`encode_read`, attached to ``origin`` (BadEntry when it is
+    not of that shape; ``check=False``: known intact)."""
+    if check:
+        _check(rows, _READ_TYPES)
+    return CachedRead(
+        [activity_from_row(r, origin, check=check) for r in rows[2]],
+        [
+            ReadProblem(origin.path, origin.member, *_problem_body(p, check))  # type: ignore[arg-type]
+            for p in rows[3]
+        ],
+        rows[0],
+        rows[1],
+    )
+
+
+def is_volatile(problems: Iterable[ReadProblem]) -> bool:
+    """Whether a result may change with the clock: a ``bad_value`` problem may be a start time
+    refused as in the future (more than two days ahead), which a later run accepts."""
+    return any(p.kind == "bad_value" for p in problems)
+
+
+def part_entry(kind: str, path: str | None, member: str | None, body: str) -> str:
+    """One recorded item of a part as JSON text: ``kind`` f (a file's read), a (an activity) or
+    p (a problem); ``path`` None when it is the part's label; ``body`` JSON text."""
+    return f'["{kind}",{_dumps(path)},{_dumps(member)},{body}]'
+
+
+def activity_entry(a: Activity, label: str) -> str | None:
+    path = None if a.origin.path == label else a.origin.path
+    try:
+        return part_entry("a", path, a.origin.member, _dumps(activity_row(a)))
+    except (ValueError, TypeError):
+        return None
+
+
+def problem_entry(p: ReadProblem, label: str) -> str:
+    path = None if p.file == label else p.file
+    return part_entry("p", path, p.member, _dumps([p.kind, p.message, p.severity]))
+
+
+def encode_part(used: int, state: dict[str, int], entries: Iterable[str]) -> str:
+    return f'{{"used":{int(used)},"state":{_dumps(state)},"items":[{",".join(entries)}]}}'
+
+
+PartItem = tuple[str, Origin, "CachedRead | Activity | ReadProblem", Any]
+"""A decoded item of a part: kind (f, a or p), its origin, the decoded value, the JSON body."""
+
+
+@dataclass(slots=True)
+class CachedPart:
+    """A decoded per-part entry (see :meth:`ReadCache.get_part`)."""
+
+    used: int
+    state: dict[str, int]
+    items: list[PartItem] = field(default_factory=list)
+    """Every recorded item, decoded, in source order."""
+
+
+def decode_part(doc: Any, label: str, *, check: bool = True) -> CachedPart:
+    """The parsed JSON of :func:`encode_part`, every item decoded and attached to ``label``;
+    BadEntry (a ValueError) when any part of it is not of the shape written (``check=False``:
+    known intact, the values' types are not checked again)."""
+    if type(doc) is not dict or set(doc) != {"used", "state", "items"}:
+        raise BadEntry("a part entry of the wrong shape")
+    used, state, rows = doc["used"], doc["state"], doc["items"]
+    if type(used) is not int or type(state) is not dict or type(rows) is not list:
+        raise BadEntry("a part entry of the wrong shape")
+    if not all(type(v) is int for v in state.values()):
+        raise BadEntry("a part state of the wrong shape")
+    items: list[PartItem] = []
+    for row in rows:
+        kind, path, member, body = _check(row, _ITEM_TYPES) if check else row
+        origin = Origin(path if path is not None else label, member)
+        value: CachedRead | Activity | ReadProblem
+        if kind == "f":
+            value = read_from_rows(body, origin, check=check)
+        elif kind == "a":
+            value = activity_from_row(body, origin, check=check)
+        elif kind == "p":
+            value = ReadProblem(origin.path, member, *_problem_body(body, check))  # type: ignore[arg-type]
+        else:
+            raise BadEntry("an item of an unknown kind")
+        items.append((kind, origin, value, body))
+    return CachedPart(used, state, items)
+
+
+def encode_index(subs: dict[str, str]) -> str:
+    """An index part's entry (see ``Container.index``): each sub-part's key and its
+    ``[volatile version or null, encode_part text]`` as JSON text."""
+    return '{"index":{' + ",".join(f"{_dumps(k)}:{v}" for k, v in subs.items()) + "}}"
+
+
+def index_sub(part_text: str, volatile_version: str | None) -> str:
+    """One sub-part of an index: its :func:`encode_part` text and, when volatile, the version
+    (UTC hour) it is valid for."""
+    return f"[{_dumps(volatile_version)},{part_text}]"

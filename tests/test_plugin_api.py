@@ -52,3 +52,21 @@ def test_the_check_catches_a_private_import() -> None:
 def test_every_public_name_resolves() -> None:
     for name in chainfix.api.__all__:
         assert getattr(chainfix.api, name) is not None, name
+
+
+def test_the_import_contract_forbids_every_module_but_the_api() -> None:
+    """plugins/importlinter.toml lists chainfix's top-level modules by hand: it must follow the
+    package (a module added or moved would otherwise be open to plugins, or name nothing)."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    config = tomllib.loads((root / "plugins" / "importlinter.toml").read_text("utf-8"))
+    (contract,) = config["tool"]["importlinter"]["contracts"]
+    package = root / "src" / "chainfix"
+    modules = {
+        f"chainfix.{p.stem}"
+        for p in package.iterdir()
+        if (p.suffix == ".py" and p.stem not in {"__init__", "__main__", "api"})
+        or (p.is_dir() and (p / "__init__.py").is_file())
+    }
+    assert set(contract["forbidden_modules"]) == modules

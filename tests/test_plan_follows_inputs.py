@@ -4,7 +4,7 @@ self-tests. ``plan`` and ``sync`` rebuild the sessions still to come and say so 
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -164,37 +164,54 @@ def test_the_history_fingerprint_covers_every_field_of_an_activity() -> None:
     assert not read & inputs.WHERE_FROM
     for activity in persona_history(A).activities:
         numbers = inputs.NUMBERS(activity)
-        assert all(v is None or type(v) in (int, float, bool) for v in numbers), numbers
+        aware = [v for v in numbers if isinstance(v, datetime)]
+        assert all(v.tzinfo is not None for v in aware), "a naive time hashes per process"
+        plain = [v for v in numbers if not isinstance(v, datetime)]
+        assert all(v is None or type(v) in (int, float, bool) for v in plain), numbers
         laps = [v for lap in activity.laps for v in inputs.LAP(lap)]
         assert all(v is None or type(v) in (int, float) for v in laps)
 
 
+def _mixed_history() -> History:
+    """Runs with laps, and lifting with sets (text, numbers and times in every record)."""
+    from dataclasses import replace
+
+    from personas import HINGE_DAY, days, history, lift, trail_runner
+
+    from chainfix.model import Lap
+
+    laps = (Lap(300.0, 1000.0, 5.0, 4.0), Lap(90.0, 400.0), Lap(300.0, 1000.0))
+    runs = [replace(a, laps=laps) if i % 2 else a for i, a in enumerate(trail_runner(6))]
+    return history(runs, [lift(d, HINGE_DAY) for d in days(6)[:5]])
+
+
 def test_the_history_fingerprint_is_the_same_in_another_process() -> None:
-    """It hashes numbers with hash(): that must not vary between runs as text hashes do."""
+    """It hashes numbers and times with hash(): that must not vary between runs as text does."""
+    import os
     import subprocess
     import sys
     from pathlib import Path
 
+    from chainfix.planning.inputs import history_digest
+
+    mixed = _mixed_history()
+    assert any(a.sets for a in mixed.activities) and any(a.laps for a in mixed.activities)
     code = (
         "import sys; sys.path.insert(0, 'tests');"
-        "from test_planning_support import Persona, persona_history;"
-        "from datetime import date;"
+        "from test_plan_follows_inputs import _mixed_history;"
         "from chainfix.planning.inputs import history_digest;"
-        "print(history_digest(persona_history(Persona(start=date(2026, 12, 7), long_run=6,"
-        " hard=frozenset({1, 3}), easy=frozenset({2, 5})))))"
+        "print(history_digest(_mixed_history()))"
     )
     root = Path(__file__).resolve().parents[1]
     runs = {
         subprocess.run(
             [sys.executable, "-c", code],
             cwd=root,
-            env={**__import__("os").environ, "PYTHONHASHSEED": seed},
+            env={**os.environ, "PYTHONHASHSEED": seed},
             capture_output=True,
             text=True,
             check=True,
         ).stdout.strip()
-        for seed in ("1", "2")
+        for seed in ("1", "2", "3")
     }
-    from chainfix.planning.inputs import history_digest
-
-    assert runs == {history_digest(persona_history(A))}
+    assert runs == {history_digest(mixed)}

@@ -326,3 +326,42 @@ def index_sub(part_text: str, volatile_version: str | None) -> str:
     """One sub-part of an index: its :func:`encode_part` text and, when volatile, the version
     (UTC hour) it is valid for."""
     return f"[{_dumps(volatile_version)},{part_text}]"
+
+
+def encode_history(
+    activities: Iterable[Activity], problems: Iterable[ReadProblem], files: int
+) -> str:
+    """A whole read history as JSON text (see :func:`history_from_doc`): the paths once, then
+    each activity's path number, member and row, and each problem."""
+    paths: dict[str, int] = {}
+    rows = []
+    for a in activities:
+        number = paths.setdefault(a.origin.path, len(paths))
+        rows.append([number, a.origin.member, activity_row(a)])
+    return _dumps(
+        {
+            "files": files,
+            "paths": list(paths),
+            "activities": rows,
+            "problems": [[p.file, p.member, p.kind, p.message, p.severity] for p in problems],
+        }
+    )
+
+
+def history_from_doc(doc: Any) -> tuple[list[Activity], list[ReadProblem], int]:
+    """The activities, problems and file count of :func:`encode_history`'s parsed text, known
+    intact (its CRC-32 matched); BadEntry when it is not of that shape."""
+    if type(doc) is not dict or set(doc) != {"files", "paths", "activities", "problems"}:
+        raise BadEntry("a history entry of the wrong shape")
+    paths, files = doc["paths"], doc["files"]
+    if type(paths) is not list or type(files) is not int:
+        raise BadEntry("a history entry of the wrong shape")
+    origins: dict[tuple[int, str | None], Origin] = {}
+    activities = []
+    for number, member, row in doc["activities"]:
+        origin = origins.get((number, member))
+        if origin is None:
+            origin = origins[number, member] = Origin(paths[number], member)
+        activities.append(activity_from_row(row, origin, check=False))
+    problems = [ReadProblem(*p) for p in doc["problems"]]
+    return activities, problems, files

@@ -227,6 +227,14 @@ class ReadCache:
             return None
         return part
 
+    def get_doc(self, key: str) -> Any | None:
+        """The parsed JSON of an intact entry; None when absent, stale or damaged (then dropped)."""
+        doc = self._payload(key)
+        if doc is _UNREADABLE:
+            self._drop(key)
+            return None
+        return doc
+
     def get_index(self, key: str) -> dict[str, Any]:
         """The sub-parts of an index part (see :func:`encode_index`), undecoded: each decodes
         only when its key is asked for. Empty when absent, stale or damaged (then dropped)."""

@@ -52,13 +52,21 @@ from chainfix.cache import (
 from chainfix.ingest.routing import Progress, choose_source, input_size, no_source
 from chainfix.model import Activity, History, Origin, ReadProblem
 from chainfix.paths import UserFolderError, UserFolderWarning, cache_path
-from chainfix.sources.base import Container, FitBlob, Limits, PortableLoad, ReadOptions
+from chainfix.sources.base import (
+    Container,
+    FitBlob,
+    Limits,
+    PortableLoad,
+    ReadOptions,
+    Source,
+)
 from chainfix.sources.spill import remove_stale_spills
 from chainfix.sources.zip_member import release_handles
 
 if TYPE_CHECKING:
     from chainfix.fit import FitRead
 from chainfix.ingest import pool as _pool
+from chainfix.ingest import snapshot
 from chainfix.ingest.dispatch import Batch, Dispatcher
 from chainfix.ingest.index import PartIndex
 from chainfix.ingest.merge import merge
@@ -80,6 +88,9 @@ class IngestOptions:
     """Decoder processes; None = all cores, 1 = decode in this process."""
     limits: Limits = field(default_factory=Limits)
     use_cache: bool = True
+    remember: bool = True
+    """Remember the whole history by its files' identities (:mod:`chainfix.ingest.snapshot`);
+    False: replay it part by part (the cache's parts and index alone)."""
 
 
 @dataclass(slots=True)
@@ -92,6 +103,8 @@ class IngestStats:
     seconds: float = 0.0
     parts_cached: int = 0
     """Parts (zip files, nested zips, summary JSON) replayed whole from the cache."""
+    remembered: bool = False
+    """The whole history came from the cache's entry for these paths (nothing else was read)."""
 
 
 class _BlobSlot:
@@ -395,18 +408,50 @@ def _read_history(
     started = time.perf_counter()
     remove_stale_spills()  # what killed runs left in the temporary folder
     sources = plugins.sources()
+    chosen = [choose_source(p, sources, options.source) for p in paths]
+    cache = _open_cache() if options.use_cache else None
+    seen = None
+    if cache is not None and options.remember:
+        seen = snapshot.witness(paths, chosen, sources, options.source, options.limits)
+        remembered = snapshot.recall(cache, seen) if seen is not None else None
+        if remembered is not None:
+            cache.close()
+            stats.files = stats.cached = remembered.files_read
+            stats.remembered = True
+            if on_progress is not None:
+                on_progress(1, 1)
+            stats.seconds = time.perf_counter() - started
+            return remembered
+    try:
+        history = _read_paths(paths, chosen, options, on_progress, stats, cache)
+        if seen is not None and cache is not None:
+            snapshot.remember(cache, seen, history)
+    finally:
+        if cache is not None:
+            cache.close()
+    stats.seconds = time.perf_counter() - started
+    return history
+
+
+def _read_paths(
+    paths: Sequence[Path],
+    chosen: Sequence[Source | None],
+    options: IngestOptions,
+    on_progress: Callable[[int, int], None] | None,
+    stats: IngestStats,
+    cache: ReadCache | None,
+) -> History:
+    """Read every path through its chosen source, the cache's parts and the worker pool."""
     sizes = [input_size(p) for p in paths]
     progress = Progress(sum(sizes), on_progress)
     workers = options.workers or os.cpu_count() or 1
     big = sum(sizes) > 8 * 1024**2 or len(paths) >= _pool.PARALLEL_MIN_BLOBS
-    cache = _open_cache() if options.use_cache else None
     engine = _Engine(workers, big, cache, stats)
     if big and (cache is None or cache.empty):  # nothing can come from the cache
         engine.dispatch.warm_up()
     try:
-        for path, size in zip(paths, sizes, strict=True):
+        for path, size, source in zip(paths, sizes, chosen, strict=True):
             before = progress.done
-            source = choose_source(path, sources, options.source)
             if source is None:
                 engine.item(no_source(path, options.source))
                 progress.advance(size)
@@ -439,11 +484,10 @@ def _read_history(
         engine.close()
         release_handles()
         if cache is not None:
-            cache.close()
+            cache.flush()
     activities, merge_problems = merge(engine.recorded, engine.summaries, engine.problems)
     problems = [_printable_problem(p) for p in engine.problems + merge_problems]
     activities = [_printable_activity(a) for a in activities]
-    stats.seconds = time.perf_counter() - started
     return History(activities=tuple(activities), problems=tuple(problems), files_read=stats.files)
 
 

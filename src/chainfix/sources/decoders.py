@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from chainfix.fit import FitRead
     from chainfix.model import Origin
+    from chainfix.sources.base import Source
 
 Decoder = Callable[..., "FitRead"]
 _FUNCTIONS: dict[str, Decoder] = {}
@@ -96,3 +97,16 @@ def package_fingerprint(module: str) -> str:
         except OSError:
             continue
     return digest.hexdigest()[:12]
+
+
+def sources_fingerprint(sources: Iterable[Source]) -> str:
+    """A short hash of the sources' names and their packages' code (:func:`package_fingerprint`):
+    what a result read by any of them depends on besides the bytes."""
+    parts = []
+    for source in sources:
+        read = source.read
+        module = getattr(read, "module", None) or getattr(
+            getattr(read, "func", read), "__module__", ""
+        )
+        parts.append(f"{source.name}={package_fingerprint(module or '')}")
+    return hashlib.sha1(",".join(parts).encode()).hexdigest()[:10]

@@ -4,7 +4,6 @@ installed plugin that reads them."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Iterator
@@ -49,16 +48,9 @@ def _sources_tag() -> str:
     """What reading a GPX/TCX file depends on besides its bytes: the installed sources and
     their code (a plugin installed, removed or upgraded re-reads the track files)."""
     from chainfix import plugins
-    from chainfix.sources.decoders import package_fingerprint
+    from chainfix.sources.decoders import sources_fingerprint
 
-    parts = []
-    for source in plugins.sources():
-        read = source.read
-        module = getattr(read, "module", None) or getattr(
-            getattr(read, "func", read), "__module__", ""
-        )
-        parts.append(f"{source.name}={package_fingerprint(module or '')}")
-    return hashlib.sha1(",".join(parts).encode()).hexdigest()[:10]
+    return sources_fingerprint(plugins.sources())
 
 
 def _folder_parts(path: Path, options: ReadOptions) -> Iterator[object]:

@@ -1,0 +1,140 @@
+"""The whole history some paths gave, remembered by what identifies their files without opening
+them: a run with nothing changed reads one cache entry instead of replaying every part.
+
+A :class:`Witness` holds, for the paths in order, each path as given and as an absolute path,
+the source chosen for it, and the identity of every file at or under it: size, mtime, ctime,
+inode and device, what the folder index keys a file by (ctime changes whenever a file's bytes do,
+and no user can set it). With them go the read options and the installed plugin sources' code;
+chainfix's own code is the cache's reader version, which every entry is stored under.
+
+A history is remembered only when reading it again would give the same:
+
+* every path is read by one of chainfix's own sources (a plugin's source may read from
+  elsewhere than the path);
+* no file was modified in the last ``RACY_NS`` (a change in the same clock tick could leave
+  size and times as they were);
+* no problem depends on the moment: an I/O error, a failing plugin, or a value refused as in
+  the future (``bad_value``, which a later run may accept).
+
+Anything else is a miss: the history is read through the parts as before, and remembered anew.
+One entry per set of paths and options, replaced when their files change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from chainfix.cache import (
+    BadEntry,
+    ReadCache,
+    compact_json,
+    encode_history,
+    history_from_doc,
+    is_volatile,
+)
+from chainfix.model import History, ReadProblem
+from chainfix.sources.base import Limits, Source
+from chainfix.sources.fitfiles import scan_folder
+from chainfix.sources.folder import RACY_NS
+from chainfix.sources.zip_member import limits_tag
+
+UNSETTLED_KINDS = frozenset(("io_error", "plugin_error"))
+"""Problems that may not happen next time: a history holding one is not remembered."""
+
+
+@dataclass(frozen=True, slots=True)
+class Witness:
+    """What a history is remembered by: its entry's key (the paths, their sources and the
+    options) and the identity of everything read (the files and the plugin sources' code)."""
+
+    key: str
+    identity: str
+    settled: bool
+    """False when a file changed too recently to be told apart from a change to come."""
+
+
+def witness(
+    paths: Sequence[Path],
+    chosen: Sequence[Source | None],
+    sources: Sequence[Source],
+    forced: str | None,
+    limits: Limits,
+) -> Witness | None:
+    """The witness of reading ``paths`` with the ``chosen`` sources; None when the history of
+    these paths cannot be remembered (a plugin's source reads one, a file cannot be looked at)."""
+    own = _own_sources()
+    if any(source not in own for source in chosen):
+        return None
+    key = hashlib.sha256(f"{forced}\0{limits_tag(limits)}".encode())
+    identity = hashlib.sha256()
+    recent = time.time_ns() - RACY_NS
+    settled = True
+    for path, source in zip(paths, chosen, strict=True):
+        assert source is not None
+        key.update(f"\0{path}\0{os.path.abspath(path)}\0{source.name}".encode("utf-8", "replace"))
+        try:
+            files = _files(path)
+        except OSError:
+            return None
+        for name, stat in files:
+            identity.update(
+                f"{name}\0{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:"
+                f"{stat.st_ino}:{stat.st_dev}\n".encode("utf-8", "surrogateescape")
+            )
+            if stat.st_mtime_ns > recent or stat.st_ctime_ns > recent:
+                settled = False
+        identity.update(b"\1")
+    plugins = [s for s in sources if s not in own]
+    if plugins:  # a folder's GPX/TCX files are read by a plugin
+        from chainfix.sources.decoders import sources_fingerprint
+
+        identity.update(sources_fingerprint(plugins).encode())
+    return Witness(f"history:{key.hexdigest()[:32]}", identity.hexdigest()[:32], settled)
+
+
+def _own_sources() -> tuple[Source, ...]:
+    from chainfix.sources.fitfiles import FIT_FILE
+    from chainfix.sources.folder import FIT_FOLDER
+    from chainfix.sources.garmin_export import GARMIN_EXPORT, ZIP_ARCHIVE
+
+    return (FIT_FILE, GARMIN_EXPORT, ZIP_ARCHIVE, FIT_FOLDER)
+
+
+def _files(path: Path) -> list[tuple[str, os.stat_result]]:
+    """Every file at or under ``path`` with its status, in the folder source's walk order."""
+    if not os.path.isdir(path):
+        return [("", os.stat(path))]
+    return [(name, entry.stat()) for name, entry in scan_folder(path)]
+
+
+def recall(cache: ReadCache, seen: Witness) -> History | None:
+    """The history remembered for ``seen``; None when there is none, or it was of other files."""
+    doc = cache.get_doc(seen.key)
+    if type(doc) is not dict or doc.get("identity") != seen.identity:
+        return None
+    try:
+        activities, problems, files = history_from_doc(doc.get("history"))
+    except (BadEntry, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return None
+    return History(activities=tuple(activities), problems=tuple(problems), files_read=files)
+
+
+def remember(cache: ReadCache, seen: Witness, history: History) -> bool:
+    """Store ``history`` under ``seen`` when reading again would give the same; whether it was."""
+    if not seen.settled or not _settled(history.problems):
+        return False
+    try:
+        text = encode_history(history.activities, history.problems, history.files_read)
+    except (ValueError, TypeError):  # a value JSON cannot hold (NaN): read through the parts
+        return False
+    cache.put_payload(seen.key, f'{{"identity":{compact_json(seen.identity)},"history":{text}}}')
+    return True
+
+
+def _settled(problems: Sequence[ReadProblem]) -> bool:
+    return not is_volatile(problems) and not any(p.kind in UNSETTLED_KINDS for p in problems)

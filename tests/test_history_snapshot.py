@@ -1,0 +1,189 @@
+"""The whole history remembered by its files' identities (``chainfix.ingest.snapshot``): a run with
+nothing changed reads one entry and equals a fresh read; any change, a recent file, a result that
+depends on the moment, a damaged entry or other options is read through the parts again."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from chainfix_synth.garmin_export import write_export
+from chainfix_synth.personas import runner
+
+import chainfix.ingest.engine as engine
+from chainfix.codec import activity_to_dict, problem_to_dict
+from chainfix.ingest import IngestOptions, IngestStats, read_history, snapshot
+from chainfix.paths import cache_path
+from chainfix.sources.base import Limits, Source
+
+ROOT = Path(__file__).resolve().parents[1]
+PERSONA = runner(weeks=6, seed=11)
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written by the test count as settled (not modified within the racy window)."""
+    monkeypatch.setattr(snapshot, "RACY_NS", -(10**12))
+
+
+def read(
+    path: Path, *, cache: bool = True, remember: bool = True, limits: Limits | None = None
+) -> tuple[list[dict], list[dict], IngestStats]:
+    stats = IngestStats()
+    options = IngestOptions(
+        workers=1, use_cache=cache, remember=remember, limits=limits or Limits()
+    )
+    history = read_history([path], options, stats=stats)
+    return (
+        [activity_to_dict(a) for a in history.activities],
+        [problem_to_dict(p) for p in history.problems],
+        stats,
+    )
+
+
+def fresh(path: Path, limits: Limits | None = None) -> tuple[list[dict], list[dict]]:
+    acts, problems, _ = read(path, cache=False, limits=limits)
+    return acts, problems
+
+
+def no_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("the history was read through its parts")
+
+    monkeypatch.setattr(engine, "_read_paths", refuse)
+
+
+def test_unchanged_export_is_remembered_whole(
+    tmp_path: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = write_export(
+        PERSONA, tmp_path / "export.zip", hz=0.2, parts=2, corrupt=("truncated",), multisport=True
+    )
+    cold_acts, cold_problems, cold = read(manifest.path)
+    assert not cold.remembered and cold.decoded > 0
+    no_reading(monkeypatch)
+    acts, problems, warm = read(manifest.path)
+    assert warm.remembered and warm.decoded == 0 and warm.files == cold.files
+    assert (acts, problems) == (cold_acts, cold_problems)
+    monkeypatch.undo()
+    assert (acts, problems) == fresh(manifest.path)
+    assert any(p["kind"] == "truncated" for p in problems)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    out = tmp_path / "fits"
+    shutil.copytree(ROOT / "sample_exports" / "fit-folder", out)
+    return out
+
+
+def fit_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and ".fit" in p.name.lower())
+
+
+def test_folder_with_nothing_changed_is_remembered(folder: Path, settled: None) -> None:
+    cold_acts, cold_problems, _ = read(folder)
+    acts, problems, warm = read(folder)
+    assert warm.remembered and (acts, problems) == (cold_acts, cold_problems)
+
+
+def test_a_file_changed_with_its_old_size_and_mtime_is_seen(folder: Path, settled: None) -> None:
+    read(folder)
+    target = fit_files(folder)[0]
+    before = target.stat()
+    data = bytearray(target.read_bytes())
+    data[-5] ^= 0xFF  # same size; the FIT file's CRC no longer matches
+    target.write_bytes(bytes(data))
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))  # only the ctime tells
+    acts, problems, stats = read(folder)
+    assert not stats.remembered and stats.decoded == 1
+    assert (acts, problems) == fresh(folder)
+    assert any(p["kind"] == "bad_crc" for p in problems)
+
+
+def test_added_and_removed_files_are_seen(folder: Path, settled: None) -> None:
+    files = fit_files(folder)
+    read(folder)
+    shutil.copy2(files[0], folder / "copy-of-first.fit")
+    acts, problems, added = read(folder)
+    assert not added.remembered and (acts, problems) == fresh(folder)
+    files[1].unlink()
+    acts, problems, removed = read(folder)
+    assert not removed.remembered and (acts, problems) == fresh(folder)
+    assert read(folder)[2].remembered
+
+
+def test_recently_modified_files_are_not_remembered(folder: Path) -> None:
+    """Files written just now (the test's copy) could change again within the same clock tick."""
+    read(folder)
+    acts, problems, stats = read(folder)
+    assert not stats.remembered and (acts, problems) == fresh(folder)
+
+
+def test_a_result_that_depends_on_the_moment_is_not_remembered(
+    tmp_path: Path, settled: None
+) -> None:
+    now_ms = int(datetime.now(UTC).timestamp() * 1000)
+    records = [
+        {"activityId": 1, "activityType": {"typeKey": "running"}, "startTimeGmt": start}
+        for start in (now_ms - 86_400_000, now_ms + 10 * 86_400_000)  # yesterday; in 10 days
+    ]
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(
+            "DI_CONNECT/DI-Connect-Fitness/a_0_summarizedActivities.json",
+            json.dumps([{"summarizedActivitiesExport": records}]),
+        )
+    read(path)
+    acts, problems, stats = read(path)
+    assert [p["kind"] for p in problems] == ["bad_value"]
+    assert not stats.remembered  # a later run may accept the start refused as in the future
+
+
+def test_a_damaged_entry_is_never_trusted(folder: Path, settled: None) -> None:
+    cold = read(folder)[:2]
+    with sqlite3.connect(cache_path()) as db:
+        (key, payload) = db.execute(
+            "SELECT key, payload FROM results WHERE key LIKE 'history:%'"
+        ).fetchone()
+        damaged = payload[:-20] + "0" * 20  # its CRC-32 no longer matches
+        db.execute("UPDATE results SET payload = ? WHERE key = ?", (damaged, key))
+    acts, problems, stats = read(folder)
+    assert not stats.remembered and (acts, problems) == cold
+    assert read(folder)[2].remembered  # remembered again, intact
+
+
+def test_other_limits_are_another_entry(tmp_path: Path, settled: None) -> None:
+    manifest = write_export(PERSONA, tmp_path / "export.zip", hz=0.2, parts=2)
+    read(manifest.path)
+    tight = Limits(max_members=3)
+    acts, problems, stats = read(manifest.path, limits=tight)
+    assert not stats.remembered and (acts, problems) == fresh(manifest.path, tight)
+    assert read(manifest.path)[2].remembered and read(manifest.path, limits=tight)[2].remembered
+
+
+def test_a_moved_export_is_read_with_its_new_name(tmp_path: Path, settled: None) -> None:
+    manifest = write_export(PERSONA, tmp_path / "export.zip", hz=0.2, parts=2)
+    read(manifest.path)
+    moved = manifest.path.rename(tmp_path / "moved.zip")
+    acts, problems, stats = read(moved)
+    assert not stats.remembered and (acts, problems) == fresh(moved)
+    assert acts and all(a["source_file"] == str(moved) for a in acts)
+
+
+def test_remember_false_and_no_cache_never_use_it(folder: Path, settled: None) -> None:
+    read(folder)
+    assert not read(folder, remember=False)[2].remembered
+    assert not read(folder, cache=False)[2].remembered
+    assert read(folder)[2].remembered
+
+
+def test_a_path_a_plugin_reads_has_no_witness(folder: Path) -> None:
+    other = Source(name="elsewhere", description="", can_open=lambda p: True, read=lambda p, o: [])
+    assert snapshot.witness([folder], [other], [other], None, Limits()) is None

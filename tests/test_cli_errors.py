@@ -61,3 +61,31 @@ def test_ctrl_c_exits_130_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None
     result = run("analyze", str(SAMPLE), "-q")
     assert result.exit_code == 130
     assert result.stderr == "interrupted; what was read is kept — run the same command again\n"
+
+
+def test_many_reasons_in_one_file_are_counted_not_listed() -> None:
+    """A summary JSON of thousands of refused activities: each reason once with its count, at
+    most REASONS_PER_FILE of them, and how many more there are."""
+    import io
+
+    from rich.console import Console
+
+    from chainfix.cli.common import REASONS_PER_FILE, print_problems
+    from chainfix.model import History, ReadProblem
+
+    where = "export.zip"
+    problems = [ReadProblem(where, "a.json", "bad_value", "no start time")] * 1200
+    problems += [
+        ReadProblem(where, "a.json", "bad_value", f"activity {n} in year 2044; skipped")
+        for n in range(40)
+    ]
+    out = io.StringIO()
+    print_problems(History((), tuple(problems)), Console(file=out, width=200))
+    lines = [line.rstrip() for line in out.getvalue().splitlines()]
+    assert lines[0] == "1 file(s) not fully read"
+    assert lines[2] == "    bad_value: no start time (1,200 times)"
+    shown = lines[3 : 2 + REASONS_PER_FILE]
+    others = REASONS_PER_FILE - 1
+    assert shown == [f"    bad_value: activity {n} in year 2044; skipped" for n in range(others)]
+    assert lines[-1] == f"    ... and {40 - others} more (use --json to see them all)"
+    assert len(lines) == 3 + REASONS_PER_FILE

@@ -9,7 +9,7 @@ import os
 import shutil
 import sqlite3
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,24 @@ PERSONA = runner(weeks=6, seed=11)
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files written by the test count as settled (not modified within the racy window)."""
     monkeypatch.setattr(snapshot, "RACY_NS", -(10**12))
+
+
+class Clock:
+    """Moves the cache's idea of now forward (volatile entries are valid within their hour)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import chainfix.cache.store
+
+        self.shift = timedelta(0)
+        real = chainfix.cache.store.datetime
+        clock = self
+
+        class Shifted(real):  # type: ignore[misc, valid-type]
+            @classmethod
+            def now(cls, tz=None):  # type: ignore[no-untyped-def]
+                return real.now(tz) + clock.shift
+
+        monkeypatch.setattr(chainfix.cache.store, "datetime", Shifted)
 
 
 def read(
@@ -126,8 +144,8 @@ def test_recently_modified_files_are_not_remembered(folder: Path) -> None:
     assert not stats.remembered and (acts, problems) == fresh(folder)
 
 
-def test_a_result_that_depends_on_the_moment_is_not_remembered(
-    tmp_path: Path, settled: None
+def test_a_result_that_depends_on_the_clock_is_remembered_for_the_hour_only(
+    tmp_path: Path, settled: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     now_ms = int(datetime.now(UTC).timestamp() * 1000)
     records = [
@@ -140,10 +158,32 @@ def test_a_result_that_depends_on_the_moment_is_not_remembered(
             "DI_CONNECT/DI-Connect-Fitness/a_0_summarizedActivities.json",
             json.dumps([{"summarizedActivitiesExport": records}]),
         )
-    read(path)
-    acts, problems, stats = read(path)
-    assert [p["kind"] for p in problems] == ["bad_value"]
-    assert not stats.remembered  # a later run may accept the start refused as in the future
+    clock = Clock(monkeypatch)
+    cold = read(path)
+    assert [p["kind"] for p in cold[1]] == ["bad_value"]
+    assert read(path)[2].remembered  # within the hour
+    clock.shift = timedelta(hours=1)
+    acts, problems, later = read(path)
+    assert not later.remembered  # read again: the refusal may no longer hold
+    assert (acts, problems) == cold[:2]
+
+
+def test_a_problem_that_may_go_away_is_never_remembered(
+    folder: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chainfix.sources import fitfiles
+
+    def unreadable(*args: object, **kwargs: object) -> object:
+        raise PermissionError(13, "Permission denied")
+
+    read(folder, remember=False)  # every file in the cache: the failure must come from reading
+    target = fit_files(folder)[0]
+    target.write_bytes(target.read_bytes())  # a new ctime: read again, and failing
+    monkeypatch.setattr(fitfiles.FileLoad, "__call__", unreadable)
+    monkeypatch.setattr(snapshot, "RACY_NS", -(10**12))
+    acts, problems, stats = read(folder)
+    assert any(p["kind"] == "io_error" for p in problems)
+    assert not read(folder)[2].remembered
 
 
 def test_a_damaged_entry_is_never_trusted(folder: Path, settled: None) -> None:

@@ -153,13 +153,18 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False))
 
 
+REASONS_PER_FILE = 5
+"""Distinct reasons shown under one file; the rest are counted (``--json`` lists them all)."""
+
+
 def print_problems(
     history: History, console: Console, *, limit: int = 50, skipped: bool = False
 ) -> None:
     """Every file that was not fully read, and why: the path on one line, its reasons under it.
 
-    ``skipped`` also lists the files skipped on purpose (monitoring, duplicates), for when they
-    are all there is.
+    A reason given many times in one file (a summary JSON of thousands of activities) is shown
+    once with its count, and at most ``REASONS_PER_FILE`` reasons per file. ``skipped`` also
+    lists the files skipped on purpose (monitoring, duplicates), for when they are all there is.
     """
     from rich.padding import Padding
     from rich.text import Text
@@ -167,15 +172,25 @@ def print_problems(
     problems = history.problems if skipped else history.errors
     if not problems:
         return
-    by_file: dict[str, list[str]] = {}
+    by_file: dict[str, dict[str, int]] = {}
     for problem in problems:
-        by_file.setdefault(problem.where, []).append(f"{problem.kind}: {problem.message}")
+        reasons = by_file.setdefault(problem.where, {})
+        reason = f"{problem.kind}: {problem.message}"
+        reasons[reason] = reasons.get(reason, 0) + 1
     label = "not read" if skipped else "not fully read"
     console.print(f"[bold]{len(by_file)} file(s) {label}[/bold]")
     for where, reasons in list(by_file.items())[:limit]:
         console.print(f"  {where}", soft_wrap=True, markup=False, highlight=False)
-        for reason in reasons:
-            console.print(Padding(Text(reason), (0, 0, 0, 4)), highlight=False)
+        for reason, count in list(reasons.items())[:REASONS_PER_FILE]:
+            times = f" ({count:,} times)" if count > 1 else ""
+            console.print(Padding(Text(reason + times), (0, 0, 0, 4)), highlight=False)
+        if len(reasons) > REASONS_PER_FILE:
+            more = sum(list(reasons.values())[REASONS_PER_FILE:])
+            console.print(
+                f"    ... and {more:,} more (use --json to see them all)",
+                markup=False,
+                highlight=False,
+            )
     if len(by_file) > limit:
         console.print(f"  ... and {len(by_file) - limit} more (use --json to see them all)")
 

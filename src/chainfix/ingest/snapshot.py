@@ -13,8 +13,10 @@ A history is remembered only when reading it again would give the same:
   elsewhere than the path);
 * no file was modified in the last ``RACY_NS`` (a change in the same clock tick could leave
   size and times as they were);
-* no problem depends on the moment: an I/O error, a failing plugin, or a value refused as in
-  the future (``bad_value``, which a later run may accept).
+* no problem may go away on its own: an I/O error or a failing plugin.
+
+A history with a value refused as in the future (``bad_value``, which a later run may accept) is
+remembered for the UTC hour only, as the cache's parts are.
 
 Anything else is a miss: the history is read through the parts as before, and remembered anew.
 One entry per set of paths and options, replaced when their files change.
@@ -37,7 +39,7 @@ from chainfix.cache import (
     history_from_doc,
     is_volatile,
 )
-from chainfix.model import History, ReadProblem
+from chainfix.model import History
 from chainfix.sources.base import Limits, Source
 from chainfix.sources.fitfiles import scan_folder
 from chainfix.sources.folder import RACY_NS
@@ -126,15 +128,15 @@ def recall(cache: ReadCache, seen: Witness) -> History | None:
 
 def remember(cache: ReadCache, seen: Witness, history: History) -> bool:
     """Store ``history`` under ``seen`` when reading again would give the same; whether it was."""
-    if not seen.settled or not _settled(history.problems):
+    if not seen.settled or any(p.kind in UNSETTLED_KINDS for p in history.problems):
         return False
     try:
         text = encode_history(history.activities, history.problems, history.files_read)
     except (ValueError, TypeError):  # a value JSON cannot hold (NaN): read through the parts
         return False
-    cache.put_payload(seen.key, f'{{"identity":{compact_json(seen.identity)},"history":{text}}}')
+    cache.put_payload(
+        seen.key,
+        f'{{"identity":{compact_json(seen.identity)},"history":{text}}}',
+        volatile=is_volatile(history.problems),
+    )
     return True
-
-
-def _settled(problems: Sequence[ReadProblem]) -> bool:
-    return not is_volatile(problems) and not any(p.kind in UNSETTLED_KINDS for p in problems)

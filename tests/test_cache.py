@@ -149,3 +149,33 @@ def test_an_entry_whose_text_changed_is_dropped_and_read_again(folder: Path) -> 
     acts, problems, stats = snapshot(files)
     assert stats.decoded == 1 and stats.cached == len(SAMPLE) - 1
     assert acts == cold_acts and problems == cold_problems
+
+
+def test_every_activity_field_survives_the_rows_codec() -> None:
+    """Each field holds a value no other field has, so a row decoded into the wrong field (the
+    codec builds activities positionally) fails here; the whole history codec too."""
+    from dataclasses import fields
+    from datetime import UTC, datetime
+
+    from chainfix.cache import activity_from_row, activity_row, encode_history, history_from_doc
+    from chainfix.cache.rows import json
+    from chainfix.model import Activity, ExerciseSummary, Lap, Origin, ReadProblem, StrengthSet
+
+    strength = StrengthSet(
+        datetime(2026, 3, 1, 10, 0, 5, 250000, tzinfo=UTC), 31.5, 12, 40.5, "active",
+        ("deadlift", "hip_raise"), "romanian_deadlift", 3,
+    )  # fmt: skip
+    act = Activity(
+        "id-1", "fit", Origin("a.zip", "b.fit"), "running", "trail",
+        datetime(2026, 3, 1, 9, 0, 1, 5, tzinfo=UTC), 3600, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5,
+        7.5, 8.5, 9.5, 10.5, "fenix", (strength,), 2, True,
+        (ExerciseSummary("deadlift", "rdl", 3, 30, 60.5, 90.5),),
+        (Lap(60.5, 200.5, 1.25, 2.25), Lap(61.5, 201.5, 3.25, 4.25)),
+    )  # fmt: skip
+    values = [getattr(act, f.name) for f in fields(Activity) if f.init]
+    assert len({repr(v) for v in values}) == len(values)  # all distinct
+    row = json.loads(json.dumps(activity_row(act)))
+    assert activity_from_row(row, act.origin) == act
+    problem = ReadProblem("a.zip", "c.fit", "truncated", "cut short", "warning")
+    doc = json.loads(encode_history([act], [problem], 7))
+    assert history_from_doc(doc) == ([act], [problem], 7)

@@ -227,3 +227,24 @@ def test_remember_false_and_no_cache_never_use_it(folder: Path, settled: None) -
 def test_a_path_a_plugin_reads_has_no_witness(folder: Path) -> None:
     other = Source(name="elsewhere", description="", can_open=lambda p: True, read=lambda p, o: [])
     assert snapshot.witness([folder], [other], [other], None, Limits()) is None
+
+
+def test_a_remembered_history_has_its_fingerprint_already(
+    folder: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fingerprint stored with it is the one worked out afresh; asking costs nothing."""
+    from chainfix import fingerprint
+
+    options = IngestOptions(workers=1)
+    cold = read_history([folder], options)
+    expected = fingerprint.history_digest(cold)
+    warm = read_history([folder], options)
+    assert warm == cold and warm is not cold
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("worked out again")
+
+    monkeypatch.setattr(fingerprint, "WORDS", refuse)
+    assert fingerprint.history_digest(warm) == expected
+    with pytest.raises(AssertionError, match="worked out again"):
+        fingerprint.history_digest(cold)  # not vouched for: worked out

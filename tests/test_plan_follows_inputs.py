@@ -155,8 +155,8 @@ def test_the_history_fingerprint_covers_every_field_of_an_activity() -> None:
     """Every field of Activity is read, or named as where it came from; no text is hashed."""
     from dataclasses import fields
 
+    from chainfix import fingerprint as inputs
     from chainfix.model import Activity
-    from chainfix.planning import inputs
 
     read = {*inputs.WORD_FIELDS, *inputs.NUMBER_FIELDS, *inputs.NESTED}
     given = {f.name for f in fields(Activity) if f.init}
@@ -197,7 +197,7 @@ def test_the_history_fingerprint_is_the_same_in_another_process() -> None:
     code = (
         "import sys; sys.path.insert(0, 'tests');"
         "from test_plan_follows_inputs import _mixed_history;"
-        "from chainfix.planning.inputs import history_digest;"
+        "from chainfix.fingerprint import history_digest;"
         "print(history_digest(_mixed_history()))"
     )
     root = Path(__file__).resolve().parents[1]

@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS results (
 FORMAT = "rows-4"
 """Payload layout; part of :func:`reader_version`."""
 READER_MODULES = ("chainfix.fit", "chainfix.sources", "chainfix.ingest", "chainfix.cache")
-READER_FILES = ("model.py",)
+READER_FILES = ("model.py", "fingerprint.py")
 """Modules of the ``chainfix`` package whose code shapes cached results."""
 FLUSH_ROWS = 500
 

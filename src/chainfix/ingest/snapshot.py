@@ -19,7 +19,9 @@ A history with a value refused as in the future (``bad_value``, which a later ru
 remembered for the UTC hour only, as the cache's parts are.
 
 Anything else is a miss: the history is read through the parts as before, and remembered anew.
-One entry per set of paths and options, replaced when their files change.
+One entry per set of paths and options, replaced when their files change. It holds the
+history's content fingerprint (:mod:`chainfix.fingerprint`) too, so a plan's check that the
+history changed costs nothing on a remembered history.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from chainfix.cache import (
     history_from_doc,
     is_volatile,
 )
+from chainfix.fingerprint import history_digest, vouch
 from chainfix.model import History
 from chainfix.sources.base import Limits, Source
 from chainfix.sources.fitfiles import scan_folder
@@ -119,11 +122,15 @@ def recall(cache: ReadCache, seen: Witness) -> History | None:
     doc = cache.get_doc(seen.key)
     if type(doc) is not dict or doc.get("identity") != seen.identity:
         return None
+    fingerprint = doc.get("fingerprint")
     try:
         activities, problems, files = history_from_doc(doc.get("history"))
     except (BadEntry, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
-    return History(activities=tuple(activities), problems=tuple(problems), files_read=files)
+    history = History(activities=tuple(activities), problems=tuple(problems), files_read=files)
+    if type(fingerprint) is str:
+        vouch(history, fingerprint)
+    return history
 
 
 def remember(cache: ReadCache, seen: Witness, history: History) -> bool:
@@ -136,7 +143,8 @@ def remember(cache: ReadCache, seen: Witness, history: History) -> bool:
         return False
     cache.put_payload(
         seen.key,
-        f'{{"identity":{compact_json(seen.identity)},"history":{text}}}',
+        f'{{"identity":{compact_json(seen.identity)},'
+        f'"fingerprint":{compact_json(history_digest(history))},"history":{text}}}',
         volatile=is_volatile(history.problems),
     )
     return True

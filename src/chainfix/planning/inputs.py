@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Sequence
-from dataclasses import Field, dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
-from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chainfix import __version__
-from chainfix.model import Activity, ExerciseSummary, History, Lap, StrengthSet
+from chainfix.fingerprint import history_digest
+from chainfix.model import History
 from chainfix.paths import override_file
 
 if TYPE_CHECKING:
@@ -86,58 +85,6 @@ def plan_inputs(
         checkins=digest([checkin_to_dict(c) for c in checkins]),
         model=digest(model),
     )
-
-
-WHERE_FROM = frozenset({"source", "origin", "device"})
-"""Where an activity was read from: the same history read from another place is the same."""
-
-_READ = [f for f in fields(Activity) if f.init and f.name not in WHERE_FROM]
-"""Fields given when an activity is made (derived ones, such as its local date, follow)."""
-NESTED = tuple(f.name for f in _READ if str(f.type).startswith("tuple["))
-"""Sets, logged exercise summaries and laps: the nested records of an activity."""
-_HASHABLE = re.compile(r"(int|float|bool|datetime|None|[ |])+")
-"""Annotations whose values hash the same in every process (Python 3.12+, aware datetimes)."""
-
-
-def _hashable(f: Field[Any]) -> bool:
-    return _HASHABLE.fullmatch(str(f.type)) is not None
-
-
-NUMBER_FIELDS = tuple(f.name for f in _READ if f.name not in NESTED and _hashable(f))
-"""Numbers, flags and the (aware, UTC) start, folded with :func:`hash`: the same in every process
-since Python 3.12 (an aware datetime hashes by its UTC instant; text, a date or a naive time would
-not)."""
-WORD_FIELDS = tuple(f.name for f in _READ if f.name not in NESTED + NUMBER_FIELDS)
-"""Everything else (text, mostly), kept as its repr."""
-WORDS = attrgetter(*WORD_FIELDS)
-NUMBERS = attrgetter(*NUMBER_FIELDS)
-LAP_FIELDS = tuple(f.name for f in fields(Lap))
-LAP = attrgetter(*LAP_FIELDS)
-SET_NUMBERS = attrgetter(*(f.name for f in fields(StrengthSet) if _hashable(f)))
-SET_TEXT = attrgetter(*(f.name for f in fields(StrengthSet) if not _hashable(f)))
-"""A set's numbers and (UTC) start, hashed like an activity's; the rest kept as its repr."""
-SUMMARY = attrgetter(*(f.name for f in fields(ExerciseSummary)))
-
-
-def history_digest(history: History) -> str:
-    """A fingerprint of the history as a plan reads it.
-
-    Text is kept as text; numbers, aware times and laps are folded with :func:`hash`, which is
-    the same in every process for them (text hashes differently per process). Sets are split the
-    same way; exercise summaries (rare) are kept as the repr of their values.
-    """
-    rows = [
-        (
-            WORDS(a),
-            hash(NUMBERS(a)),
-            hash(tuple(map(LAP, a.laps))),
-            repr(tuple(map(SET_TEXT, a.sets))) if a.sets else "",
-            hash(tuple(map(SET_NUMBERS, a.sets))),
-            repr(tuple(map(SUMMARY, a.summary_sets))) if a.summary_sets else "",
-        )
-        for a in history.activities
-    ]
-    return hashlib.sha256(repr(rows).encode("utf-8")).hexdigest()[:16]
 
 
 def digest(value: Any) -> str:

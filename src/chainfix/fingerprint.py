@@ -1,0 +1,85 @@
+"""A fingerprint of a history's content: every fact an activity is made with, not where it was
+read from (the same history read from another place has the same fingerprint).
+
+A plan stores it to see that the history changed (:mod:`chainfix.planning.inputs`). A history is
+immutable, so a fingerprint worked out once for it holds while it lives: the reader, which
+remembers whole histories with their fingerprint, hands it on with :func:`vouch` and a later
+:func:`history_digest` of that very history costs nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import Field, fields
+from operator import attrgetter
+from typing import Any
+
+from chainfix.model import Activity, ExerciseSummary, History, Lap, StrengthSet
+
+WHERE_FROM = frozenset({"source", "origin", "device"})
+"""Where an activity was read from: the same history read from another place is the same."""
+
+_READ = [f for f in fields(Activity) if f.init and f.name not in WHERE_FROM]
+"""Fields given when an activity is made (derived ones, such as its local date, follow)."""
+NESTED = tuple(f.name for f in _READ if str(f.type).startswith("tuple["))
+"""Sets, logged exercise summaries and laps: the nested records of an activity."""
+_HASHABLE = re.compile(r"(int|float|bool|datetime|None|[ |])+")
+"""Annotations whose values hash the same in every process (Python 3.12+, aware datetimes)."""
+
+
+def _hashable(f: Field[Any]) -> bool:
+    return _HASHABLE.fullmatch(str(f.type)) is not None
+
+
+NUMBER_FIELDS = tuple(f.name for f in _READ if f.name not in NESTED and _hashable(f))
+"""Numbers, flags and the (aware, UTC) start, folded with :func:`hash`: the same in every process
+since Python 3.12 (an aware datetime hashes by its UTC instant; text, a date or a naive time would
+not)."""
+WORD_FIELDS = tuple(f.name for f in _READ if f.name not in NESTED + NUMBER_FIELDS)
+"""Everything else (text, mostly), kept as its repr."""
+WORDS = attrgetter(*WORD_FIELDS)
+NUMBERS = attrgetter(*NUMBER_FIELDS)
+LAP_FIELDS = tuple(f.name for f in fields(Lap))
+LAP = attrgetter(*LAP_FIELDS)
+SET_NUMBERS = attrgetter(*(f.name for f in fields(StrengthSet) if _hashable(f)))
+SET_TEXT = attrgetter(*(f.name for f in fields(StrengthSet) if not _hashable(f)))
+"""A set's numbers and (UTC) start, hashed like an activity's; the rest kept as its repr."""
+SUMMARY = attrgetter(*(f.name for f in fields(ExerciseSummary)))
+
+
+def history_digest(history: History) -> str:
+    """A fingerprint of the history as a plan reads it.
+
+    Text is kept as text; numbers, aware times and laps are folded with :func:`hash`, which is
+    the same in every process for them (text hashes differently per process). Sets are split the
+    same way; exercise summaries (rare) are kept as the repr of their values.
+    """
+    known = _VOUCHED.get(id(history))
+    if known is not None and known[0] is history:
+        return known[1]
+    rows = [
+        (
+            WORDS(a),
+            hash(NUMBERS(a)),
+            hash(tuple(map(LAP, a.laps))),
+            repr(tuple(map(SET_TEXT, a.sets))) if a.sets else "",
+            hash(tuple(map(SET_NUMBERS, a.sets))),
+            repr(tuple(map(SUMMARY, a.summary_sets))) if a.summary_sets else "",
+        )
+        for a in history.activities
+    ]
+    return hashlib.sha256(repr(rows).encode("utf-8")).hexdigest()[:16]
+
+
+_VOUCHED: dict[int, tuple[History, str]] = {}
+"""Fingerprints already known, by ``id`` of their history (held, so the id is not reused)."""
+VOUCHED_MAX = 4
+
+
+def vouch(history: History, fingerprint: str) -> None:
+    """Record ``history``'s fingerprint, known from where it was read (the reader's remembered
+    history stores the fingerprint worked out when it was stored)."""
+    while len(_VOUCHED) >= VOUCHED_MAX:
+        del _VOUCHED[next(iter(_VOUCHED))]
+    _VOUCHED[id(history)] = (history, fingerprint)

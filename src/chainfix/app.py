@@ -24,7 +24,7 @@ from chainfix import __version__
 from chainfix.errors import ChainfixError, NothingToReadError
 from chainfix.ingest import IngestOptions, read_history
 from chainfix.model import History, Workout
-from chainfix.paths import advice_path, plan_path
+from chainfix.paths import advice_path, assessments_path, plan_path
 from chainfix.planning.inputs import (
     INPUT_NAMES,
     INPUT_WORDS,
@@ -168,7 +168,7 @@ def _advice(
     Remembered in the user folder by everything that plan is made from (the inputs' fingerprints,
     the stored plan, the day, the version), so a run with nothing changed builds no plan.
     """
-    read = _read_plan_inputs(history, request, day, analysis)
+    read = _read_plan_inputs(history, request, day, analysis, load_stored=False)
     inputs = [getattr(read.inputs, name) for name in INPUT_NAMES]
     key = digest([inputs, read.stored_digest, day.isoformat(), request.level, __version__])
     remembered = _remembered_advice(key)
@@ -176,6 +176,7 @@ def _advice(
         return remembered
     from chainfix.planning.generator import first_exercises  # the planner loads on a miss only
 
+    read = replace(read, stored=_stored_plan_of(request))
     plan = _plan_outcome(history, request, day, analysis, save=False, read=read).plan
     exercises = first_exercises(plan, day)
     _remember_advice(key, exercises)
@@ -294,12 +295,17 @@ class _PlanInputsRead:
 
 
 def _read_plan_inputs(
-    history: History, request: PlanRequest, day: date, analysis: Analysis | None
+    history: History,
+    request: PlanRequest,
+    day: date,
+    analysis: Analysis | None,
+    *,
+    load_stored: bool = True,
 ) -> _PlanInputsRead:
-    from chainfix.planning.assessment import latest_assessment
+    """``load_stored=False``: the stored plan's fingerprint only (its file's bytes), not the plan
+    (all the advice memo's key needs)."""
     from chainfix.planning.checkin import load_checkins
     from chainfix.planning.profile import load_profile
-    from chainfix.planning.state import load_plan
 
     profile = load_profile()
     if request.level is not None:
@@ -308,12 +314,27 @@ def _read_plan_inputs(
         profile = profile.with_changes(sessions_per_week=request.sessions)
     if analysis is None:
         analysis = analyse(history, AnalysisRequest(level=request.level), profile)
-    stored = None if request.fresh else load_plan()
-    stored_digest = "none" if stored is None else file_digest(plan_path(create=False))
-    assessment = latest_assessment(on_or_before=max(request.start or day, day))
+    plan_file = plan_path(create=False)
+    has_plan = not request.fresh and plan_file.is_file()
+    stored_digest = file_digest(plan_file) if has_plan else "none"
+    stored = _stored_plan_of(request) if load_stored else None
+    assessment = None
+    if assessments_path(create=False).is_file():  # their module loads only when there are some
+        from chainfix.planning.assessment import latest_assessment
+
+        assessment = latest_assessment(on_or_before=max(request.start or day, day))
     checkins = tuple(load_checkins())
     inputs = plan_inputs(history, profile, assessment, analysis, checkins)
     return _PlanInputsRead(profile, analysis, stored, stored_digest, assessment, checkins, inputs)
+
+
+def _stored_plan_of(request: PlanRequest) -> TrackedPlan | None:
+    """The stored plan the request builds on (None when it asks for a fresh one)."""
+    if request.fresh:
+        return None
+    from chainfix.planning.state import load_plan
+
+    return load_plan()
 
 
 def _plan_outcome(

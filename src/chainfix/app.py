@@ -213,9 +213,13 @@ def recent_checkins(as_of: date | None = None) -> list[CheckInReport]:
     """The latest pain and soreness check-ins up to ``as_of`` (default today), newest first,
     each with what the plan does about it (for the reports)."""
     from chainfix.planning.checkin import load_checkins, recent_reports
+
+    checkins = load_checkins()
+    if not checkins:  # the dosing rules load when there is a check-in to weigh
+        return []
     from chainfix.planning.dosing import load_dosing
 
-    return recent_reports(load_checkins(), as_of or today(), load_dosing())
+    return recent_reports(checkins, as_of or today(), load_dosing())
 
 
 def _stored_profile() -> AthleteProfile:

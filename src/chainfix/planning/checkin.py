@@ -13,12 +13,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chainfix.atomic import write_atomic
 from chainfix.errors import DataFileError, UsageError
 from chainfix.paths import checkins_path
-from chainfix.planning.dosing import Dosing
+
+if TYPE_CHECKING:  # the dosing rules load when a check-in is there to weigh
+    from chainfix.planning.dosing import Dosing
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,8 @@ class AthleteProfile:
 
         The analysis reads this to give glute_med its flagged target.
         """
+        if not self.pain:  # nothing to look up: the dosing rules stay unread
+            return frozenset()
         from chainfix.planning.dosing import load_dosing
 
         if set(self.pain) & set(load_dosing().pain_flag_hip_abduction):

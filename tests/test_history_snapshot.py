@@ -248,3 +248,23 @@ def test_a_remembered_history_has_its_fingerprint_already(
     assert fingerprint.history_digest(warm) == expected
     with pytest.raises(AssertionError, match="worked out again"):
         fingerprint.history_digest(cold)  # not vouched for: worked out
+
+
+def test_another_identity_is_told_apart_without_parsing_the_entry(
+    folder: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import chainfix.cache.store as store
+
+    read(folder)
+    shutil.copy2(fit_files(folder)[0], folder / "copy-of-first.fit")
+    parsed: list[str] = []
+    real = store.json.loads
+
+    def loads(text: str) -> object:
+        parsed.append(text[:12])
+        return real(text)
+
+    monkeypatch.setattr(store.json, "loads", loads)
+    acts, problems, stats = read(folder)
+    assert not stats.remembered and (acts, problems) == fresh(folder)
+    assert parsed and not any(t.startswith('{"identity"') for t in parsed)

@@ -361,7 +361,10 @@ def history_from_doc(doc: Any) -> tuple[list[Activity], list[ReadProblem], int]:
         raise BadEntry("a history entry of the wrong shape")
     origins: dict[tuple[int, str | None], Origin] = {}
     activities = []
-    for number, member, row in doc["activities"]:
+    rows = doc["activities"]
+    rows.reverse()
+    while rows:  # each row is let go once decoded: the rows and the history are not both held
+        number, member, row = rows.pop()
         origin = origins.get((number, member))
         if origin is None:
             origin = origins[number, member] = Origin(paths[number], member)

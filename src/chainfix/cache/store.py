@@ -161,9 +161,10 @@ class ReadCache:
         """The version (UTC hour) a volatile result written now is valid for."""
         return self._volatile_version()
 
-    def _payload(self, key: str) -> Any | None:
-        """The parsed JSON of an intact entry; None when absent or stale; ``_UNREADABLE`` when
-        its text is not what was written (CRC-32) or not JSON."""
+    def _payload(self, key: str, starts: str = "") -> Any | None:
+        """The parsed JSON of an intact entry; None when absent or stale (or its text does not
+        start with ``starts``: not even checked); ``_UNREADABLE`` when its text is not what was
+        written (CRC-32) or not JSON."""
         if self.empty:
             return None
         try:
@@ -178,6 +179,8 @@ class ReadCache:
         stored = row[0]
         if type(stored) is not str or stored[8:9] != "|":
             return _UNREADABLE
+        if starts and not stored.startswith(starts, 9):
+            return None
         text = stored[9:]
         if stored[:8] != _crc(text):
             return _UNREADABLE
@@ -227,9 +230,10 @@ class ReadCache:
             return None
         return part
 
-    def get_doc(self, key: str) -> Any | None:
-        """The parsed JSON of an intact entry; None when absent, stale or damaged (then dropped)."""
-        doc = self._payload(key)
+    def get_doc(self, key: str, starts: str = "") -> Any | None:
+        """The parsed JSON of an intact entry; None when absent, stale or damaged (then dropped),
+        and when its text does not start with ``starts`` (then neither checked nor parsed)."""
+        doc = self._payload(key, starts)
         if doc is _UNREADABLE:
             self._drop(key)
             return None

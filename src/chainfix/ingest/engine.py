@@ -423,7 +423,8 @@ def _read_history(
             stats.seconds = time.perf_counter() - started
             return remembered
     try:
-        history = _read_paths(paths, chosen, options, on_progress, stats, cache)
+        sizes = seen.sizes if seen is not None else [input_size(p) for p in paths]
+        history = _read_paths(paths, chosen, sizes, options, on_progress, stats, cache)
         if seen is not None and cache is not None:
             snapshot.remember(cache, seen, history)
     finally:
@@ -436,13 +437,13 @@ def _read_history(
 def _read_paths(
     paths: Sequence[Path],
     chosen: Sequence[Source | None],
+    sizes: Sequence[int],
     options: IngestOptions,
     on_progress: Callable[[int, int], None] | None,
     stats: IngestStats,
     cache: ReadCache | None,
 ) -> History:
     """Read every path through its chosen source, the cache's parts and the worker pool."""
-    sizes = [input_size(p) for p in paths]
     progress = Progress(sum(sizes), on_progress)
     workers = options.workers or os.cpu_count() or 1
     big = sum(sizes) > 8 * 1024**2 or len(paths) >= _pool.PARALLEL_MIN_BLOBS

@@ -61,6 +61,8 @@ class Witness:
     identity: str
     settled: bool
     """False when a file changed too recently to be told apart from a change to come."""
+    sizes: tuple[int, ...] = ()
+    """Bytes on disk at or under each path (the progress bar's total, without another walk)."""
 
 
 def witness(
@@ -79,6 +81,7 @@ def witness(
     identity = hashlib.sha256()
     recent = time.time_ns() - RACY_NS
     settled = True
+    sizes = []
     for path, source in zip(paths, chosen, strict=True):
         assert source is not None
         key.update(f"\0{path}\0{os.path.abspath(path)}\0{source.name}".encode("utf-8", "replace"))
@@ -86,6 +89,7 @@ def witness(
             files = _files(path)
         except OSError:
             return None
+        sizes.append(sum(stat.st_size for _, stat in files))
         for name, stat in files:
             identity.update(
                 f"{name}\0{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:"
@@ -99,7 +103,9 @@ def witness(
         from chainfix.sources.decoders import sources_fingerprint
 
         identity.update(sources_fingerprint(plugins).encode())
-    return Witness(f"history:{key.hexdigest()[:32]}", identity.hexdigest()[:32], settled)
+    return Witness(
+        f"history:{key.hexdigest()[:32]}", identity.hexdigest()[:32], settled, tuple(sizes)
+    )
 
 
 def _own_sources() -> tuple[Source, ...]:
@@ -119,7 +125,7 @@ def _files(path: Path) -> list[tuple[str, os.stat_result]]:
 
 def recall(cache: ReadCache, seen: Witness) -> History | None:
     """The history remembered for ``seen``; None when there is none, or it was of other files."""
-    doc = cache.get_doc(seen.key)
+    doc = cache.get_doc(seen.key, starts=_head(seen))  # another identity: not even parsed
     if type(doc) is not dict or doc.get("identity") != seen.identity:
         return None
     fingerprint = doc.get("fingerprint")
@@ -143,8 +149,13 @@ def remember(cache: ReadCache, seen: Witness, history: History) -> bool:
         return False
     cache.put_payload(
         seen.key,
-        f'{{"identity":{compact_json(seen.identity)},'
-        f'"fingerprint":{compact_json(history_digest(history))},"history":{text}}}',
+        f'{_head(seen)}"fingerprint":{compact_json(history_digest(history))},"history":{text}}}',
         volatile=is_volatile(history.problems),
     )
     return True
+
+
+def _head(seen: Witness) -> str:
+    """How the entry for ``seen`` begins: its identity first, so another one is told apart
+    without reading the rest."""
+    return f'{{"identity":{compact_json(seen.identity)},'

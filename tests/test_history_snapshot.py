@@ -236,18 +236,20 @@ def test_a_remembered_history_has_its_fingerprint_already(
     from chainfix import fingerprint
 
     options = IngestOptions(workers=1)
-    cold = read_history([folder], options)
-    expected = fingerprint.history_digest(cold)
+    plain = read_history([folder], IngestOptions(workers=1, remember=False))
+    expected = fingerprint.history_digest(plain)
+    cold = read_history([folder], options)  # remembered now, and its fingerprint worked out
     warm = read_history([folder], options)
-    assert warm == cold and warm is not cold
+    assert warm == cold == plain and warm is not cold
 
     def refuse(*args: object) -> None:
         raise AssertionError("worked out again")
 
     monkeypatch.setattr(fingerprint, "WORDS", refuse)
     assert fingerprint.history_digest(warm) == expected
+    assert fingerprint.history_digest(cold) == expected
     with pytest.raises(AssertionError, match="worked out again"):
-        fingerprint.history_digest(cold)  # not vouched for: worked out
+        fingerprint.history_digest(plain)  # read without remembering: worked out
 
 
 def test_another_identity_is_told_apart_without_parsing_the_entry(

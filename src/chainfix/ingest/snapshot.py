@@ -147,9 +147,11 @@ def remember(cache: ReadCache, seen: Witness, history: History) -> bool:
         text = encode_history(history.activities, history.problems, history.files_read)
     except (ValueError, TypeError):  # a value JSON cannot hold (NaN): read through the parts
         return False
+    fingerprint = history_digest(history)
+    vouch(history, fingerprint)  # the plan's check of this history needs it again
     cache.put_payload(
         seen.key,
-        f'{_head(seen)}"fingerprint":{compact_json(history_digest(history))},"history":{text}}}',
+        f'{_head(seen)}"fingerprint":{compact_json(fingerprint)},"history":{text}}}',
         volatile=is_volatile(history.problems),
     )
     return True

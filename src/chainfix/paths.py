@@ -129,6 +129,11 @@ def cache_path() -> Path:
     return user_dir() / "cache.sqlite"
 
 
+def plugin_index_path() -> Path:
+    """The installed plugins' entry points, remembered between runs (JSON)."""
+    return user_dir() / "plugins.json"
+
+
 def profile_path(create: bool = True) -> Path:
     """The athlete profile (TOML); ``create=False`` to read without making the folder."""
     return user_dir(create) / "profile.toml"

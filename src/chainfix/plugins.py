@@ -12,14 +12,13 @@ import os
 import traceback
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import entry_points
 from typing import Any
 
 import pluggy
 
 from chainfix import hookspecs
+from chainfix.plugin_index import plugin_entries
 
-ENTRY_POINT_GROUP = "chainfix"
 ENV_LOAD = "CHAINFIX_LOAD_PLUGINS"
 
 BUILTIN_PLUGINS: tuple[str, ...] = ("chainfix.sources.builtin",)
@@ -79,16 +78,11 @@ def build_host() -> PluginHost:
         pm.register(module, name=module_name)
         infos[module_name] = PluginInfo(name=module_name, builtin=True)
     allowed = _allowed()
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        dist = ep.dist.name if ep.dist else None
+    for ep in plugin_entries():
+        dist = ep.distribution
         if allowed is not None and ep.name not in allowed and (dist not in allowed):
             continue
-        info = PluginInfo(
-            name=ep.name,
-            builtin=False,
-            distribution=dist,
-            version=ep.dist.version if ep.dist else None,
-        )
+        info = PluginInfo(name=ep.name, builtin=False, distribution=dist, version=ep.version)
         infos[ep.name] = info
         try:
             plugin = ep.load()

@@ -105,7 +105,12 @@ def test_recent_changes_are_not_remembered(site: Path, monkeypatch: pytest.Monke
 
 @pytest.mark.parametrize(
     "damage",
-    ["not json", '{"stamp": 1}', '{"stamp": [], "files": [], "entries": [[1, 2, 3, 4]]}'],
+    [
+        "not json",
+        '{"lists": 1}',
+        '{"lists": [{"stamp": 1}]}',
+        '{"lists": [{"stamp": [], "files": [], "entries": [[1, 2, 3, 4]]}]}',
+    ],
 )
 def test_a_damaged_list_is_never_trusted(site: Path, damage: str) -> None:
     info = dist(site, "cf_five")
@@ -120,7 +125,7 @@ def test_a_forged_list_with_the_right_stamp_is_still_checked_for_shape(site: Pat
     age(info / "entry_points.txt", info, site)
     names()
     data = json.loads(plugin_index_path().read_text())
-    data["entries"] = [["cf_six", None, None, None]]
+    data["lists"][-1]["entries"] = [["cf_six", None, None, None]]
     plugin_index_path().write_text(json.dumps(data))
     assert names() == expected()
 
@@ -129,3 +134,25 @@ def test_load_follows_the_entry_point_value(site: Path) -> None:
     (site / "cf_seven_mod.py").write_text("class Outer:\n    class Inner:\n        x = 7\n")
     entry = plugin_index.PluginEntry("cf_seven", "cf_seven_mod:Outer.Inner [extra]")
     assert entry.load().x == 7
+
+
+def test_each_sys_path_keeps_its_own_list(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``python -m chainfix`` and the ``chainfix`` script see different sys.path lists: both
+    are remembered, neither pushes the other out."""
+    info = dist(site, "cf_eight")
+    age(info / "entry_points.txt", info, site)
+    other = site.parent / "other"
+    other.mkdir()
+    names()
+    with monkeypatch.context() as m:
+        m.syspath_prepend(str(other))
+        names()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("searched again")
+
+    monkeypatch.setattr(plugin_index, "_discover", refuse)
+    assert "cf_eight" in names()
+    with monkeypatch.context() as m:
+        m.syspath_prepend(str(other))
+        assert "cf_eight" in names()

@@ -32,6 +32,8 @@ GROUP = "chainfix"
 RACY_NS = 2_000_000_000
 """A folder or file modified this recently is not trusted to show the next change."""
 SCHEMA = 1
+KEPT_LISTS = 4
+"""Lists kept, one per ``sys.path`` seen (the newest ones)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +60,15 @@ def plugin_entries() -> list[PluginEntry]:
         path = plugin_index_path()
     except UserFolderError:
         return _discover()[0]
-    remembered = _recall(path)
-    if remembered is not None:
-        return remembered
+    lists = _read(path)
+    for kept in lists:
+        remembered = _recall(kept)
+        if remembered is not None:
+            return remembered
     entries, files = _discover()
     stamp = _stamp(files)
     if stamp is not None and files is not None:
-        _remember(path, entries, files, stamp)
+        _remember(path, lists, entries, files, stamp)
     return entries
 
 
@@ -112,14 +116,25 @@ def _stamp(files: list[str] | None) -> list[Any] | None:
     return stamp
 
 
-def _recall(path: Path) -> list[PluginEntry] | None:
+def _read(path: Path) -> list[Any]:
+    """The lists remembered, one per ``sys.path`` (``python -m chainfix`` and the ``chainfix``
+    script see different ones); empty when there are none or the file is damaged."""
     try:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
-        if _stamp(data["files"]) != data["stamp"]:
+    except (OSError, ValueError):
+        return []
+    lists = data.get("lists") if isinstance(data, dict) else None
+    return lists if isinstance(lists, list) else []
+
+
+def _recall(kept: Any) -> list[PluginEntry] | None:
+    """The entry points of one remembered list, when what it depends on is unchanged."""
+    try:
+        if _stamp(kept["files"]) != kept["stamp"]:
             return None
-        return [_entry(row) for row in data["entries"]]
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return [_entry(row) for row in kept["entries"]]
+    except (ValueError, KeyError, TypeError, IndexError):
         return None
 
 
@@ -132,13 +147,20 @@ def _entry(row: Any) -> PluginEntry:
     return PluginEntry(name, value, distribution, version)
 
 
-def _remember(path: Path, entries: list[PluginEntry], files: list[str], stamp: list[Any]) -> None:
-    """Best effort: a user folder that cannot be written only costs the next run a search."""
+def _remember(
+    path: Path, lists: list[Any], entries: list[PluginEntry], files: list[str], stamp: list[Any]
+) -> None:
+    """Keep this list (replacing the one for the same ``sys.path``, at most ``KEPT_LISTS``).
+    Best effort: a user folder that cannot be written only costs the next run a search."""
     from chainfix.atomic import write_atomic
 
     rows = [[e.name, e.value, e.distribution, e.version] for e in entries]
-    text = json.dumps({"stamp": stamp, "files": files, "entries": rows})
+    others = [k for k in lists if isinstance(k, dict) and k.get("path") != sys.path]
+    kept = [
+        *others[-(KEPT_LISTS - 1) :],
+        {"path": sys.path, "stamp": stamp, "files": files, "entries": rows},
+    ]
     try:
-        write_atomic(path, text, mode=0o600)
+        write_atomic(path, json.dumps({"schema": SCHEMA, "lists": kept}), mode=0o600)
     except OSError:
         pass

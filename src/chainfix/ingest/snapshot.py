@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -77,7 +78,8 @@ def witness(
     own = _own_sources()
     if any(source not in own for source in chosen):
         return None
-    key = hashlib.sha256(f"{forced}\0{limits_tag(limits)}".encode())
+    # the Python version too: the stored fingerprint folds numbers and times with hash()
+    key = hashlib.sha256(f"{forced}\0{limits_tag(limits)}\0{sys.version}".encode())
     identity = hashlib.sha256()
     recent = time.time_ns() - RACY_NS
     settled = True

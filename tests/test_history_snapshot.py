@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from chainfix_synth.garmin_export import write_export
 from chainfix_synth.personas import runner
+from clock_support import CacheClock
 
 import chainfix.ingest.engine as engine
 from chainfix.codec import activity_to_dict, problem_to_dict
@@ -30,24 +31,6 @@ PERSONA = runner(weeks=6, seed=11)
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files written by the test count as settled (not modified within the racy window)."""
     monkeypatch.setattr(snapshot, "RACY_NS", -(10**12))
-
-
-class Clock:
-    """Moves the cache's idea of now forward (volatile entries are valid within their hour)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        import chainfix.cache.store
-
-        self.shift = timedelta(0)
-        real = chainfix.cache.store.datetime
-        clock = self
-
-        class Shifted(real):  # type: ignore[misc, valid-type]
-            @classmethod
-            def now(cls, tz=None):  # type: ignore[no-untyped-def]
-                return real.now(tz) + clock.shift
-
-        monkeypatch.setattr(chainfix.cache.store, "datetime", Shifted)
 
 
 def read(
@@ -158,7 +141,7 @@ def test_a_result_that_depends_on_the_clock_is_remembered_for_the_hour_only(
             "DI_CONNECT/DI-Connect-Fitness/a_0_summarizedActivities.json",
             json.dumps([{"summarizedActivitiesExport": records}]),
         )
-    clock = Clock(monkeypatch)
+    clock = CacheClock(monkeypatch)
     cold = read(path)
     assert [p["kind"] for p in cold[1]] == ["bad_value"]
     assert read(path)[2].remembered  # within the hour

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from chainfix_synth.garmin_export import ExportManifest, write_export
 from chainfix_synth.personas import runner
+from clock_support import CacheClock
 
 from chainfix.codec import activity_to_dict, problem_to_dict
 from chainfix.ingest import IngestOptions, IngestStats, read_history
@@ -158,24 +159,6 @@ def test_progress_reaches_the_total_cold_and_warm(tmp_path: Path, workers: int) 
         assert dones == sorted(dones)
 
 
-class _Clock:
-    """Moves ``chainfix.cache``'s idea of now forward."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        import chainfix.cache.store
-
-        self.shift = timedelta(0)
-        real = chainfix.cache.store.datetime
-        clock = self
-
-        class Shifted(real):  # type: ignore[misc, valid-type]
-            @classmethod
-            def now(cls, tz=None):  # type: ignore[no-untyped-def]
-                return real.now(tz) + clock.shift
-
-        monkeypatch.setattr(chainfix.cache.store, "datetime", Shifted)
-
-
 def test_a_result_that_depends_on_the_clock_is_trusted_for_an_hour_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -190,7 +173,7 @@ def test_a_result_that_depends_on_the_clock_is_trusted_for_an_hour_only(
             "DI_CONNECT/DI-Connect-Fitness/a_0_summarizedActivities.json",
             json.dumps([{"summarizedActivitiesExport": records}]),
         )
-    clock = _Clock(monkeypatch)
+    clock = CacheClock(monkeypatch)
     cold_acts, cold_problems, _ = snapshot(path)
     assert len(cold_acts) == 1 and [p["kind"] for p in cold_problems] == ["bad_value"]
     _, _, warm = snapshot(path)
@@ -203,7 +186,7 @@ def test_a_result_that_depends_on_the_clock_is_trusted_for_an_hour_only(
 
 def test_clean_results_do_not_expire(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     manifest = export(tmp_path)
-    clock = _Clock(monkeypatch)
+    clock = CacheClock(monkeypatch)
     snapshot(manifest.path)
     clock.shift = timedelta(days=400)
     _, _, stats = snapshot(manifest.path)

@@ -4,18 +4,16 @@ depends on the moment, a damaged entry or other options is read through the part
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sqlite3
-import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from chainfix_synth.garmin_export import write_export
 from chainfix_synth.personas import runner
-from clock_support import CacheClock
+from clock_support import CacheClock, export_with_a_future_start
 
 import chainfix.ingest.engine as engine
 from chainfix.codec import activity_to_dict, problem_to_dict
@@ -130,17 +128,7 @@ def test_recently_modified_files_are_not_remembered(folder: Path) -> None:
 def test_a_result_that_depends_on_the_clock_is_remembered_for_the_hour_only(
     tmp_path: Path, settled: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    now_ms = int(datetime.now(UTC).timestamp() * 1000)
-    records = [
-        {"activityId": 1, "activityType": {"typeKey": "running"}, "startTimeGmt": start}
-        for start in (now_ms - 86_400_000, now_ms + 10 * 86_400_000)  # yesterday; in 10 days
-    ]
-    path = tmp_path / "export.zip"
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr(
-            "DI_CONNECT/DI-Connect-Fitness/a_0_summarizedActivities.json",
-            json.dumps([{"summarizedActivitiesExport": records}]),
-        )
+    path = export_with_a_future_start(tmp_path / "export.zip")
     clock = CacheClock(monkeypatch)
     cold = read(path)
     assert [p["kind"] for p in cold[1]] == ["bad_value"]

@@ -8,15 +8,14 @@ re-read that zip (and decode only the changed member), and the limits are part o
 from __future__ import annotations
 
 import io
-import json
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from chainfix_synth.garmin_export import ExportManifest, write_export
 from chainfix_synth.personas import runner
-from clock_support import CacheClock
+from clock_support import CacheClock, export_with_a_future_start
 
 from chainfix.codec import activity_to_dict, problem_to_dict
 from chainfix.ingest import IngestOptions, IngestStats, read_history
@@ -162,17 +161,7 @@ def test_progress_reaches_the_total_cold_and_warm(tmp_path: Path, workers: int) 
 def test_a_result_that_depends_on_the_clock_is_trusted_for_an_hour_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    now_ms = int(datetime.now(UTC).timestamp() * 1000)
-    records = [
-        {"activityId": 1, "activityType": {"typeKey": "running"}, "startTimeGmt": start}
-        for start in (now_ms - 86_400_000, now_ms + 10 * 86_400_000)  # yesterday; in 10 days
-    ]
-    path = tmp_path / "export.zip"
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr(
-            "DI_CONNECT/DI-Connect-Fitness/a_0_summarizedActivities.json",
-            json.dumps([{"summarizedActivitiesExport": records}]),
-        )
+    path = export_with_a_future_start(tmp_path / "export.zip")
     clock = CacheClock(monkeypatch)
     cold_acts, cold_problems, _ = snapshot(path)
     assert len(cold_acts) == 1 and [p["kind"] for p in cold_problems] == ["bad_value"]

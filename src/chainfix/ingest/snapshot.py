@@ -4,8 +4,9 @@ them: a run with nothing changed reads one cache entry instead of replaying ever
 A :class:`Witness` holds, for the paths in order, each path as given and as an absolute path,
 the source chosen for it, and the identity of every file at or under it: size, mtime, ctime,
 inode and device, what the folder index keys a file by (ctime changes whenever a file's bytes do,
-and no user can set it). With them go the read options, the Python version and the installed plugin sources' code;
-chainfix's own code is the cache's reader version, which every entry is stored under.
+and no user can set it). With them go the read options, the Python version and the installed
+plugin sources' code; chainfix's own code is the cache's reader version, which every entry is
+stored under.
 
 A history is remembered only when reading it again would give the same:
 

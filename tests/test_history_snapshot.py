@@ -241,3 +241,27 @@ def test_another_identity_is_told_apart_without_parsing_the_entry(
     acts, problems, stats = read(folder)
     assert not stats.remembered and (acts, problems) == fresh(folder)
     assert parsed and not any(t.startswith('{"identity"') for t in parsed)
+
+
+def test_a_broken_link_in_a_folder_is_witnessed_until_it_is_mended(
+    folder: Path, settled: None
+) -> None:
+    """A link to nowhere (a file the folder source skips, so no problem is reported) does not
+    stop the folder from being remembered; once its target exists, the folder is read again."""
+    target = folder.parent / "outside.txt"  # only the link, in the folder, can tell
+    (folder / "notes.txt").symlink_to(target)
+    read(folder)
+    assert read(folder)[2].remembered
+    target.write_text("mended")
+    acts, problems, stats = read(folder)
+    assert not stats.remembered and (acts, problems) == fresh(folder)
+
+
+def test_a_link_to_nowhere_added_to_a_folder_is_seen(folder: Path, settled: None) -> None:
+    """It cannot be looked at, yet it changes the history (the folder source reports it)."""
+    read(folder)
+    assert read(folder)[2].remembered
+    (folder / "dangling.fit").symlink_to(folder.parent / "nowhere.fit")
+    acts, problems, stats = read(folder)
+    assert not stats.remembered and (acts, problems) == fresh(folder)
+    assert any(p["kind"] == "io_error" for p in problems)

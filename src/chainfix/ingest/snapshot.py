@@ -87,13 +87,17 @@ def witness(
     sizes = []
     for path, source in zip(paths, chosen, strict=True):
         assert source is not None
-        key.update(f"\0{path}\0{os.path.abspath(path)}\0{source.name}".encode("utf-8", "replace"))
+        place = f"\0{path}\0{os.path.abspath(path)}\0{source.name}"
+        key.update(place.encode("utf-8", "surrogateescape"))  # names that are not UTF-8 too
         try:
             files = _files(path)
         except OSError:
             return None
-        sizes.append(sum(stat.st_size for _, stat in files))
+        sizes.append(sum(stat.st_size for _, stat in files if stat is not None))
         for name, stat in files:
+            if stat is None:  # a broken link, say: it shows when it can be looked at again
+                identity.update(f"{name}\0unreadable\n".encode("utf-8", "surrogateescape"))
+                continue
             identity.update(
                 f"{name}\0{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:"
                 f"{stat.st_ino}:{stat.st_dev}\n".encode("utf-8", "surrogateescape")
@@ -119,11 +123,19 @@ def _own_sources() -> tuple[Source, ...]:
     return (FIT_FILE, GARMIN_EXPORT, ZIP_ARCHIVE, FIT_FOLDER)
 
 
-def _files(path: Path) -> list[tuple[str, os.stat_result]]:
-    """Every file at or under ``path`` with its status, in the folder source's walk order."""
+def _files(path: Path) -> list[tuple[str, os.stat_result | None]]:
+    """Every file at or under ``path`` with its status (None for one in a folder that cannot be
+    looked at), in the folder source's walk order; OSError when ``path`` itself cannot be."""
     if not os.path.isdir(path):
         return [("", os.stat(path))]
-    return [(name, entry.stat()) for name, entry in scan_folder(path)]
+    return [(name, _status(entry)) for name, entry in scan_folder(path)]
+
+
+def _status(entry: os.DirEntry[str]) -> os.stat_result | None:
+    try:
+        return entry.stat()
+    except OSError:
+        return None
 
 
 def recall(cache: ReadCache, seen: Witness) -> History | None:

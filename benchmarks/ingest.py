@@ -27,7 +27,8 @@ cores; >= 250x python-fitparse per core end to end on it and >= 200x on the real
 activity after a warm 3,000-file folder <= 0.4 s (a new export is a new zip, so this is measured on
 the folder); peak RSS <= 150 MB and flat up to 10,000 activities; GPX/TCX cached (warm <= 0.3 s)
 and read in the worker pool. Timings on a shared machine are noisy: the load average is printed
-before and after. ``--markdown`` prints the README's performance table from the results.
+before and after, and a fixed workload is timed before each part (:mod:`probe`) to show how fast
+the machine was meanwhile. ``--markdown`` prints the README's performance table from the results.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from typing import Any
 
 from baselines import reader_speeds
 from clirun import BYTECODE, MB, Run, bench_dir, fresh_home, run_cli
+from probe import probe_s
 from realfolder import clean_fixtures, ensure_folder, measure_folder, real_dir
 from report import FOLDER_SIZE, MAIN_SIZE, markdown, print_report, targets
 from startup import measure_startup
@@ -400,15 +402,19 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     BYTECODE["cache"] = not args.no_bytecode
     parts = set(args.only or PARTS)
     result: dict[str, Any] = {"machine": machine(), "bytecode_cache": BYTECODE["cache"]}
+    probes = result["machine"]["probe_s"] = {"start": probe_s()}
     cores = os.cpu_count() or 1
     if "startup" in parts:
         print("start-up ...", flush=True)
         result["startup"] = measure_startup()
     if "export" in parts:
+        probes["export"] = probe_s()
         result.update(export_part(args, cores))
     if "folder" in parts:
+        probes["folder"] = probe_s()
         result["folder"] = folder_part(args, cores)
     if "tracks" in parts:
+        probes["tracks"] = probe_s()
         count = min(args.tracks, args.activities) if args.activities else args.tracks
         folder, size = ensure_tracks(count)
         print(f"measuring {count:,} GPX/TCX files ...", flush=True)
@@ -419,6 +425,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         first = date(today.year - 11, 1, 2)  # the decade ends about a year ago
         decade = ensure_export(args.decade, args.seed, first - timedelta(days=first.weekday()))
         result["analysis"] = analysis_and_plan(decade, 5)
+    probes["end"] = probe_s()
     result["machine"]["load_after"] = os.getloadavg() if hasattr(os, "getloadavg") else None
     result["targets"] = targets(result)
     return result

@@ -122,6 +122,10 @@ def print_report(result: dict[str, Any]) -> None:
         f"after {fmt_load(m['load_after'])}; CLI from "
         f"{'compiled bytecode' if result['bytecode_cache'] else 'source (no bytecode cache)'}"
     )
+    probes = m.get("probe_s")
+    if probes:  # runs before this probe have none
+        shown = ", ".join(f"{part} {seconds:.3f}" for part, seconds in probes.items())
+        print(f"machine speed probe, s (lower is faster; see benchmarks/probe.py): {shown}")
     if result.get("main"):
         print("\nGarmin export (zip), chainfix analyze EXPORT -q:")
         print(
@@ -198,7 +202,11 @@ def print_report(result: dict[str, Any]) -> None:
                     f"  --weeks {weeks:>3}: analysis {w['analysis_s']:.3f} s + plan "
                     f"{w['plan_s']:.3f} s = {w['total_s']:.3f} s"
                 )
-    print(f"\ntargets (load average after: {fmt_load(m['load_after'])}):")
+    probes = m.get("probe_s") or {}
+    speed = ""
+    if "end" in probes:
+        speed = f"; speed probe {probes['start']:.3f} -> {probes['end']:.3f} s"
+    print(f"\ntargets (load average after: {fmt_load(m['load_after'])}{speed}):")
     for name, check in result["targets"].items():
         print(f"  {name:52} {check['value']!s:>8}  {verdict(check['ok'])}")
 

@@ -20,6 +20,9 @@ How it stays fast:
 * **Whole parts are cached**: a source may wrap a part of its output (a zip file, a nested zip, a
   summary JSON) in :class:`~chainfix.sources.base.Container` marks; on a warm run the engine
   replays the part's recorded items and the source does not even open it.
+* **An unchanged history is one entry**: when no file under the paths changed (by size, times
+  and inode), the merged history comes back whole from the cache (:mod:`chainfix.ingest.snapshot`)
+  and no source is opened.
 * **Order is kept**: every item, decoded or not, is collected in the order the source yielded it,
   whatever the number of workers, so serial, parallel and warm runs give identical histories.
 """

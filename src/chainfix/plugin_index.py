@@ -129,9 +129,10 @@ def _read(path: Path) -> list[Any]:
 
 
 def _recall(kept: Any) -> list[PluginEntry] | None:
-    """The entry points of one remembered list, when what it depends on is unchanged."""
+    """The entry points of one remembered list, when what it depends on is unchanged (a list of
+    another ``sys.path`` is passed over without looking at any file)."""
     try:
-        if _stamp(kept["files"]) != kept["stamp"]:
+        if kept["path"] != sys.path or _stamp(kept["files"]) != kept["stamp"]:
             return None
         return [_entry(row) for row in kept["entries"]]
     except (ValueError, KeyError, TypeError, IndexError):

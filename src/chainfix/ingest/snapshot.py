@@ -75,7 +75,7 @@ def witness(
     limits: Limits,
 ) -> Witness | None:
     """The witness of reading ``paths`` with the ``chosen`` sources; None when the history of
-    these paths cannot be remembered (a plugin's source reads one, a file cannot be looked at)."""
+    these paths cannot be remembered (a plugin's source reads one, a path cannot be looked at)."""
     own = _own_sources()
     if any(source not in own for source in chosen):
         return None

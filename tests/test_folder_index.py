@@ -125,8 +125,14 @@ def _rewrite_index(change: object) -> None:
     [
         lambda text: text.replace("running", "cycling"),  # CRC no longer matches
         lambda text: text[:-20],  # cut short
-        lambda text: b'{"index":{"x":5}}',  # valid, of the wrong shape, with its CRC
-        lambda text: b'{"index":[]}',
+        lambda text: b'{"index":{"x":5}}',  # not an index's lines, with its CRC
+        lambda text: b"index\n",  # an index of nothing: every file read again
+        lambda text: text.replace("\t[", "\t{").encode(),  # no sub-part is JSON
+        lambda text: text.replace("\t", " ", 1).encode(),  # a line without its key apart
+        lambda text: text.replace('\n"', "\nx", 1).encode(),  # a key that is not JSON
+        lambda text: text.replace('\n"', "\n5,", 1).encode(),  # a key that is not text
+        lambda text: text.replace('\n"', '\n"x","', 1).encode(),  # two keys on one line
+        lambda text: text.rstrip("\n").encode(),  # the last line cut short
         lambda text: text.replace('"f",', '"q",').encode(),  # unknown item kinds, with its CRC
     ],
 )

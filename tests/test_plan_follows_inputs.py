@@ -214,3 +214,23 @@ def test_the_history_fingerprint_is_the_same_in_another_process() -> None:
     }
     # persona ids count up per process, so only fresh processes are compared
     assert len(runs) == 1 and len(runs.pop()) == 16
+
+
+def test_the_sets_text_is_written_as_its_tuple_would_be() -> None:
+    """A stored plan's history fingerprint stays valid: the sets' text is the ``repr`` of their
+    text fields' tuple, however many sets and whichever were seen before (and values that are
+    not text, equal to others, are each written as themselves)."""
+    from chainfix.fingerprint import SET_TEXT, _sets_text
+    from chainfix.model import StrengthSet
+
+    def one(categories: tuple[object, ...], exercise: object = None) -> StrengthSet:
+        return StrengthSet(None, 30.0, 10, None, "active", categories, exercise)  # type: ignore[arg-type]
+
+    cases = [
+        (one(("hip_raise",), "hip_raise"),),
+        (one(("hip_raise",), "hip_raise"), one(()), one(("curl", "row"), None)),
+        (one((1,)), one((1.0,)), one((True,))),  # equal, written differently
+        (one(("it's",), 'say "hi"'),),
+    ]
+    for sets in cases + cases:  # the second time from what was seen
+        assert _sets_text(sets) == repr(tuple(map(SET_TEXT, sets)))

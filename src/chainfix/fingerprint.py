@@ -63,7 +63,7 @@ def history_digest(history: History) -> str:
             WORDS(a),
             hash(NUMBERS(a)),
             hash(tuple(map(LAP, a.laps))),
-            repr(tuple(map(SET_TEXT, a.sets))) if a.sets else "",
+            _sets_text(a.sets) if a.sets else "",
             hash(tuple(map(SET_NUMBERS, a.sets))),
             repr(tuple(map(SUMMARY, a.summary_sets))) if a.summary_sets else "",
         )
@@ -72,6 +72,33 @@ def history_digest(history: History) -> str:
     return hashlib.sha256(repr(rows).encode("utf-8")).hexdigest()[:16]
 
 
+def _sets_text(sets: tuple[StrengthSet, ...]) -> str:
+    """``repr`` of the sets' text fields, each distinct one written once (a history has a few
+    dozen, over thousands of sets)."""
+    known = _SET_TEXTS
+    parts = []
+    for text in map(SET_TEXT, sets):
+        shown = known.get(text)
+        if shown is None:
+            shown = repr(text)
+            if len(known) < SET_TEXTS_MAX and _plain_text(text):
+                known[text] = shown
+        parts.append(shown)
+    return f"({parts[0]},)" if len(parts) == 1 else f"({', '.join(parts)})"
+
+
+def _plain_text(values: tuple[object, ...]) -> bool:
+    """Only text (or None): a value equal to it is written the same (``1 == 1.0 == True`` are
+    not)."""
+    return all(
+        v is None or type(v) is str or (type(v) is tuple and all(type(part) is str for part in v))
+        for v in values
+    )
+
+
+_SET_TEXTS: dict[tuple[object, ...], str] = {}
+"""``repr`` of each set's text fields seen (a set type, its categories and exercise)."""
+SET_TEXTS_MAX = 4096
 _VOUCHED: dict[int, tuple[History, str]] = {}
 """Fingerprints already known, by ``id`` of their history (held, so the id is not reused)."""
 VOUCHED_MAX = 4

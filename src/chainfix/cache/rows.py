@@ -319,10 +319,34 @@ def decode_part(doc: Any, label: str, *, check: bool = True) -> CachedPart:
     return CachedPart(used, state, items)
 
 
+INDEX_HEAD = "index\n"
+"""How an index entry begins; then one line per sub-part: its key as JSON, a tab, its text."""
+
+
 def encode_index(subs: dict[str, str]) -> str:
-    """An index part's entry (see ``Container.index``): each sub-part's key and its
-    ``[volatile version or null, encode_part text]`` as JSON text."""
-    return '{"index":{' + ",".join(f"{_dumps(k)}:{v}" for k, v in subs.items()) + "}}"
+    """An index part's entry (see ``Container.index``): a line per sub-part, its key (JSON) and
+    its :func:`index_sub` text, apart. Compact JSON holds no raw tab or newline, so each line
+    splits without parsing, and the sub-parts kept from the last run are written back as the
+    text they were read as (a folder of thousands of files is not encoded again for one more)."""
+    return INDEX_HEAD + "".join(f"{_dumps(k)}\t{v}\n" for k, v in subs.items())
+
+
+def index_from_text(text: str) -> dict[str, str]:
+    """Each sub-part's text by its key, of :func:`encode_index`'s text (known intact: its CRC-32
+    matched), not parsed; BadEntry when it is not of that shape."""
+    if not text.startswith(INDEX_HEAD) or not text.endswith("\n"):
+        raise BadEntry("an index entry of the wrong shape")
+    lines = text[len(INDEX_HEAD) : -1].split("\n") if len(text) > len(INDEX_HEAD) else []
+    pairs = [line.split("\t") for line in lines]
+    if any(len(pair) != 2 for pair in pairs):
+        raise BadEntry("an index line of the wrong shape")
+    try:
+        keys = json.loads("[" + ",".join(key for key, _ in pairs) + "]")
+    except (ValueError, RecursionError) as exc:
+        raise BadEntry("an index key that is not JSON") from exc
+    if len(keys) != len(pairs) or not all(type(key) is str for key in keys):
+        raise BadEntry("an index key that is not one text")
+    return {key: sub for key, (_, sub) in zip(keys, pairs, strict=True)}
 
 
 def index_sub(part_text: str, volatile_version: str | None) -> str:

@@ -37,10 +37,12 @@ from typing import TYPE_CHECKING, Any
 
 from chainfix import __version__
 from chainfix.cache.rows import (
+    BadEntry,
     CachedPart,
     CachedRead,
     decode_part,
     encode_read,
+    index_from_text,
     is_volatile,
     read_from_rows,
 )
@@ -59,7 +61,7 @@ CREATE TABLE IF NOT EXISTS results (
     payload TEXT NOT NULL
 );
 """
-FORMAT = "rows-4"
+FORMAT = "rows-5"
 """Payload layout; part of :func:`reader_version`."""
 READER_MODULES = ("chainfix.fit", "chainfix.sources", "chainfix.ingest", "chainfix.cache")
 READER_FILES = ("model.py", "fingerprint.py")
@@ -161,10 +163,10 @@ class ReadCache:
         """The version (UTC hour) a volatile result written now is valid for."""
         return self._volatile_version()
 
-    def _payload(self, key: str, starts: str = "") -> Any | None:
-        """The parsed JSON of an intact entry; None when absent or stale (or its text does not
-        start with ``starts``: not even checked); ``_UNREADABLE`` when its text is not what was
-        written (CRC-32) or not JSON."""
+    def _payload(self, key: str, starts: str = "", *, parse: bool = True) -> Any | None:
+        """The parsed JSON of an intact entry (``parse=False``: its text); None when absent or
+        stale (or its text does not start with ``starts``: not even checked); ``_UNREADABLE``
+        when its text is not what was written (CRC-32) or not JSON."""
         if self.empty:
             return None
         try:
@@ -184,6 +186,8 @@ class ReadCache:
         text = stored[9:]
         if stored[:8] != _crc(text):
             return _UNREADABLE
+        if not parse:
+            return text
         try:
             return json.loads(text)
         except (ValueError, TypeError, RecursionError):
@@ -239,17 +243,20 @@ class ReadCache:
             return None
         return doc
 
-    def get_index(self, key: str) -> dict[str, Any]:
-        """The sub-parts of an index part (see :func:`encode_index`), undecoded: each decodes
-        only when its key is asked for. Empty when absent, stale or damaged (then dropped)."""
-        doc = self._payload(key)
-        if doc is None:
+    def get_index(self, key: str) -> dict[str, str]:
+        """The sub-parts of an index part (see :func:`encode_index`), each its text: it is
+        parsed only when its key is asked for. Empty when absent, stale or damaged (then
+        dropped)."""
+        text = self._payload(key, parse=False)
+        if text is None:
             return {}
-        subs = doc.get("index") if type(doc) is dict and len(doc) == 1 else None
-        if type(subs) is not dict:
+        try:
+            if text is _UNREADABLE:
+                raise BadEntry("not the text written")
+            return index_from_text(text)
+        except BadEntry:
             self._drop(key)
             return {}
-        return subs
 
     def get(self, key: str, origin: Origin) -> CachedRead | None:
         """Alias of :meth:`get_read`."""

@@ -13,12 +13,11 @@ only be unique within their folder. A damaged entry, or one of the wrong shape, 
 
 from __future__ import annotations
 
-from typing import Any
+import json
 
 from chainfix.cache import (
     CachedPart,
     ReadCache,
-    compact_json,
     decode_part,
     encode_index,
     index_sub,
@@ -34,9 +33,9 @@ class PartIndex:
     def __init__(self, mark: Container, cache: ReadCache) -> None:
         self.mark = mark
         self.cache = cache
-        self.old: dict[str, Any] = cache.get_index(mark.key)
-        self.kept: dict[str, Any] = {}
-        """Sub-parts replayed this run (their parsed JSON, written back as they were)."""
+        self.old: dict[str, str] = cache.get_index(mark.key)
+        self.kept: dict[str, str] = {}
+        """Sub-parts replayed this run (their text, written back as it was)."""
         self.fresh: dict[str, str] = {}
         """Sub-parts read this run (their entry's JSON text)."""
 
@@ -46,11 +45,11 @@ class PartIndex:
         if raw is None:
             return None
         try:
-            version, doc = raw
+            version, doc = json.loads(raw)
             if version is not None and version != self.cache.volatile_version():
                 return None
             part = decode_part(doc, sub.label, check=False)
-        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
             return None
         if sub.room is not None and part.used > sub.room:
             return None
@@ -66,6 +65,4 @@ class PartIndex:
         """Write the index when it changed: a sub-part added, re-read or gone."""
         if not self.fresh and len(self.kept) == len(self.old):
             return
-        subs = {key: compact_json(raw) for key, raw in self.kept.items()}
-        subs.update(self.fresh)
-        self.cache.put_payload(self.mark.key, encode_index(subs))
+        self.cache.put_payload(self.mark.key, encode_index(self.kept | self.fresh))

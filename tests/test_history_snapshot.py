@@ -265,3 +265,30 @@ def test_a_link_to_nowhere_added_to_a_folder_is_seen(folder: Path, settled: None
     acts, problems, stats = read(folder)
     assert not stats.remembered and (acts, problems) == fresh(folder)
     assert any(p["kind"] == "io_error" for p in problems)
+
+
+def test_a_folder_is_walked_once_per_read(
+    folder: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The witness's walk, with each file's status, is the walk the folder source reads: one
+    walk of the folder on a read that misses; none is kept after it."""
+    from chainfix.sources import fitfiles
+
+    real_scan = fitfiles._scan
+    walks: list[str] = []
+
+    def counting_scan(top: str, join: bool) -> object:
+        walks.append(top)
+        return real_scan(top, join)
+
+    monkeypatch.setattr(fitfiles, "_scan", counting_scan)
+    before = fit_files(folder)
+    read(folder)  # a miss: the witness, then the folder source
+    assert walks.count(str(folder)) == 1
+    walks.clear()
+    before[0].unlink()  # another identity: a miss again
+    acts, problems, stats = read(folder)
+    assert walks.count(str(folder)) == 1 and not stats.remembered
+    walks.clear()
+    assert (acts, problems) == fresh(folder)  # walked anew, as every read does
+    assert walks.count(str(folder)) == 1

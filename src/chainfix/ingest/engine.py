@@ -63,6 +63,7 @@ from chainfix.sources.base import (
     ReadOptions,
     Source,
 )
+from chainfix.sources.fitfiles import walks_shared
 from chainfix.sources.spill import remove_stale_spills
 from chainfix.sources.zip_member import release_handles
 
@@ -412,6 +413,20 @@ def _read_history(
     remove_stale_spills()  # what killed runs left in the temporary folder
     sources = plugins.sources()
     chosen = [choose_source(p, sources, options.source) for p in paths]
+    with walks_shared():  # the witness's walk of a folder is the walk its source reads
+        return _read_known(paths, chosen, sources, options, on_progress, stats, started)
+
+
+def _read_known(
+    paths: Sequence[Path],
+    chosen: Sequence[Source | None],
+    sources: Sequence[Source],
+    options: IngestOptions,
+    on_progress: Callable[[int, int], None] | None,
+    stats: IngestStats,
+    started: float,
+) -> History:
+    """The remembered history of ``paths``, else their history read through the sources."""
     cache = _open_cache() if options.use_cache else None
     seen = None
     if cache is not None and options.remember:

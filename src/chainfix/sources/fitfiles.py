@@ -7,6 +7,7 @@ import os
 import stat as stat_mode
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,13 +179,37 @@ def walk_folder(root: Path) -> Iterator[Path]:
             yield Path(dirpath) / filename
 
 
+_WALKED: dict[str, list[tuple[str, os.DirEntry[str]]]] | None = None
+"""The folders walked in :func:`walks_shared`, by path as given; None outside it."""
+
+
+@contextmanager
+def walks_shared() -> Iterator[None]:
+    """Within, each folder is walked once: a later :func:`scan_folder` of it is given the same
+    entries, with the status each one already looked up (``os.DirEntry`` keeps it). For one read:
+    its files are then seen as they were at the first walk, which is what the read is remembered
+    by (:mod:`chainfix.ingest.snapshot`)."""
+    global _WALKED
+    outer, _WALKED = _WALKED, {}
+    try:
+        yield
+    finally:
+        _WALKED = outer
+
+
 def scan_folder(root: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Every file under ``root`` as (its path, its directory entry), in :func:`walk_folder`'s
     order, one ``os.scandir`` per folder and no ``Path`` objects (a folder of thousands of files
     is walked in milliseconds). Symlinked folders are not followed; unreadable ones are skipped,
     as :func:`os.walk` does."""
     top = str(root)
-    yield from _scan(top, top != ".")
+    if _WALKED is None:
+        yield from _scan(top, top != ".")
+        return
+    walked = _WALKED.get(top)
+    if walked is None:
+        walked = _WALKED[top] = list(_scan(top, top != "."))
+    yield from walked
 
 
 def _scan(top: str, join: bool) -> Iterator[tuple[str, os.DirEntry[str]]]:

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from fitshift import TimePlan
 DAY_S = 86_400
 """The shift between rounds of copies (a multiple of 32 s, as compressed timestamps need)."""
 EXTRA_NAME = "zz-new-activity.fit"
+SETTLE_S = 2.5
+"""How long a new file waits before the settled +1 run: past chainfix's racy window (2 s)."""
 
 
 def real_dir() -> Path:
@@ -51,7 +54,9 @@ class Folder:
     fit_bytes: int
     activities: int
     extra: bytes
-    """One more distinct activity (the next copy), for the +1 measurement."""
+    """One more distinct activity (the next copy), for the +1 measurement of a file just written."""
+    extra_settled: bytes
+    """Another (the copy after it), for the +1 measurement of a file older than the racy window."""
 
 
 def _copy(plans: list[TimePlan], index: int) -> bytes:
@@ -83,7 +88,14 @@ def ensure_folder(count: int, fixtures: list[tuple[Path, int]]) -> Folder:
         partial.rename(target)
         meta.write_text(json.dumps({"files": count, "fit_bytes": size, "activities": expected}))
     info = json.loads(meta.read_text())
-    return Folder(target, info["files"], info["fit_bytes"], info["activities"], _copy(plans, count))
+    return Folder(
+        target,
+        info["files"],
+        info["fit_bytes"],
+        info["activities"],
+        _copy(plans, count),
+        _copy(plans, count + 1),
+    )
 
 
 def _check(folder: Path, expected: int) -> None:
@@ -105,13 +117,21 @@ def _check(folder: Path, expected: int) -> None:
 
 
 def measure_folder(folder: Folder, repeat: int) -> dict[str, Any]:
-    """Cold (empty cache), warm (nothing changed) and +1 (one new file after a warm run)."""
+    """Cold (empty cache), warm (nothing changed) and +1: one new file after a warm run.
+
+    +1 is measured twice, each time with a file the cache has never seen. *Settled*, the usual
+    case (a file synced from the watch, analysed a few seconds later or more), is the target:
+    the file is older than the racy window (``RACY_NS``), so the run also adds it to the folder's
+    index and remembers the new history. *Just written*: the run starts right after the file is
+    written, so the file stays out of the index and the history is not remembered (nothing is
+    written but the file's own entry)."""
     args = ["analyze", str(folder.path), "-q"]
     with fresh_home() as home:
         run_cli([*args, "--no-cache"], home)  # warm-up: .pyc files, the page cache
     cold: list[Run] = []
     warm: list[Run] = []
     plus_one: list[Run] = []
+    just_written: list[Run] = []
     extra = folder.path / EXTRA_NAME
     for _ in range(repeat):
         with fresh_home() as home:
@@ -119,10 +139,16 @@ def measure_folder(folder: Folder, repeat: int) -> dict[str, Any]:
             warm += [run_cli(args, home), run_cli(args, home)]
             extra.write_bytes(folder.extra)
             try:
+                just_written.append(run_cli(args, home))
+            finally:
+                extra.unlink()
+            extra.write_bytes(folder.extra_settled)
+            try:
+                time.sleep(SETTLE_S)
                 plus_one.append(run_cli(args, home))
             finally:
                 extra.unlink()
-    every = cold + warm + plus_one
+    every = cold + warm + plus_one + just_written
     return {
         "files": folder.files,
         "activities": folder.activities,
@@ -130,10 +156,12 @@ def measure_folder(folder: Folder, repeat: int) -> dict[str, Any]:
         "cold_s": round(median_s(cold), 3),
         "warm_s": round(median_s(warm), 3),
         "plus_one_s": round(median_s(plus_one), 3),
+        "plus_one_just_written_s": round(median_s(just_written), 3),
         "peak_rss_mb": round(max(r.peak_rss_mb for r in every), 1),
         "runs": {
             "cold_s": seconds_list(cold),
             "warm_s": seconds_list(warm),
             "plus_one_s": seconds_list(plus_one),
+            "plus_one_just_written_s": seconds_list(just_written),
         },
     }

@@ -72,7 +72,8 @@ def targets(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
         w = folder["warm_s"]
         check(f"warm real folder <= {t['warm_s']} s{at}", w, w <= t["warm_s"])
         p = folder["plus_one_s"]
-        check(f"+1 activity (folder) <= {t['plus_one_s']} s{at}", p, p <= t["plus_one_s"])
+        name = f"+1 activity (folder, file settled) <= {t['plus_one_s']} s{at}"
+        check(name, p, p <= t["plus_one_s"])
     start = result.get("startup")
     if start:
         v, h = start["version_s"], start["help_s"]
@@ -163,7 +164,8 @@ def print_report(result: dict[str, Any]) -> None:
                 f"  {folder['files']:,} files ({folder['fixtures']} fixtures), "
                 f"{folder['activities']:,} activities, {folder['fit_mb']:.0f} MB: cold "
                 f"{folder['cold_s']:.2f} s, warm {folder['warm_s']:.2f} s, +1 new file "
-                f"{folder['plus_one_s']:.2f} s, peak RSS {folder['peak_rss_mb']:.0f} MB"
+                f"{folder['plus_one_s']:.2f} s settled{_just_written(folder)}, "
+                f"peak RSS {folder['peak_rss_mb']:.0f} MB"
             )
             base = folder.get("baselines")
             if base:
@@ -215,6 +217,12 @@ def _s(seconds: float) -> str:
     return f"{seconds:.1f} s" if seconds >= 1 else f"{seconds:.2f} s"
 
 
+def _just_written(folder: dict[str, Any]) -> str:
+    """The +1 run on a file just written (runs of earlier versions measured only that one)."""
+    seconds = folder.get("plus_one_just_written_s")
+    return "" if seconds is None else f"; {_s(seconds)} when run right after it is written"
+
+
 def markdown(result: dict[str, Any]) -> str:
     """The README's "Performance" table (and the other inputs' figures) from one run."""
     m = result["machine"]
@@ -235,7 +243,7 @@ def markdown(result: dict[str, Any]) -> str:
     if folder and "skipped" not in folder:
         rows.append(
             f"| Folder of {folder['files']:,} real device files | {_s(folder['cold_s'])} | "
-            f"{_s(folder['warm_s'])} | {_s(folder['plus_one_s'])} |"
+            f"{_s(folder['warm_s'])} | {_s(folder['plus_one_s'])}{_just_written(folder)} |"
         )
     tracks = result.get("tracks")
     if tracks:

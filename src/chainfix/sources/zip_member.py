@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chainfix.sources.base import BlobLoadError, Limits, PortableLoad
+from chainfix.sources.inflate import inflate_member
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 _LOCAL_MAGIC = b"PK\x03\x04"
@@ -136,8 +137,8 @@ class ZipMemberLoad(PortableLoad):
     """Reads one member of a zip that lies in a real file, in whichever process calls it.
 
     The fast path reads the local header and the compressed bytes, inflates and checks the CRC
-    (stored and deflated members). Anything unusual goes to :mod:`zipfile` on the same bytes, so
-    results and errors are those of :func:`member_reader`.
+    (stored and deflated members; :mod:`chainfix.sources.inflate`). Anything unusual goes to
+    :mod:`zipfile` on the same bytes, so results and errors are those of :func:`member_reader`.
     """
 
     backing: Backing
@@ -170,20 +171,15 @@ class ZipMemberLoad(PortableLoad):
             raw = fh.read(self.compress_size)
             if len(raw) != self.compress_size:
                 return None
-            if self.compress_type == zipfile.ZIP_STORED:
-                data = raw if self.compress_size == self.file_size else None
-            else:
-                inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-                # stop one byte past the declared size: a member that declares 1,000 bytes is
-                # never inflated to the member limit
-                data = inflater.decompress(raw, self.file_size + 1)
-                if not inflater.eof:
-                    return None
-        except (OSError, ValueError, zlib.error, struct.error):
+        except (OSError, ValueError, struct.error):
             return None
-        if data is None or len(data) != self.file_size or zlib.crc32(data) != self.crc:
+        if self.compress_type == zipfile.ZIP_DEFLATED:
+            # never inflated past the declared size (a member that declares 1,000 bytes is not
+            # inflated to the member limit)
+            return inflate_member(raw, self.file_size, self.crc)
+        if self.compress_size != self.file_size or zlib.crc32(raw) != self.crc:
             return None
-        return data
+        return raw
 
     def _slow(self) -> bytes:
         """Exactly the walk's own loader, on a fresh parse of the same archive."""

@@ -273,3 +273,30 @@ def test_model_path_errors(tmp_path: Path) -> None:
     ragged.write_text("name,value\nsitting_factor,1,25\n")
     with pytest.raises(DataFileError, match="row 2, column 3: 3 cells"):
         load_model(ragged)
+
+
+def test_a_set_family_is_the_same_however_its_names_are_written_and_in_any_order() -> None:
+    """Names as a watch or a summary writes them (case, spaces) map as their clean forms do, and
+    the answers remembered for some names never change another's, whatever the order of asking."""
+    from dataclasses import replace
+
+    from chainfix.analysis.tables import load_model
+
+    names = [
+        ("deadlift", "romanian_deadlift"),
+        (" DeadLift ", "Romanian_Deadlift "),
+        ("leg_curl", None),
+        ("LEG_CURL", ""),
+        ("hip_raise", "single_leg_hip_raise_with_foot_on_bench"),
+        ("Hip_Raise", None),
+        ("hip_raise", None),
+        ("unknown", None),
+    ]
+    model = load_model()
+    alone = {n: replace(model, _family_cache={}).family_for(*n) for n in names}
+    assert alone[names[0]] == alone[names[1]] == ("rdl", True)
+    assert alone[names[2]] == alone[names[3]]
+    assert alone[names[5]] == alone[names[6]]
+    for order in (names, names[::-1], names[1::2] + names[::2]):
+        shared = replace(model, _family_cache={})
+        assert [shared.family_for(*n) for n in order * 2] == [alone[n] for n in order * 2]

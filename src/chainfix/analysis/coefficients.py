@@ -144,7 +144,7 @@ class Model:
     files: tuple[ModelFile, ...] = ()
     ignored: tuple[str, ...] = ()
     """Files in a model folder that are not tables the analysis reads."""
-    _family_cache: dict[tuple[str, str | None], tuple[str, bool]] = field(
+    _family_cache: dict[tuple[str | None, str | None], tuple[str, bool]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -170,20 +170,23 @@ class Model:
         words lower-cased). The watch's "unknown" category, a category without rules and a
         category whose rules do not match all give ``unknown_strength``.
         """
+        given = (category, exercise)  # thousands of sets repeat a few names: looked up as given
+        hit = self._family_cache.get(given)
+        if hit is not None:
+            return hit
         cat = (category or "").strip().lower()
         ex = exercise.strip().lower() if exercise else None
         cache_key = (cat, ex)
         hit = self._family_cache.get(cache_key)
-        if hit is not None:
-            return hit
-        family = UNKNOWN_FAMILY
-        for rule in self.set_rules.get(cat, ()):
-            if rule.matches(ex):
-                family = rule.family
-                break
-        result = (family, family != UNKNOWN_FAMILY)
-        self._family_cache[cache_key] = result
-        return result
+        if hit is None:
+            family = UNKNOWN_FAMILY
+            for rule in self.set_rules.get(cat, ()):
+                if rule.matches(ex):
+                    family = rule.family
+                    break
+            hit = self._family_cache[cache_key] = (family, family != UNKNOWN_FAMILY)
+        self._family_cache[given] = hit  # the same answer as its cleaned-up names (idempotent)
+        return hit
 
     def number(self, name: str) -> float:
         """A numeric value of ``analysis-rules.csv`` (validated at load time)."""

@@ -83,7 +83,11 @@ def athlete_level(
     covered = max((until - first).days / 7, 0.0)
     span = min(float(w_int), max(covered, min_span))
     since = until - timedelta(days=round(span * 7))
-    strength_days = {a.local_date for a in acts if is_strength_workout(model, a)}
+    adv_since = until - timedelta(weeks=w_adv)
+    counted = min(since, adv_since)  # the days either rate counts: older ones are not looked at
+    strength_days = {
+        a.local_date for a in acts if a.local_date >= counted and is_strength_workout(model, a)
+    }
     recent = {d for d in strength_days if d >= since}
     loaded_days = {
         a.local_date
@@ -95,7 +99,6 @@ def athlete_level(
     span_text = (
         f"the last {w_int} weeks" if span >= w_int else f"the {span:.0f} weeks your history covers"
     )
-    adv_since = until - timedelta(weeks=w_adv)
     adv_rate = len({d for d in strength_days if d >= adv_since}) / w_adv
     if covered >= w_adv - 0.5 and adv_rate >= model.number("level_advanced_per_week"):
         if model.number("level_advanced_needs_screens") >= 1:

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from chainfix import __version__
+from chainfix.cli import ending
 from chainfix.errors import EXIT_FATAL, EXIT_INTERRUPTED, EXIT_USAGE, ChainfixError
 
 
@@ -243,5 +244,12 @@ cli.lazy = COMMANDS
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="chainfix")
+    """Console-script entry point: runs one command and ends the process, for a command that asks
+    for it without the interpreter's teardown (:mod:`chainfix.cli.ending`). To run commands
+    inside another program, invoke :data:`cli` (or click's ``CliRunner``) instead."""
+    ending.begin()
+    try:
+        cli(prog_name="chainfix")
+    except SystemExit as done:
+        ending.leave(done.code)
+        raise

@@ -19,6 +19,7 @@ from chainfix.cli.common import (
     stdout_console,
     write_output,
 )
+from chainfix.cli.ending import end_without_teardown
 from chainfix.codec import problem_to_dict
 from chainfix.model import LEVELS
 
@@ -106,6 +107,7 @@ def analyze(
     """
     from chainfix import app
 
+    end_without_teardown()  # it writes only through chainfix's own closed files
     both_to_stdout(json_out, csv_out)
     history = load_history(**kwargs)
     problems = [problem_to_dict(p) for p in history.problems]

@@ -24,7 +24,7 @@ from chainfix import __version__
 from chainfix.errors import ChainfixError, NothingToReadError
 from chainfix.ingest import IngestOptions, read_history
 from chainfix.model import History, Workout
-from chainfix.paths import advice_path, assessments_path, plan_path
+from chainfix.paths import advice_path, assessments_path, checkins_path, plan_path
 from chainfix.planning.inputs import (
     INPUT_NAMES,
     INPUT_WORDS,
@@ -212,14 +212,22 @@ def _remember_advice(key: str, exercises: tuple[str, ...]) -> None:
 def recent_checkins(as_of: date | None = None) -> list[CheckInReport]:
     """The latest pain and soreness check-ins up to ``as_of`` (default today), newest first,
     each with what the plan does about it (for the reports)."""
-    from chainfix.planning.checkin import load_checkins, recent_reports
-
-    checkins = load_checkins()
+    checkins = _stored_checkins()
     if not checkins:  # the dosing rules load when there is a check-in to weigh
         return []
+    from chainfix.planning.checkin import recent_reports
     from chainfix.planning.dosing import load_dosing
 
     return recent_reports(checkins, as_of or today(), load_dosing())
+
+
+def _stored_checkins() -> list[CheckIn]:
+    """Every stored check-in, oldest first (their module loads only when there are some)."""
+    if not checkins_path(create=False).is_file():
+        return []
+    from chainfix.planning.checkin import load_checkins
+
+    return load_checkins()
 
 
 def _stored_profile() -> AthleteProfile:
@@ -308,7 +316,6 @@ def _read_plan_inputs(
 ) -> _PlanInputsRead:
     """``load_stored=False``: the stored plan's fingerprint only (its file's bytes), not the plan
     (all the advice memo's key needs)."""
-    from chainfix.planning.checkin import load_checkins
     from chainfix.planning.profile import load_profile
 
     profile = load_profile()
@@ -327,7 +334,7 @@ def _read_plan_inputs(
         from chainfix.planning.assessment import latest_assessment
 
         assessment = latest_assessment(on_or_before=max(request.start or day, day))
-    checkins = tuple(load_checkins())
+    checkins = tuple(_stored_checkins())
     inputs = plan_inputs(history, profile, assessment, analysis, checkins)
     return _PlanInputsRead(profile, analysis, stored, stored_digest, assessment, checkins, inputs)
 

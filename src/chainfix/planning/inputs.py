@@ -65,7 +65,6 @@ def plan_inputs(
     checkins: Sequence[CheckIn] = (),
 ) -> PlanInputs:
     """The fingerprints of a plan's inputs."""
-    from chainfix.planning.checkin import to_dict as checkin_to_dict
     from chainfix.planning.profile import profile_to_dict
 
     results = None
@@ -85,9 +84,17 @@ def plan_inputs(
         history=history_digest(history),
         profile=digest(profile_to_dict(profile)),
         assessment=digest(results),
-        checkins=digest([checkin_to_dict(c) for c in checkins]),
+        checkins=digest(_checkins_json(checkins)),
         model=digest(model),
     )
+
+
+def _checkins_json(checkins: Sequence[CheckIn]) -> list[dict[str, Any]]:
+    if not checkins:  # their module loads only when there are some
+        return []
+    from chainfix.planning.checkin import to_dict
+
+    return [to_dict(c) for c in checkins]
 
 
 def digest(value: Any) -> str:

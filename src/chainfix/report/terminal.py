@@ -11,6 +11,7 @@ import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -30,8 +31,9 @@ from chainfix.analysis.wording import (
     window_flags,
 )
 from chainfix.model import MUSCLE_GROUPS, POSTERIOR_CHAIN, History
-from chainfix.planning.checkin import CheckInReport
-from chainfix.report.checkins import checkins_table
+
+if TYPE_CHECKING:
+    from chainfix.planning.checkin import CheckInReport
 
 BAR = "█"
 HALF = "▌"
@@ -311,7 +313,9 @@ def render(
     console.print()
     console.print(weekly_table(a, width, explain=explain))
     console.print()
-    if checkins:
+    if checkins:  # their modules load only when there are some
+        from chainfix.report.checkins import checkins_table
+
         console.print(checkins_table(checkins))
         console.print()
     if explain:

@@ -89,3 +89,12 @@ def test_many_reasons_in_one_file_are_counted_not_listed() -> None:
     assert shown == [f"    bad_value: activity {n} in year 2044; skipped" for n in range(others)]
     assert lines[-1] == f"    ... and {40 - others} more (use --json to see them all)"
     assert len(lines) == 3 + REASONS_PER_FILE
+
+
+def test_names_are_printed_as_they_are_not_as_emoji(tmp_path: Path) -> None:
+    """A file named with an emoji code (``:fire:``) is reported by that name, not with 🔥."""
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    (folder / "tempo :fire: day.fit").write_bytes(b"<html>not a FIT file</html>")
+    result = run("analyze", str(folder), "-q")
+    assert ":fire:" in result.output and "\N{FIRE}" not in result.output

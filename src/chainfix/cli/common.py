@@ -27,13 +27,13 @@ DEFAULT_LIMITS = Limits()
 def stderr_console() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, emoji=False)
 
 
 def stdout_console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, width=100 if not sys.stdout.isatty() else None)
+    return Console(highlight=False, emoji=False, width=100 if not sys.stdout.isatty() else None)
 
 
 def history_options[F: Callable[..., Any]](func: F) -> F:

@@ -57,7 +57,7 @@ def report_console() -> Console:
             width = int(os.environ.get("COLUMNS", "100"))
         except ValueError:
             width = 100
-    return Console(highlight=False, width=width)
+    return Console(highlight=False, emoji=False, width=width)
 
 
 def _style(p: float) -> str:

@@ -15,14 +15,15 @@ from datetime import datetime
 from itertools import starmap
 from typing import TYPE_CHECKING, Any
 
+from chainfix.cache.builders import activity as _activity
+from chainfix.cache.builders import lap as _lap
+from chainfix.cache.builders import strength_set as _set
 from chainfix.model import (
     PROBLEM_KINDS,
     Activity,
     ExerciseSummary,
-    Lap,
     Origin,
     ReadProblem,
-    StrengthSet,
 )
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ def activity_from_row(r: list[Any], origin: Origin, *, check: bool = True) -> Ac
         _check_activity(r)
     # positional, in the field order of Activity (about a third faster than by keyword on
     # thousands of rows; the codec's round-trip tests hold every field)
-    return Activity(
+    return _activity(
         r[0],
         r[1],
         origin,
@@ -174,7 +175,7 @@ def activity_from_row(r: list[Any], origin: Origin, *, check: bool = True) -> Ac
         r[15],
         r[16],
         tuple(
-            StrengthSet(
+            _set(
                 _when(s[0]) if s[0] is not None else None,
                 s[1],
                 s[2],
@@ -191,7 +192,7 @@ def activity_from_row(r: list[Any], origin: Origin, *, check: bool = True) -> Ac
         r[17],
         r[18],
         tuple(starmap(ExerciseSummary, r[20])) if r[20] else (),
-        tuple(starmap(Lap, r[21])) if r[21] else (),
+        tuple(starmap(_lap, r[21])) if r[21] else (),
     )
 
 

@@ -25,12 +25,22 @@ def spy(code):  # the short ending: the process ends here, not through the teard
 
 os._exit = spy
 atexit.register(lambda: (marks / "atexit").write_text("ran"))
+from chainfix.cli import ending, main
+
+done_with_command = threading.Event()
+leave = ending.leave
+
+def leaving(status):  # the command is done: the process is about to end, one way or the other
+    done_with_command.set()
+    leave(status)
+
+ending.leave = leaving
 if sys.argv[2] == "thread":
-    def late():
+    def late():  # still running when the command is done, however long the command took
+        done_with_command.wait(60)
         time.sleep(0.5)
         (marks / "thread").write_text("done")
     threading.Thread(target=late).start()
-from chainfix.cli import main
 sys.argv = ["chainfix", *sys.argv[3:]]
 main()
 """

@@ -157,7 +157,14 @@ def test_every_activity_field_survives_the_rows_codec() -> None:
     from dataclasses import fields
     from datetime import UTC, datetime
 
-    from chainfix.cache import activity_from_row, activity_row, encode_history, history_from_doc
+    from chainfix.cache import (
+        activities_from_doc,
+        activity_from_row,
+        activity_row,
+        encode_activities,
+        problem_rows,
+        problems_from_rows,
+    )
     from chainfix.cache.rows import json
     from chainfix.model import Activity, ExerciseSummary, Lap, Origin, ReadProblem, StrengthSet
 
@@ -177,5 +184,5 @@ def test_every_activity_field_survives_the_rows_codec() -> None:
     row = json.loads(json.dumps(activity_row(act)))
     assert activity_from_row(row, act.origin) == act
     problem = ReadProblem("a.zip", "c.fit", "truncated", "cut short", "warning")
-    doc = json.loads(encode_history([act], [problem], 7))
-    assert history_from_doc(doc) == ([act], [problem], 7)
+    assert activities_from_doc(json.loads(encode_activities([act]))) == [act]
+    assert problems_from_rows(json.loads(json.dumps(problem_rows([problem])))) == [problem]

@@ -292,3 +292,35 @@ def test_a_folder_is_walked_once_per_read(
     walks.clear()
     assert (acts, problems) == fresh(folder)  # walked anew, as every read does
     assert walks.count(str(folder)) == 1
+
+
+def test_a_remembered_history_is_decoded_when_first_asked_and_equals_the_read_one(
+    folder: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from chainfix.model import History
+
+    options = IngestOptions(workers=1)
+    plain = read_history([folder], IngestOptions(workers=1, remember=False))
+    read_history([folder], options)
+    decodes: list[int] = []
+    real = snapshot.activities_from_doc
+
+    def counting(doc: object) -> list:
+        decodes.append(1)
+        return real(doc)
+
+    monkeypatch.setattr(snapshot, "activities_from_doc", counting)
+    warm = read_history([folder], options)
+    assert isinstance(warm, snapshot.RememberedHistory) and not warm.decoded
+    assert len(warm) == len(plain) > 0 and warm.problems == plain.problems
+    assert warm.files_read == plain.files_read and warm.errors == plain.errors
+    assert not decodes, "the count, problems and files need no activity"
+    assert warm == plain and plain == warm and hash(warm) == hash(plain)
+    assert list(warm) == list(plain.activities) and warm.decoded and len(decodes) == 1
+    assert warm.activities is warm.activities and len(decodes) == 1, "decoded once"
+    fewer = replace(warm, activities=warm.activities[1:])
+    assert len(fewer) == len(plain) - 1 and fewer != plain
+    assert fewer == History(plain.activities[1:], plain.problems, plain.files_read)
+    assert warm != History(plain.activities, plain.problems, plain.files_read + 1)

@@ -88,7 +88,7 @@ def read(
         use_cache=settings.use_cache,
     )
     history = read_history(list(paths), options, on_progress=on_progress)
-    if require_activities and not history.activities:
+    if require_activities and not len(history):  # a remembered history is not decoded
         names = ", ".join(str(p) for p in paths)
         detail = f" ({len(history.errors)} file(s) could not be read)" if history.errors else ""
         raise NothingToReadError(f"no activities found in {names}{detail}", history=history)
@@ -127,7 +127,7 @@ def analyse(
     disagree.
     """
     from chainfix.analysis import AnalysisOptions
-    from chainfix.analysis import analyze as run_analysis
+    from chainfix.analysis.memo import analyze as run_analysis  # remembered when unchanged
 
     if profile is None:
         profile = _stored_profile()

@@ -10,8 +10,9 @@ The coefficient tables live in ``chainfix/data/*.csv`` (see :mod:`chainfix.analy
 how a coach overrides them).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from chainfix.analysis.coefficients import Model
-from chainfix.analysis.engine import analyze
 from chainfix.analysis.explain import with_plan_start
 from chainfix.analysis.result import (
     Analysis,
@@ -24,6 +25,20 @@ from chainfix.analysis.result import (
 from chainfix.analysis.tables import load_model
 from chainfix.analysis.wording import FRAMING
 from chainfix.model import LEVELS
+
+if TYPE_CHECKING:
+    from chainfix.analysis.engine import analyze
+
+
+def __getattr__(name: str) -> Any:
+    """``analyze`` loads the engine when first asked for: a remembered analysis
+    (:mod:`chainfix.analysis.memo`) needs none of it."""
+    if name == "analyze":
+        from chainfix.analysis.engine import analyze
+
+        return analyze
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "FRAMING",

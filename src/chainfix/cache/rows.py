@@ -356,37 +356,27 @@ def index_sub(part_text: str, volatile_version: str | None) -> str:
     return f"[{_dumps(volatile_version)},{part_text}]"
 
 
-def encode_history(
-    activities: Iterable[Activity], problems: Iterable[ReadProblem], files: int
-) -> str:
-    """A whole read history as JSON text (see :func:`history_from_doc`): the paths once, then
-    each activity's path number, member and row, and each problem."""
+def encode_activities(activities: Iterable[Activity]) -> str:
+    """A whole history's activities as JSON text (see :func:`activities_from_doc`): the paths
+    once, then each activity's path number, member and row."""
     paths: dict[str, int] = {}
     rows = []
     for a in activities:
         number = paths.setdefault(a.origin.path, len(paths))
         rows.append([number, a.origin.member, activity_row(a)])
-    return _dumps(
-        {
-            "files": files,
-            "paths": list(paths),
-            "activities": rows,
-            "problems": [[p.file, p.member, p.kind, p.message, p.severity] for p in problems],
-        }
-    )
+    return _dumps({"paths": list(paths), "activities": rows})
 
 
-def history_from_doc(doc: Any) -> tuple[list[Activity], list[ReadProblem], int]:
-    """The activities, problems and file count of :func:`encode_history`'s parsed text, known
-    intact (its CRC-32 matched); BadEntry when it is not of that shape."""
-    if type(doc) is not dict or set(doc) != {"files", "paths", "activities", "problems"}:
+def activities_from_doc(doc: Any) -> list[Activity]:
+    """The activities of :func:`encode_activities`'s parsed text, known intact (its CRC-32
+    matched); BadEntry when it is not of that shape."""
+    if type(doc) is not dict or set(doc) != {"paths", "activities"}:
         raise BadEntry("a history entry of the wrong shape")
-    paths, files = doc["paths"], doc["files"]
-    if type(paths) is not list or type(files) is not int:
+    paths, rows = doc["paths"], doc["activities"]
+    if type(paths) is not list or type(rows) is not list:
         raise BadEntry("a history entry of the wrong shape")
     origins: dict[tuple[int, str | None], Origin] = {}
     activities = []
-    rows = doc["activities"]
     rows.reverse()
     while rows:  # each row is let go once decoded: the rows and the history are not both held
         number, member, row = rows.pop()
@@ -394,5 +384,16 @@ def history_from_doc(doc: Any) -> tuple[list[Activity], list[ReadProblem], int]:
         if origin is None:
             origin = origins[number, member] = Origin(paths[number], member)
         activities.append(activity_from_row(row, origin, check=False))
-    problems = [ReadProblem(*p) for p in doc["problems"]]
-    return activities, problems, files
+    return activities
+
+
+def problem_rows(problems: Iterable[ReadProblem]) -> list[list[Any]]:
+    """Problems as JSON rows (see :func:`problems_from_rows`)."""
+    return [[p.file, p.member, p.kind, p.message, p.severity] for p in problems]
+
+
+def problems_from_rows(rows: Any) -> list[ReadProblem]:
+    """The problems of :func:`problem_rows`; BadEntry when they are not of that shape."""
+    if type(rows) is not list or not all(type(r) is list and len(r) == 5 for r in rows):
+        raise BadEntry("problems of the wrong shape")
+    return [ReadProblem(*r) for r in rows]

@@ -61,7 +61,7 @@ CREATE TABLE IF NOT EXISTS results (
     payload TEXT NOT NULL
 );
 """
-FORMAT = "rows-5"
+FORMAT = "rows-6"
 """Payload layout; part of :func:`reader_version`."""
 READER_MODULES = ("chainfix.fit", "chainfix.sources", "chainfix.ingest", "chainfix.cache")
 READER_FILES = ("model.py", "fingerprint.py")
@@ -242,6 +242,15 @@ class ReadCache:
             self._drop(key)
             return None
         return doc
+
+    def get_text(self, key: str, starts: str = "") -> str | None:
+        """The text of an intact entry, not parsed; None when absent, stale or damaged (then
+        dropped), and when it does not start with ``starts`` (then not even checked)."""
+        text = self._payload(key, starts, parse=False)
+        if text is _UNREADABLE:
+            self._drop(key)
+            return None
+        return text
 
     def get_index(self, key: str) -> dict[str, str]:
         """The sub-parts of an index part (see :func:`encode_index`), each its text: it is

@@ -20,14 +20,17 @@ A history with a value refused as in the future (``bad_value``, which a later ru
 remembered for the UTC hour only, as the cache's parts are.
 
 Anything else is a miss: the history is read through the parts as before, and remembered anew.
-One entry per set of paths and options, replaced when their files change. It holds the
-history's content fingerprint (:mod:`chainfix.fingerprint`) too, so a plan's check that the
-history changed costs nothing on a remembered history.
+One entry per set of paths and options, replaced when their files change. Its first line holds
+the history's content fingerprint (:mod:`chainfix.fingerprint`), the file count and the problems;
+the activities follow, and are decoded only when something asks for them
+(:class:`RememberedHistory`). A run whose analysis is remembered too, by the fingerprint, decodes
+no activity at all.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
 import time
@@ -38,13 +41,15 @@ from pathlib import Path
 from chainfix.cache import (
     BadEntry,
     ReadCache,
+    activities_from_doc,
     compact_json,
-    encode_history,
-    history_from_doc,
+    encode_activities,
     is_volatile,
+    problem_rows,
+    problems_from_rows,
 )
 from chainfix.fingerprint import history_digest, vouch
-from chainfix.model import History
+from chainfix.model import Activity, History, ReadProblem
 from chainfix.sources.base import Limits, Source
 from chainfix.sources.fitfiles import scan_folder
 from chainfix.sources.folder import RACY_NS
@@ -139,18 +144,24 @@ def _status(entry: os.DirEntry[str]) -> os.stat_result | None:
 
 
 def recall(cache: ReadCache, seen: Witness) -> History | None:
-    """The history remembered for ``seen``; None when there is none, or it was of other files."""
-    doc = cache.get_doc(seen.key, starts=_head(seen))  # another identity: not even parsed
-    if type(doc) is not dict or doc.get("identity") != seen.identity:
+    """The history remembered for ``seen``, its activities decoded when first asked for; None
+    when there is none, or it was of other files."""
+    text = cache.get_text(seen.key, starts=_head(seen))  # another identity: not even checked
+    if text is None:
         return None
-    fingerprint = doc.get("fingerprint")
+    outline, newline, activities = text.partition("\n")
     try:
-        activities, problems, files = history_from_doc(doc.get("history"))
-    except (BadEntry, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        doc = json.loads(outline)
+        problems = problems_from_rows(doc["problems"])
+        fingerprint, files, count = doc["fingerprint"], doc["files"], doc["count"]
+    except (BadEntry, ValueError, KeyError, TypeError, RecursionError):
         return None
-    history = History(activities=tuple(activities), problems=tuple(problems), files_read=files)
-    if type(fingerprint) is str:
-        vouch(history, fingerprint)
+    if not newline or doc.get("identity") != seen.identity or type(fingerprint) is not str:
+        return None
+    if type(files) is not int or type(count) is not int:
+        return None
+    history = RememberedHistory.of(activities, count, tuple(problems), files)
+    vouch(history, fingerprint)
     return history
 
 
@@ -159,17 +170,84 @@ def remember(cache: ReadCache, seen: Witness, history: History) -> bool:
     if not seen.settled or any(p.kind in UNSETTLED_KINDS for p in history.problems):
         return False
     try:
-        text = encode_history(history.activities, history.problems, history.files_read)
+        text = encode_activities(history.activities)
+        problems = compact_json(problem_rows(history.problems))
     except (ValueError, TypeError):  # a value JSON cannot hold (NaN): read through the parts
         return False
     fingerprint = history_digest(history)
     vouch(history, fingerprint)  # the plan's check of this history needs it again
-    cache.put_payload(
-        seen.key,
-        f'{_head(seen)}"fingerprint":{compact_json(fingerprint)},"history":{text}}}',
-        volatile=is_volatile(history.problems),
+    outline = (
+        f'{_head(seen)}"fingerprint":{compact_json(fingerprint)},"files":{history.files_read},'
+        f'"count":{len(history.activities)},"problems":{problems}}}'
     )
+    cache.put_payload(seen.key, f"{outline}\n{text}", volatile=is_volatile(history.problems))
     return True
+
+
+_ACTIVITIES = History.__dict__["activities"]
+"""The slot a history's activities are kept in."""
+
+
+class RememberedHistory(History):
+    """A remembered history: its problems and file count at hand, its activities decoded from
+    the entry's text the first time they are asked for (a run whose analysis is remembered too
+    never asks). Equal to the :class:`History` it was stored from, and used like one."""
+
+    __slots__ = ("_text", "_count")
+
+    _text: str | None
+    _count: int
+
+    @classmethod
+    def of(
+        cls, text: str, count: int, problems: tuple[ReadProblem, ...], files: int
+    ) -> RememberedHistory:
+        """The history whose ``count`` activities are :func:`encode_activities`' ``text``."""
+        history = object.__new__(cls)
+        object.__setattr__(history, "problems", problems)
+        object.__setattr__(history, "files_read", files)
+        object.__setattr__(history, "_text", text)
+        object.__setattr__(history, "_count", count)
+        return history
+
+    @property  # type: ignore[override]
+    def activities(self) -> tuple[Activity, ...]:
+        try:
+            return _ACTIVITIES.__get__(self, History)  # type: ignore[no-any-return]
+        except AttributeError:
+            pass
+        text = self._text
+        assert text is not None
+        # intact (its CRC-32 matched) and of this version's writer: a shape error is a bug
+        activities = tuple(activities_from_doc(json.loads(text)))
+        if len(activities) != self._count:
+            raise BadEntry("a remembered history with another count of activities")
+        _ACTIVITIES.__set__(self, activities)
+        object.__setattr__(self, "_text", None)
+        return activities
+
+    @activities.setter
+    def activities(self, value: tuple[Activity, ...]) -> None:  # History.__init__, replace()
+        _ACTIVITIES.__set__(self, value)
+        object.__setattr__(self, "_text", None)
+        object.__setattr__(self, "_count", len(value))
+
+    @property
+    def decoded(self) -> bool:
+        """Whether its activities were asked for."""
+        return self._text is None
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, History):
+            return NotImplemented
+        mine = (self.activities, self.problems, self.files_read)
+        return mine == (other.activities, other.problems, other.files_read)
+
+    def __hash__(self) -> int:
+        return hash((self.activities, self.problems, self.files_read))
 
 
 def _head(seen: Witness) -> str:

@@ -1,0 +1,142 @@
+"""The analysis of a history, remembered in the read cache by everything it is made from, so a
+run with nothing changed analyses nothing (and decodes no activity of a remembered history).
+
+An analysis is a function of:
+
+* the history's content: its fingerprint (:mod:`chainfix.fingerprint`), known without working
+  it out only for a history the reader remembered (:func:`~chainfix.fingerprint.known_digest`);
+  any other history is analysed as always;
+* the options (window, level, phase, profile flags, sitting hours);
+* the model: the built-in tables and every override file's bytes;
+* the code and data that make it: the ``chainfix.analysis`` modules and ``chainfix/data``, with
+  the cache's own reader version (the domain types, the fingerprint) behind every entry;
+* today, as an empty history's window ends today, and the Python version (fingerprints fold
+  numbers with :func:`hash`).
+
+One entry per set of options and model files (``analysis:<digest>``), replaced when anything
+else changed; it begins with the digest of all of it, so another history's entry is told apart
+without being parsed. A cache that cannot be opened only costs the analysis.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from chainfix import __version__
+from chainfix.analysis.coefficients import Model
+from chainfix.analysis.result import Analysis, AnalysisOptions
+from chainfix.analysis.stored import analysis_from_text, analysis_text
+from chainfix.analysis.tables import load_model
+from chainfix.cache import ReadCache, open_cache
+from chainfix.fingerprint import known_digest
+from chainfix.model import History
+from chainfix.paths import UserFolderError, cache_path
+
+
+def analyze(history: History, options: AnalysisOptions) -> Analysis:
+    """:func:`chainfix.analysis.analyze` of ``history``, remembered when its fingerprint is
+    known and the model is given by its tables (not as a loaded :class:`Model`)."""
+    fingerprint = known_digest(history)
+    if fingerprint is None or isinstance(options.model, Model):
+        return _made(history, options)
+    model = load_model(options.model)  # an override that cannot be read fails as it always did
+    key, made_from = _keys(fingerprint, options, model)
+    head = f"{made_from}\n"
+    cache = _open()
+    if cache is None:
+        return _made(history, options)
+    try:
+        text = cache.get_text(key, starts=head)
+        if text is not None:
+            try:
+                return analysis_from_text(text[len(head) :], options, model)
+            except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
+                pass  # made afresh and stored again below
+        analysis = _made(history, options)
+        try:
+            cache.put_payload(key, head + analysis_text(analysis))
+        except ValueError:
+            pass  # a value that cannot be stored exactly: made again next time
+        return analysis
+    finally:
+        cache.close()
+
+
+def _made(history: History, options: AnalysisOptions) -> Analysis:
+    from chainfix.analysis.engine import analyze as run_analysis
+
+    return run_analysis(history, options)
+
+
+def _keys(fingerprint: str, options: AnalysisOptions, model: Model) -> tuple[str, str]:
+    """The entry's key (the options and model files) and the digest of everything the analysis
+    is made from."""
+    given = [
+        options.weeks,
+        _day(options.since),
+        _day(options.until),
+        options.level,
+        None if options.model is None else str(options.model),
+        options.phase,
+        sorted(options.flags),
+        options.sitting_hours,
+        [[f.table, f.path, f.origin] for f in model.files],
+        list(model.ignored),
+    ]
+    key = _digest(given)
+    tables = [_file_digest(Path(f.path)) for f in model.files if f.origin != "built-in"]
+    made_from = [
+        key,
+        fingerprint,
+        tables,
+        code_version(),
+        _today().isoformat(),
+        sys.version,
+    ]
+    return f"analysis:{key}", _digest(made_from)
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _day(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _digest(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+    except OSError:
+        return "unreadable"
+
+
+@cache
+def code_version() -> str:
+    """chainfix's version and a hash of the analysis code and its built-in tables."""
+    digest = hashlib.sha256(__version__.encode())
+    root = resources.files("chainfix")
+    for folder in ("analysis", "data"):
+        for entry in sorted((root / folder).iterdir(), key=lambda e: e.name):
+            if entry.is_file() and not entry.name.endswith(".pyc"):
+                digest.update(f"{folder}/{entry.name}\0".encode())
+                digest.update(entry.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _open() -> ReadCache | None:
+    try:
+        return open_cache(cache_path())
+    except UserFolderError:
+        return None

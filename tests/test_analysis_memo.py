@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from model_support import calves_override
 from personas import beginner_runner, cyclist, history, hybrid, road_runner, trail_runner
 from rich.console import Console
 
@@ -158,22 +159,6 @@ def test_a_history_whose_fingerprint_is_not_known_is_not_remembered(
     assert not cache_path().exists() or entries() == 0
 
 
-def override(tmp_path: Path, value: str) -> Path:
-    original = (ROOT / "src" / "chainfix" / "data" / "endurance-exposure.csv").read_text()
-    header, *rows = original.splitlines()
-    calves = header.split(",").index("calves")
-    changed = []
-    for row in rows:
-        if row.startswith("running,generic,"):
-            cells = row.split(",")
-            cells[calves] = value
-            row = ",".join(cells)
-        changed.append(row)
-    path = tmp_path / "endurance-exposure.csv"
-    path.write_text("\n".join([header, *changed]) + "\n")
-    return path
-
-
 CHANGES = [
     "history",
     "weeks",
@@ -198,7 +183,7 @@ def test_each_thing_an_analysis_is_made_from_makes_it_again(
     h = vouched(history(road_runner(12)))
     options = AnalysisOptions()
     if change == "model file bytes":
-        options = AnalysisOptions(model=override(tmp_path, "0.10"))
+        options = AnalysisOptions(model=calves_override(tmp_path, "0.10"))
     memo.analyze(h, options)
     assert len(made) == 1
     if change == "history":
@@ -218,13 +203,13 @@ def test_each_thing_an_analysis_is_made_from_makes_it_again(
     elif change == "sitting":
         options = replace(options, sitting_hours=9.0)
     elif change == "model option":
-        options = replace(options, model=override(tmp_path, "0.10"))
+        options = replace(options, model=calves_override(tmp_path, "0.10"))
     elif change == "model file bytes":  # same name, size and (likely) time: other bytes
-        override(tmp_path, "0.20")
+        calves_override(tmp_path, "0.20")
     elif change == "user model folder":
         folder = Path(str(cache_path().parent)) / "model"
         folder.mkdir(parents=True)
-        shutil.copy(override(tmp_path, "0.10"), folder)
+        shutil.copy(calves_override(tmp_path, "0.10"), folder)
     elif change == "day":
         monkeypatch.setattr(memo, "_today", lambda: date.today() + timedelta(days=1))
     else:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from model_support import calves_override
 
 from chainfix.cli import cli
 from chainfix.model import MUSCLE_GROUPS
@@ -123,18 +124,7 @@ def test_bad_model_override_names_row_and_column(tmp_path: Path) -> None:
 
 
 def test_model_override_changes_the_numbers(tmp_path: Path, doc: dict) -> None:
-    original = (ROOT / "src" / "chainfix" / "data" / "endurance-exposure.csv").read_text()
-    header, *rows = original.splitlines()
-    calves = header.split(",").index("calves")
-    changed = []
-    for row in rows:
-        if row.startswith("running,generic,"):
-            cells = row.split(",")
-            cells[calves] = "0.10"
-            row = ",".join(cells)
-        changed.append(row)
-    override = tmp_path / "endurance-exposure.csv"
-    override.write_text("\n".join([header, *changed]) + "\n")
+    override = calves_override(tmp_path, "0.10")
     code, out = run("--json", "--model", str(override))
     assert json.loads(out)["muscles"]["calves"]["exposure"] < doc["muscles"]["calves"]["exposure"]
 

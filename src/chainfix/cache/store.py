@@ -234,15 +234,6 @@ class ReadCache:
             return None
         return part
 
-    def get_doc(self, key: str, starts: str = "") -> Any | None:
-        """The parsed JSON of an intact entry; None when absent, stale or damaged (then dropped),
-        and when its text does not start with ``starts`` (then neither checked nor parsed)."""
-        doc = self._payload(key, starts)
-        if doc is _UNREADABLE:
-            self._drop(key)
-            return None
-        return doc
-
     def get_text(self, key: str, starts: str = "") -> str | None:
         """The text of an intact entry, not parsed; None when absent, stale or damaged (then
         dropped), and when it does not start with ``starts`` (then not even checked)."""

@@ -324,3 +324,31 @@ def test_a_remembered_history_is_decoded_when_first_asked_and_equals_the_read_on
     assert len(fewer) == len(plain) - 1 and fewer != plain
     assert fewer == History(plain.activities[1:], plain.problems, plain.files_read)
     assert warm != History(plain.activities, plain.problems, plain.files_read + 1)
+
+
+def test_a_remembered_history_that_does_not_decode_is_a_clear_error_and_forgotten(
+    folder: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its text passed its CRC-32 and was written by this version, so only a bug gets here: the
+    user is told, and the entry is gone so that the next run reads the files again."""
+    from chainfix.cache import BadEntry
+    from chainfix.errors import ChainfixError
+
+    options = IngestOptions(workers=1)
+    read_history([folder], options)
+    real = snapshot.activities_from_doc
+
+    def broken(doc: object) -> list:
+        raise BadEntry("a history entry of the wrong shape")
+
+    monkeypatch.setattr(snapshot, "activities_from_doc", broken)
+    warm = read_history([folder], options)
+    assert isinstance(warm, snapshot.RememberedHistory)
+    with pytest.raises(ChainfixError, match="does not decode") as caught:
+        warm.activities  # noqa: B018
+    assert "again" in caught.value.hint
+    monkeypatch.setattr(snapshot, "activities_from_doc", real)
+    acts, problems, stats = read(folder)
+    assert not stats.remembered and (acts, problems) == fresh(folder)
+    _, _, again = read(folder)
+    assert again.remembered

@@ -193,6 +193,10 @@ class ReadCache:
         except (ValueError, TypeError, RecursionError):
             return _UNREADABLE
 
+    def forget(self, key: str) -> None:
+        """Remove an entry found not to decode after it was handed out (written at once)."""
+        self._drop(key)
+
     def _drop(self, key: str) -> None:
         """Forget an entry that does not decode: a miss now, read again and rewritten."""
         try:

@@ -34,7 +34,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,9 +45,11 @@ from chainfix.cache import (
     compact_json,
     encode_activities,
     is_volatile,
+    open_cache,
     problem_rows,
     problems_from_rows,
 )
+from chainfix.errors import ChainfixError
 from chainfix.fingerprint import history_digest, vouch
 from chainfix.model import Activity, History, ReadProblem
 from chainfix.sources.base import Limits, Source
@@ -160,9 +162,20 @@ def recall(cache: ReadCache, seen: Witness) -> History | None:
         return None
     if type(files) is not int or type(count) is not int:
         return None
-    history = RememberedHistory.of(activities, count, tuple(problems), files)
+    forget = _forgetting(cache.path, seen.key)
+    history = RememberedHistory.of(activities, count, tuple(problems), files, forget)
     vouch(history, fingerprint)
     return history
+
+
+def _forgetting(path: Path, key: str) -> Callable[[], None]:
+    def forget() -> None:
+        cache = open_cache(path)
+        if cache is not None:
+            cache.forget(key)
+            cache.close()
+
+    return forget
 
 
 def remember(cache: ReadCache, seen: Witness, history: History) -> bool:
@@ -193,21 +206,30 @@ class RememberedHistory(History):
     the entry's text the first time they are asked for (a run whose analysis is remembered too
     never asks). Equal to the :class:`History` it was stored from, and used like one."""
 
-    __slots__ = ("_text", "_count")
+    __slots__ = ("_text", "_count", "forget")
 
     _text: str | None
     _count: int
+    forget: Callable[[], None] | None
+    """Removes the entry it was read from (when its activities turn out not to decode)."""
 
     @classmethod
     def of(
-        cls, text: str, count: int, problems: tuple[ReadProblem, ...], files: int
+        cls,
+        text: str,
+        count: int,
+        problems: tuple[ReadProblem, ...],
+        files: int,
+        forget: Callable[[], None] | None = None,
     ) -> RememberedHistory:
-        """The history whose ``count`` activities are :func:`encode_activities`' ``text``."""
+        """The history whose ``count`` activities are :func:`encode_activities`' ``text``;
+        ``forget`` removes the entry it was read from."""
         history = object.__new__(cls)
         object.__setattr__(history, "problems", problems)
         object.__setattr__(history, "files_read", files)
         object.__setattr__(history, "_text", text)
         object.__setattr__(history, "_count", count)
+        object.__setattr__(history, "forget", forget)
         return history
 
     @property  # type: ignore[override]
@@ -218,10 +240,18 @@ class RememberedHistory(History):
             pass
         text = self._text
         assert text is not None
-        # intact (its CRC-32 matched) and of this version's writer: a shape error is a bug
-        activities = tuple(activities_from_doc(json.loads(text)))
-        if len(activities) != self._count:
-            raise BadEntry("a remembered history with another count of activities")
+        try:  # intact (its CRC-32 matched) and of this version's writer: never fails but by a bug
+            activities = tuple(activities_from_doc(json.loads(text)))
+            if len(activities) != self._count:
+                raise BadEntry("a remembered history with another count of activities")
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError) as exc:
+            if self.forget is not None:
+                self.forget()
+            raise ChainfixError(
+                f"the cache's remembered history of these files does not decode ({exc}); "
+                "it was removed",
+                hint="Run the command again: the files are read afresh.",
+            ) from exc
         _ACTIVITIES.__set__(self, activities)
         object.__setattr__(self, "_text", None)
         return activities

@@ -326,15 +326,17 @@ def test_a_remembered_history_is_decoded_when_first_asked_and_equals_the_read_on
     assert warm != History(plain.activities, plain.problems, plain.files_read + 1)
 
 
-def test_a_remembered_history_that_does_not_decode_is_a_clear_error_and_forgotten(
+def test_a_remembered_history_that_does_not_decode_is_read_again_and_forgotten(
     folder: Path, settled: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Its text passed its CRC-32 and was written by this version, so only a bug gets here: the
-    user is told, and the entry is gone so that the next run reads the files again."""
+    files are read again, as a miss would read them, and the entry is gone so that the next run
+    remembers the history anew. Without a way to read again, it is a clear error."""
     from chainfix.cache import BadEntry
     from chainfix.errors import ChainfixError
 
     options = IngestOptions(workers=1)
+    plain = read_history([folder], IngestOptions(workers=1, remember=False))
     read_history([folder], options)
     real = snapshot.activities_from_doc
 
@@ -344,11 +346,16 @@ def test_a_remembered_history_that_does_not_decode_is_a_clear_error_and_forgotte
     monkeypatch.setattr(snapshot, "activities_from_doc", broken)
     warm = read_history([folder], options)
     assert isinstance(warm, snapshot.RememberedHistory)
-    with pytest.raises(ChainfixError, match="does not decode") as caught:
-        warm.activities  # noqa: B018
-    assert "again" in caught.value.hint
+    assert warm.activities == plain.activities and warm == plain and warm.decoded
+    with sqlite3.connect(cache_path()) as db:
+        assert not db.execute("SELECT 1 FROM results WHERE key LIKE 'history:%'").fetchall()
     monkeypatch.setattr(snapshot, "activities_from_doc", real)
     acts, problems, stats = read(folder)
     assert not stats.remembered and (acts, problems) == fresh(folder)
     _, _, again = read(folder)
     assert again.remembered
+
+    alone = snapshot.RememberedHistory.of("[]", 1, (), 1)
+    with pytest.raises(ChainfixError, match="does not decode") as caught:
+        alone.activities  # noqa: B018
+    assert "--no-cache" in caught.value.hint

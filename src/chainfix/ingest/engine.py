@@ -431,7 +431,12 @@ def _read_known(
     seen = None
     if cache is not None and options.remember:
         seen = snapshot.witness(paths, chosen, sources, options.source, options.limits)
-        remembered = snapshot.recall(cache, seen) if seen is not None else None
+        again = replace(options, remember=False)
+        remembered = (
+            None
+            if seen is None
+            else snapshot.recall(cache, seen, lambda: read_history(paths, again))
+        )
         if remembered is not None:
             cache.close()
             stats.files = stats.cached = remembered.files_read

@@ -145,9 +145,12 @@ def _status(entry: os.DirEntry[str]) -> os.stat_result | None:
         return None
 
 
-def recall(cache: ReadCache, seen: Witness) -> History | None:
+def recall(
+    cache: ReadCache, seen: Witness, reread: Callable[[], History] | None = None
+) -> History | None:
     """The history remembered for ``seen``, its activities decoded when first asked for; None
-    when there is none, or it was of other files."""
+    when there is none, or it was of other files. ``reread`` reads the files again without the
+    entry: it gives the activities should the entry's not decode."""
     text = cache.get_text(seen.key, starts=_head(seen))  # another identity: not even checked
     if text is None:
         return None
@@ -162,20 +165,25 @@ def recall(cache: ReadCache, seen: Witness) -> History | None:
         return None
     if type(files) is not int or type(count) is not int:
         return None
-    forget = _forgetting(cache.path, seen.key)
-    history = RememberedHistory.of(activities, count, tuple(problems), files, forget)
+    recover = None if reread is None else _recovering(cache.path, seen.key, reread)
+    history = RememberedHistory.of(activities, count, tuple(problems), files, recover)
     vouch(history, fingerprint)
     return history
 
 
-def _forgetting(path: Path, key: str) -> Callable[[], None]:
-    def forget() -> None:
+def _recovering(
+    path: Path, key: str, reread: Callable[[], History]
+) -> Callable[[], tuple[Activity, ...]]:
+    """Removes the entry, then reads the files again: their activities."""
+
+    def recover() -> tuple[Activity, ...]:
         cache = open_cache(path)
         if cache is not None:
             cache.forget(key)
             cache.close()
+        return reread().activities
 
-    return forget
+    return recover
 
 
 def remember(cache: ReadCache, seen: Witness, history: History) -> bool:
@@ -206,12 +214,11 @@ class RememberedHistory(History):
     the entry's text the first time they are asked for (a run whose analysis is remembered too
     never asks). Equal to the :class:`History` it was stored from, and used like one."""
 
-    __slots__ = ("_text", "_count", "forget")
+    __slots__ = ("_text", "_count", "_recover")
 
     _text: str | None
     _count: int
-    forget: Callable[[], None] | None
-    """Removes the entry it was read from (when its activities turn out not to decode)."""
+    _recover: Callable[[], tuple[Activity, ...]] | None
 
     @classmethod
     def of(
@@ -220,16 +227,16 @@ class RememberedHistory(History):
         count: int,
         problems: tuple[ReadProblem, ...],
         files: int,
-        forget: Callable[[], None] | None = None,
+        recover: Callable[[], tuple[Activity, ...]] | None = None,
     ) -> RememberedHistory:
         """The history whose ``count`` activities are :func:`encode_activities`' ``text``;
-        ``forget`` removes the entry it was read from."""
+        ``recover`` gives them another way should the text not decode (its entry removed)."""
         history = object.__new__(cls)
         object.__setattr__(history, "problems", problems)
         object.__setattr__(history, "files_read", files)
         object.__setattr__(history, "_text", text)
         object.__setattr__(history, "_count", count)
-        object.__setattr__(history, "forget", forget)
+        object.__setattr__(history, "_recover", recover)
         return history
 
     @property  # type: ignore[override]
@@ -245,15 +252,13 @@ class RememberedHistory(History):
             if len(activities) != self._count:
                 raise BadEntry("a remembered history with another count of activities")
         except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError) as exc:
-            if self.forget is not None:
-                self.forget()
-            raise ChainfixError(
-                f"the cache's remembered history of these files does not decode ({exc}); "
-                "it was removed",
-                hint="Run the command again: the files are read afresh.",
-            ) from exc
-        _ACTIVITIES.__set__(self, activities)
-        object.__setattr__(self, "_text", None)
+            if self._recover is None:
+                raise ChainfixError(
+                    f"the cache's remembered history of these files does not decode ({exc})",
+                    hint="Run the command again with --no-cache.",
+                ) from exc
+            activities = self._recover()  # the files read again, as a miss would have
+        object.__setattr__(self, "activities", activities)  # the setter: decoded from now on
         return activities
 
     @activities.setter

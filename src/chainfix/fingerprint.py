@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import Field, fields
 from operator import attrgetter
 from typing import Any
@@ -49,15 +50,21 @@ SUMMARY = attrgetter(*(f.name for f in fields(ExerciseSummary)))
 
 
 def history_digest(history: History) -> str:
-    """A fingerprint of the history as a plan reads it.
+    """A fingerprint of the history as a plan reads it (:func:`digest_of_prints` of its
+    activities' :func:`activity_prints`)."""
+    known = _VOUCHED.get(id(history))
+    if known is not None and known[0] is history:
+        return known[1]
+    return digest_of_prints(activity_prints(history.activities))
+
+
+def activity_prints(activities: Iterable[Activity]) -> list[str]:
+    """What the fingerprint is made of, one text per activity.
 
     Text is kept as text; numbers, aware times and laps are folded with :func:`hash`, which is
     the same in every process for them (text hashes differently per process). Sets are split the
     same way; exercise summaries (rare) are kept as the repr of their values.
     """
-    known = _VOUCHED.get(id(history))
-    if known is not None and known[0] is history:
-        return known[1]
     rows = [
         (
             WORDS(a),
@@ -67,9 +74,16 @@ def history_digest(history: History) -> str:
             hash(tuple(map(SET_NUMBERS, a.sets))),
             repr(tuple(map(SUMMARY, a.summary_sets))) if a.summary_sets else "",
         )
-        for a in history.activities
+        for a in activities
     ]
-    return hashlib.sha256(repr(rows).encode("utf-8")).hexdigest()[:16]
+    return list(map(repr, rows))
+
+
+def digest_of_prints(prints: Sequence[str]) -> str:
+    """The fingerprint of a history whose activities, in order, have these prints: the hash of
+    the ``repr`` of the list of their rows, so a history's fingerprint can be worked out again
+    from stored prints when activities are added (:mod:`chainfix.ingest.increment`)."""
+    return hashlib.sha256(f"[{', '.join(prints)}]".encode()).hexdigest()[:16]
 
 
 def _sets_text(sets: tuple[StrengthSet, ...]) -> str:

@@ -23,6 +23,9 @@ How it stays fast:
 * **An unchanged history is one entry**: when no file under the paths changed (by size, times
   and inode), the merged history comes back whole from the cache (:mod:`chainfix.ingest.snapshot`)
   and no source is opened.
+* **A grown folder reads only what was added**: when the only change is new FIT files in a folder,
+  and their activities provably land apart from every other one, the remembered history is grown
+  by them (:mod:`chainfix.ingest.increment`), with no other file or part replayed.
 * **Order is kept**: every item, decoded or not, is collected in the order the source yielded it,
   whatever the number of workers, so serial, parallel and warm runs give identical histories.
 """
@@ -63,14 +66,14 @@ from chainfix.sources.base import (
     ReadOptions,
     Source,
 )
-from chainfix.sources.fitfiles import walks_shared
+from chainfix.sources.fitfiles import fit_file_item, walks_shared
 from chainfix.sources.spill import remove_stale_spills
 from chainfix.sources.zip_member import release_handles
 
 if TYPE_CHECKING:
     from chainfix.fit import FitRead
+from chainfix.ingest import increment, snapshot
 from chainfix.ingest import pool as _pool
-from chainfix.ingest import snapshot
 from chainfix.ingest.dispatch import Batch, Dispatcher
 from chainfix.ingest.index import PartIndex
 from chainfix.ingest.merge import merge
@@ -109,6 +112,9 @@ class IngestStats:
     """Parts (zip files, nested zips, summary JSON) replayed whole from the cache."""
     remembered: bool = False
     """The whole history came from the cache's entry for these paths (nothing else was read)."""
+    extended: bool = False
+    """The history remembered for these paths, grown by the files added since (only they were
+    read, see :mod:`chainfix.ingest.increment`)."""
 
 
 class _BlobSlot:
@@ -437,19 +443,26 @@ def _read_known(
             if seen is None
             else snapshot.recall(cache, seen, lambda: read_history(paths, again))
         )
+        if remembered is None and seen is not None:  # the files added since, if that is all
+            added = IngestStats()  # counted only if the history grows by them
+            remembered = increment.extend(cache, seen, _added_reader(options, added, cache))
+            if remembered is not None:
+                stats.extended = True
+                stats.decoded, stats.bytes = added.decoded, added.bytes
         if remembered is not None:
             cache.close()
-            stats.files = stats.cached = remembered.files_read
-            stats.remembered = True
+            stats.cached = remembered.files_read - stats.decoded
+            stats.files = remembered.files_read
+            stats.remembered = not stats.extended
             if on_progress is not None:
                 on_progress(1, 1)
             stats.seconds = time.perf_counter() - started
             return remembered
     try:
         sizes = seen.sizes if seen is not None else [input_size(p) for p in paths]
-        history = _read_paths(paths, chosen, sizes, options, on_progress, stats, cache)
+        history, summaries = _read_paths(paths, chosen, sizes, options, on_progress, stats, cache)
         if seen is not None and cache is not None:
-            snapshot.remember(cache, seen, history)
+            snapshot.remember(cache, seen, history, summaries)
     finally:
         if cache is not None:
             cache.close()
@@ -465,8 +478,10 @@ def _read_paths(
     on_progress: Callable[[int, int], None] | None,
     stats: IngestStats,
     cache: ReadCache | None,
-) -> History:
-    """Read every path through its chosen source, the cache's parts and the worker pool."""
+) -> tuple[History, list[int]]:
+    """Read every path through its chosen source, the cache's parts and the worker pool: the
+    history, and the start second of every summary read (what growing it must keep apart from,
+    see :mod:`chainfix.ingest.increment`)."""
     progress = Progress(sum(sizes), on_progress)
     workers = options.workers or os.cpu_count() or 1
     big = sum(sizes) > 8 * 1024**2 or len(paths) >= _pool.PARALLEL_MIN_BLOBS
@@ -512,7 +527,37 @@ def _read_paths(
     activities, merge_problems = merge(engine.recorded, engine.summaries, engine.problems)
     problems = [_printable_problem(p) for p in engine.problems + merge_problems]
     activities = [_printable_activity(a) for a in activities]
-    return History(activities=tuple(activities), problems=tuple(problems), files_read=stats.files)
+    history = History(
+        activities=tuple(activities), problems=tuple(problems), files_read=stats.files
+    )
+    return history, [int(s.start_utc.timestamp()) for s in engine.summaries]
+
+
+def _added_reader(
+    options: IngestOptions, stats: IngestStats, cache: ReadCache
+) -> increment.ReadAdded:
+    """Reads FIT files added to a folder as the folder source reads them, nothing else."""
+
+    def read_added(files: list[tuple[str, os.stat_result]]) -> increment.AddedRead:
+        big = len(files) >= _pool.PARALLEL_MIN_BLOBS
+        engine = _Engine(options.workers or os.cpu_count() or 1, big, cache, stats)
+        before = stats.files
+        read_options = ReadOptions(limits=options.limits)
+        try:
+            for name, stat in files:
+                item = fit_file_item(Path(name), read_options, stat=stat)
+                if isinstance(item, FitBlob):
+                    engine.blob(item)
+                else:
+                    engine.item(item)
+            engine.pump(final=True)
+        finally:
+            engine.close()
+            release_handles()
+        read = stats.files - before
+        return increment.AddedRead(engine.recorded, engine.summaries, engine.problems, read)
+
+    return read_added
 
 
 def _open_cache() -> ReadCache | None:

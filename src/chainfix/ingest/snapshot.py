@@ -34,9 +34,12 @@ import json
 import os
 import sys
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from chainfix.cache import (
     BadEntry,
@@ -50,13 +53,16 @@ from chainfix.cache import (
     problems_from_rows,
 )
 from chainfix.errors import ChainfixError
-from chainfix.fingerprint import history_digest, vouch
+from chainfix.fingerprint import activity_prints, digest_of_prints, vouch
 from chainfix.model import Activity, History, ReadProblem
 from chainfix.sources.base import Limits, Source
 from chainfix.sources.fitfiles import scan_folder
 from chainfix.sources.folder import RACY_NS
 from chainfix.sources.zip_member import limits_tag
 
+GROWTH_MAX = 256
+"""Activities a growth entry holds at most (a year of daily ones) before the whole history is
+remembered afresh: a growth is decoded on every run that needs the activities."""
 UNSETTLED_KINDS = frozenset(("io_error", "plugin_error"))
 """Problems that may not happen next time: a history holding one is not remembered."""
 
@@ -72,6 +78,11 @@ class Witness:
     """False when a file changed too recently to be told apart from a change to come."""
     sizes: tuple[int, ...] = ()
     """Bytes on disk at or under each path (the progress bar's total, without another walk)."""
+    files: tuple[tuple[str, ...], ...] = ()
+    """For each path, the line of each file at or under it (its name and identity), in walk
+    order: what ``identity`` is the hash of, with ``plugins``."""
+    plugins: str = ""
+    """The code of the plugin sources a folder's GPX/TCX files are read by."""
 
 
 def witness(
@@ -92,6 +103,7 @@ def witness(
     recent = time.time_ns() - RACY_NS
     settled = True
     sizes = []
+    lines = []
     for path, source in zip(paths, chosen, strict=True):
         assert source is not None
         place = f"\0{path}\0{os.path.abspath(path)}\0{source.name}"
@@ -101,24 +113,39 @@ def witness(
         except OSError:
             return None
         sizes.append(sum(stat.st_size for _, stat in files if stat is not None))
+        mine = []
         for name, stat in files:
             if stat is None:  # a broken link, say: it shows when it can be looked at again
-                identity.update(f"{name}\0unreadable\n".encode("utf-8", "surrogateescape"))
+                mine.append(f"{name}\0unreadable\n")
                 continue
-            identity.update(
-                f"{name}\0{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:"
-                f"{stat.st_ino}:{stat.st_dev}\n".encode("utf-8", "surrogateescape")
-            )
+            mine.append(file_line(name, stat))
             if stat.st_mtime_ns > recent or stat.st_ctime_ns > recent:
                 settled = False
+        identity.update("".join(mine).encode("utf-8", "surrogateescape"))
         identity.update(b"\1")
+        lines.append(tuple(mine))
     plugins = [s for s in sources if s not in own]
+    tag = ""
     if plugins:  # a folder's GPX/TCX files are read by a plugin
         from chainfix.sources.decoders import sources_fingerprint
 
-        identity.update(sources_fingerprint(plugins).encode())
+        tag = sources_fingerprint(plugins)
+        identity.update(tag.encode())
     return Witness(
-        f"history:{key.hexdigest()[:32]}", identity.hexdigest()[:32], settled, tuple(sizes)
+        f"history:{key.hexdigest()[:32]}",
+        identity.hexdigest()[:32],
+        settled,
+        tuple(sizes),
+        tuple(lines),
+        tag,
+    )
+
+
+def file_line(name: str, stat: os.stat_result) -> str:
+    """What identifies a file in a witness: its name, size, times, inode and device."""
+    return (
+        f"{name}\0{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:"
+        f"{stat.st_ino}:{stat.st_dev}\n"
     )
 
 
@@ -150,44 +177,76 @@ def recall(
 ) -> History | None:
     """The history remembered for ``seen``, its activities decoded when first asked for; None
     when there is none, or it was of other files. ``reread`` reads the files again without the
-    entry: it gives the activities should the entry's not decode."""
-    text = cache.get_text(seen.key, starts=_head(seen))  # another identity: not even checked
+    entry: it gives the activities should the entry's not decode.
+
+    A history grown by added files (:mod:`chainfix.ingest.increment`) is its base entry and the
+    growth entry on top of it."""
+    growth = _growth(cache, seen.key, seen.identity)
+    base = _base(cache, seen.key, seen.identity if growth is None else growth.base)
+    if base is None:
+        return None
+    doc, activities = base
+    problems = tuple(problems_from_rows(doc["problems"]))
+    recover = None if reread is None else _recovering(cache.path, seen.key, reread)
+    if growth is None:
+        history = RememberedHistory.of(activities, doc["count"], problems, doc["files"], recover)
+        vouch(history, doc["fingerprint"])
+    else:
+        history = RememberedHistory.of(
+            activities, growth.count, problems, growth.files, recover, growth.activities
+        )
+        vouch(history, growth.fingerprint)
+    return history
+
+
+def _base(cache: ReadCache, key: str, identity: str) -> tuple[dict[str, Any], str] | None:
+    """The outline and the activities' text of the entry remembered under ``key`` for the
+    files of ``identity``; None when there is none, it is of other files or of another shape."""
+    text = cache.get_text(key, starts=_head(identity))  # another identity: not even checked
     if text is None:
         return None
     outline, newline, activities = text.partition("\n")
     try:
         doc = json.loads(outline)
-        problems = problems_from_rows(doc["problems"])
+        problems_from_rows(doc["problems"])
         fingerprint, files, count = doc["fingerprint"], doc["files"], doc["count"]
     except (BadEntry, ValueError, KeyError, TypeError, RecursionError):
         return None
-    if not newline or doc.get("identity") != seen.identity or type(fingerprint) is not str:
+    if not newline or doc.get("identity") != identity or type(fingerprint) is not str:
         return None
     if type(files) is not int or type(count) is not int:
         return None
-    recover = None if reread is None else _recovering(cache.path, seen.key, reread)
-    history = RememberedHistory.of(activities, count, tuple(problems), files, recover)
-    vouch(history, fingerprint)
-    return history
+    return doc, activities
 
 
 def _recovering(
     path: Path, key: str, reread: Callable[[], History]
 ) -> Callable[[], tuple[Activity, ...]]:
-    """Removes the entry, then reads the files again: their activities."""
+    """Removes the entries, then reads the files again: their activities."""
 
     def recover() -> tuple[Activity, ...]:
         cache = open_cache(path)
         if cache is not None:
             cache.forget(key)
+            cache.forget(growth_key(key))
             cache.close()
         return reread().activities
 
     return recover
 
 
-def remember(cache: ReadCache, seen: Witness, history: History) -> bool:
-    """Store ``history`` under ``seen`` when reading again would give the same; whether it was."""
+def remember(
+    cache: ReadCache,
+    seen: Witness,
+    history: History,
+    summaries: Sequence[int] = (),
+    prints: list[str] | None = None,
+) -> bool:
+    """Store ``history`` under ``seen`` when reading again would give the same; whether it was.
+
+    With it goes what growing it by added files needs (:class:`Stored`): the witness's lines,
+    the activities' fingerprint prints (``prints``, when already worked out) and the start
+    second of every summary the read linked or kept (``summaries``)."""
     if not seen.settled or any(p.kind in UNSETTLED_KINDS for p in history.problems):
         return False
     try:
@@ -195,14 +254,222 @@ def remember(cache: ReadCache, seen: Witness, history: History) -> bool:
         problems = compact_json(problem_rows(history.problems))
     except (ValueError, TypeError):  # a value JSON cannot hold (NaN): read through the parts
         return False
-    fingerprint = history_digest(history)
+    if prints is None:
+        prints = activity_prints(history.activities)
+    fingerprint = digest_of_prints(prints)
     vouch(history, fingerprint)  # the plan's check of this history needs it again
     outline = (
-        f'{_head(seen)}"fingerprint":{compact_json(fingerprint)},"files":{history.files_read},'
-        f'"count":{len(history.activities)},"problems":{problems}}}'
+        f'{_head(seen.identity)}"fingerprint":{compact_json(fingerprint)},'
+        f'"files":{history.files_read},"count":{len(history.activities)},"problems":{problems}}}'
     )
-    cache.put_payload(seen.key, f"{outline}\n{text}", volatile=is_volatile(history.problems))
+    volatile = is_volatile(history.problems)
+    side = {
+        "identity": seen.identity,
+        "lines": seen.files,
+        "plugins": seen.plugins,
+        "prints": prints,
+        "summaries": sorted(set(summaries)),
+    }
+    cache.put_payload(seen.key, f"{outline}\n{text}", volatile=volatile)
+    cache.put_payload(_side_key(seen.key), compact_json(side), volatile=volatile)
+    cache.forget(growth_key(seen.key))
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class Growth:
+    """The activities added on top of a remembered history (its growth entry)."""
+
+    identity: str
+    """The witness identity of the files, the added ones with them."""
+    base: str
+    """The witness identity of the base entry it grows."""
+    fingerprint: str
+    files: int
+    count: int
+    """Activities in all, the base's and the added ones."""
+    activities: str
+    """:func:`encode_activities` text of the added activities, in start order."""
+    prints: tuple[str, ...]
+    """Their fingerprint prints, in the same order."""
+    lines: tuple[tuple[str, ...], ...]
+    """The added files' witness lines, for each path."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """Everything remembered under a witness key, as growing it needs: the base history (its
+    activities still text), what the base was read from, and the growth on top of it."""
+
+    identity: str
+    """The witness identity of the base entry."""
+    history: RememberedHistory
+    """The base alone."""
+    lines: tuple[frozenset[str], ...]
+    """For each path, the witness lines of the files read (the base's and the growth's)."""
+    plugins: str
+    prints: tuple[str, ...]
+    """The base activities' fingerprint prints, in order."""
+    summaries: tuple[int, ...]
+    """The start second of every summary the base was read with, in order."""
+    growth: Growth | None
+    growth_activities: tuple[Activity, ...] = ()
+
+    @property
+    def volatile(self) -> bool:
+        return is_volatile(self.history.problems)
+
+    @property
+    def files_read(self) -> int:
+        """Files read for the base and its growth."""
+        return self.growth.files if self.growth is not None else self.history.files_read
+
+
+def stored(cache: ReadCache, seen: Witness) -> Stored | None:
+    """What is remembered under ``seen``'s key, whatever files it was of; None when nothing is,
+    or any part of it does not agree with the rest."""
+    side_text = cache.get_text(_side_key(seen.key))
+    if side_text is None:
+        return None
+    try:
+        side = json.loads(side_text)
+        identity, lines, plugins = side["identity"], side["lines"], side["plugins"]
+        prints, summaries = tuple(side["prints"]), tuple(side["summaries"])
+        growth = _growth(cache, seen.key, None)
+        base = _base(cache, seen.key, identity)
+        if base is None or (growth is not None and growth.base != identity):
+            return None
+        doc, text = base
+        if len(prints) != doc["count"] or len(lines) != len(seen.files):
+            return None
+        if not (_all(str, prints) and _all(int, summaries) and _all(list, lines)):
+            return None
+        history = RememberedHistory.of(
+            text, doc["count"], tuple(problems_from_rows(doc["problems"])), doc["files"]
+        )
+        known = [set(mine) for mine in lines]
+        added: tuple[Activity, ...] = ()
+        if growth is not None:
+            if len(growth.lines) != len(known):
+                return None
+            for mine, more in zip(known, growth.lines, strict=True):
+                mine.update(more)
+            added = tuple(activities_from_doc(json.loads(growth.activities)))
+            if len(added) != len(growth.prints) or growth.count != len(prints) + len(added):
+                return None
+        return Stored(
+            identity,
+            history,
+            tuple(map(frozenset, known)),
+            plugins,
+            prints,
+            summaries,
+            growth,
+            added,
+        )
+    except (BadEntry, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
+        return None
+
+
+def grow(
+    cache: ReadCache,
+    seen: Witness,
+    old: Stored,
+    added: Sequence[tuple[Activity, str]],
+    lines: Sequence[Sequence[str]],
+    history: History,
+    prints: list[str],
+) -> None:
+    """Remember ``history``: the stored one grown by the ``added`` activities (each with its
+    fingerprint print) of the files of ``lines`` (for each path); ``prints``: every activity's,
+    in order. The growth entry is rewritten; once it would hold more than ``GROWTH_MAX``
+    activities, the whole history is remembered afresh instead."""
+    grown = old.growth.prints if old.growth else ()
+    pairs = sorted(
+        [*zip(old.growth_activities, grown, strict=True), *added],
+        key=lambda pair: pair[0].start_utc,
+    )
+    if len(pairs) > GROWTH_MAX:
+        remember(cache, seen, history, old.summaries, prints)
+        return
+    before = old.growth.lines if old.growth else tuple(() for _ in lines)
+    outline = {
+        "identity": seen.identity,
+        "base": old.identity,
+        "fingerprint": digest_of_prints(prints),
+        "files": history.files_read,
+        "count": len(history),
+        "prints": [p for _, p in pairs],
+        "lines": [[*mine, *more] for mine, more in zip(before, lines, strict=True)],
+    }
+    try:
+        text = encode_activities(a for a, _ in pairs)
+    except (ValueError, TypeError):
+        return
+    volatile = old.volatile
+    cache.put_payload(growth_key(seen.key), f"{compact_json(outline)}\n{text}", volatile=volatile)
+
+
+def _growth(cache: ReadCache, key: str, identity: str | None) -> Growth | None:
+    """The growth entry under ``key`` (when ``identity`` is given: only for those files)."""
+    text = cache.get_text(growth_key(key), starts=_head(identity) if identity else "")
+    if text is None:
+        return None
+    outline, newline, activities = text.partition("\n")
+    try:
+        doc = json.loads(outline)
+        growth = Growth(
+            doc["identity"],
+            doc["base"],
+            doc["fingerprint"],
+            doc["files"],
+            doc["count"],
+            activities,
+            tuple(doc["prints"]),
+            tuple(tuple(mine) for mine in doc["lines"]),
+        )
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+    fields = (growth.identity, growth.base, growth.fingerprint)
+    if not newline or not all(type(f) is str for f in fields):
+        return None
+    if type(growth.files) is not int or type(growth.count) is not int:
+        return None
+    if not _all(str, growth.prints):
+        return None
+    return growth
+
+
+def _all(kind: type, values: Sequence[object]) -> bool:
+    return all(type(v) is kind for v in values)
+
+
+def growth_key(key: str) -> str:
+    """The key of the growth entry on top of the history remembered under ``key``."""
+    return f"history-growth:{key.removeprefix('history:')}"
+
+
+def _side_key(key: str) -> str:
+    """The key of what growing the history remembered under ``key`` needs (:class:`Stored`)."""
+    return f"history-lines:{key.removeprefix('history:')}"
+
+
+def places(base: Sequence[Activity], added: Sequence[Activity]) -> list[int]:
+    """Where each of ``added`` (in start order) goes in ``base`` (in start order): none of them
+    starts at the very time of one of ``base``, as :mod:`chainfix.ingest.increment` checks."""
+    return [bisect_right(base, a.start_utc, key=attrgetter("start_utc")) for a in added]
+
+
+def spliced[T](base: Sequence[T], added: Sequence[T], where: Sequence[int]) -> list[T]:
+    """``base`` with each of ``added`` put at its place in ``where`` (see :func:`places`)."""
+    out: list[T] = []
+    start = 0
+    for place, item in zip(where, added, strict=True):
+        out.extend(base[start:place])
+        out.append(item)
+        start = place
+    out.extend(base[start:])
+    return out
 
 
 _ACTIVITIES = History.__dict__["activities"]
@@ -214,11 +481,12 @@ class RememberedHistory(History):
     the entry's text the first time they are asked for (a run whose analysis is remembered too
     never asks). Equal to the :class:`History` it was stored from, and used like one."""
 
-    __slots__ = ("_text", "_count", "_recover")
+    __slots__ = ("_text", "_count", "_recover", "_added")
 
     _text: str | None
     _count: int
     _recover: Callable[[], tuple[Activity, ...]] | None
+    _added: str | None
 
     @classmethod
     def of(
@@ -228,15 +496,18 @@ class RememberedHistory(History):
         problems: tuple[ReadProblem, ...],
         files: int,
         recover: Callable[[], tuple[Activity, ...]] | None = None,
+        added: str | None = None,
     ) -> RememberedHistory:
-        """The history whose ``count`` activities are :func:`encode_activities`' ``text``;
-        ``recover`` gives them another way should the text not decode (its entry removed)."""
+        """The history whose ``count`` activities are :func:`encode_activities`' ``text``, and
+        those of ``added`` (a growth entry's) each at its place; ``recover`` gives them another
+        way should the text not decode (its entries removed)."""
         history = object.__new__(cls)
         object.__setattr__(history, "problems", problems)
         object.__setattr__(history, "files_read", files)
         object.__setattr__(history, "_text", text)
         object.__setattr__(history, "_count", count)
         object.__setattr__(history, "_recover", recover)
+        object.__setattr__(history, "_added", added)
         return history
 
     @property  # type: ignore[override]
@@ -249,6 +520,9 @@ class RememberedHistory(History):
         assert text is not None
         try:  # intact (its CRC-32 matched) and of this version's writer: never fails but by a bug
             activities = tuple(activities_from_doc(json.loads(text)))
+            if self._added is not None:
+                added = activities_from_doc(json.loads(self._added))
+                activities = tuple(spliced(activities, added, places(activities, added)))
             if len(activities) != self._count:
                 raise BadEntry("a remembered history with another count of activities")
         except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError) as exc:
@@ -265,6 +539,7 @@ class RememberedHistory(History):
     def activities(self, value: tuple[Activity, ...]) -> None:  # History.__init__, replace()
         _ACTIVITIES.__set__(self, value)
         object.__setattr__(self, "_text", None)
+        object.__setattr__(self, "_added", None)
         object.__setattr__(self, "_count", len(value))
 
     @property
@@ -285,7 +560,7 @@ class RememberedHistory(History):
         return hash((self.activities, self.problems, self.files_read))
 
 
-def _head(seen: Witness) -> str:
-    """How the entry for ``seen`` begins: its identity first, so another one is told apart
-    without reading the rest."""
-    return f'{{"identity":{compact_json(seen.identity)},'
+def _head(identity: str) -> str:
+    """How an entry for the files of ``identity`` begins: its identity first, so another one is
+    told apart without reading the rest."""
+    return f'{{"identity":{compact_json(identity)},'

@@ -70,17 +70,13 @@ def _folder_parts(path: Path, options: ReadOptions) -> Iterator[object]:
     racy = time.time_ns() - RACY_NS
     tracks_tag: str | None = None
     for file, entry in scan_folder(path):
-        lower = entry.name.lower()
-        if has_suffix(lower, FIT_SUFFIXES):
-            kind = "fit"
-        elif lower.endswith(".zip"):
-            kind = "zip"
-        elif has_suffix(lower, TRACK_SUFFIXES):
+        kind = file_kind(entry.name)
+        if kind is None:
+            continue
+        if kind == "track":
             if tracks_tag is None:
                 tracks_tag = _sources_tag()
             kind = f"track@{tracks_tag}"
-        else:
-            continue
         try:
             stat = entry.stat()
         except OSError as exc:
@@ -100,6 +96,19 @@ def _folder_parts(path: Path, options: ReadOptions) -> Iterator[object]:
         yield from _file_items(Path(file), kind, stat, options)
         yield sub.closing()
     yield index.closing()
+
+
+def file_kind(name: str) -> str | None:
+    """How a folder reads the file of this name: ``"fit"``, ``"zip"``, ``"track"`` (GPX/TCX,
+    through a plugin), or None: not at all."""
+    lower = name.lower()
+    if has_suffix(lower, FIT_SUFFIXES):
+        return "fit"
+    if lower.endswith(".zip"):
+        return "zip"
+    if has_suffix(lower, TRACK_SUFFIXES):
+        return "track"
+    return None
 
 
 def _file_items(

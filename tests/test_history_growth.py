@@ -278,3 +278,42 @@ def test_real_device_files_added_one_by_one_equal_a_fresh_read(
     warm, stats = read(folder)
     assert stats.remembered
     same(warm, read(folder, cache=False)[0])
+
+
+def test_analyze_after_a_new_file_prints_what_a_fresh_read_prints(
+    folder: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """End to end through the command: the report, its JSON and the plan's first exercises of a
+    grown history (and of the warm run after it) are byte for byte those of ``--no-cache``."""
+    from click.testing import CliRunner
+
+    from chainfix.cli import cli
+
+    monkeypatch.setenv("COLUMNS", "100")
+
+    def run(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, ["analyze", str(folder), "-q", *args])
+        return result.exit_code, result.stdout
+
+    run()
+    for planned in PLANNED[10:12]:
+        write(folder, planned)
+        with monkeypatch.context() as patch:
+            parts_refused(patch)
+            grown = run()
+            grown_json = run("--json", "-")
+        assert grown == run("--no-cache")
+        assert grown_json == run("--no-cache", "--json", "-")
+        assert grown[0] == 0 and "Your plan starts with" in grown[1]
+
+
+def test_the_progress_bar_counts_the_added_files_bytes(folder: Path, settled: None) -> None:
+    read(folder)
+    added = [write(folder, planned) for planned in PLANNED[10:13]]
+    calls: list[tuple[int, int]] = []
+    stats = IngestStats()
+    read_history([folder], IngestOptions(workers=1), lambda *c: calls.append(c), stats)
+    size = sum(p.stat().st_size for p in added)
+    assert stats.extended
+    assert calls[-1] == (1, 1) and (size, size) in calls
+    assert all(done <= total for done, total in calls)

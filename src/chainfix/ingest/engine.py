@@ -445,7 +445,8 @@ def _read_known(
         )
         if remembered is None and seen is not None:  # the files added since, if that is all
             added = IngestStats()  # counted only if the history grows by them
-            remembered = increment.extend(cache, seen, _added_reader(options, added, cache))
+            reader = _added_reader(options, added, cache, on_progress)
+            remembered = increment.extend(cache, seen, reader)
             if remembered is not None:
                 stats.extended = True
                 stats.decoded, stats.bytes = added.decoded, added.bytes
@@ -534,13 +535,18 @@ def _read_paths(
 
 
 def _added_reader(
-    options: IngestOptions, stats: IngestStats, cache: ReadCache
+    options: IngestOptions,
+    stats: IngestStats,
+    cache: ReadCache,
+    on_progress: Callable[[int, int], None] | None,
 ) -> increment.ReadAdded:
-    """Reads FIT files added to a folder as the folder source reads them, nothing else."""
+    """Reads FIT files added to a folder as the folder source reads them, nothing else (the
+    progress bar counts their bytes)."""
 
     def read_added(files: list[tuple[str, os.stat_result]]) -> increment.AddedRead:
         big = len(files) >= _pool.PARALLEL_MIN_BLOBS
         engine = _Engine(options.workers or os.cpu_count() or 1, big, cache, stats)
+        progress = Progress(sum(stat.st_size for _, stat in files), on_progress)
         before = stats.files
         read_options = ReadOptions(limits=options.limits)
         try:
@@ -550,6 +556,7 @@ def _added_reader(
                     engine.blob(item)
                 else:
                     engine.item(item)
+                progress.advance(stat.st_size)
             engine.pump(final=True)
         finally:
             engine.close()

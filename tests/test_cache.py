@@ -186,3 +186,19 @@ def test_every_activity_field_survives_the_rows_codec() -> None:
     problem = ReadProblem("a.zip", "c.fit", "truncated", "cut short", "warning")
     assert activities_from_doc(json.loads(encode_activities([act]))) == [act]
     assert problems_from_rows(json.loads(json.dumps(problem_rows([problem])))) == [problem]
+
+
+def test_a_cache_left_readable_by_others_is_made_private_when_opened(tmp_path: Path) -> None:
+    import stat
+
+    from chainfix.cache import open_cache
+
+    path = tmp_path / "cache.sqlite"
+    cache = open_cache(path)
+    assert cache is not None
+    cache.close()
+    path.chmod(0o644)  # as an older version, or a copy, may have left it
+    cache = open_cache(path)
+    assert cache is not None
+    cache.close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

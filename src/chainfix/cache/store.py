@@ -147,7 +147,7 @@ class ReadCache:
         except sqlite3.DatabaseError:
             db.close()
             raise
-        for suffix in ("-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm"):  # a cache made by an older version too
             _private(Path(str(self.path) + suffix))
         return db
 

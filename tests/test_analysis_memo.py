@@ -24,7 +24,7 @@ from chainfix.analysis.engine import analyze
 from chainfix.analysis.frame import Frame
 from chainfix.cli import cli
 from chainfix.fingerprint import history_digest, vouch
-from chainfix.ingest import snapshot
+from chainfix.ingest import remembered, snapshot
 from chainfix.model import History
 from chainfix.paths import cache_path
 from chainfix.report import terminal
@@ -271,6 +271,7 @@ def test_a_warm_analyze_decodes_no_activity_and_prints_the_same(
     def refuse(doc: object) -> None:
         raise AssertionError("an activity was decoded")
 
+    monkeypatch.setattr(remembered, "activities_from_doc", refuse)
     monkeypatch.setattr(snapshot, "activities_from_doc", refuse)
     monkeypatch.setattr(memo, "_made", refuse)
     assert run() == expected

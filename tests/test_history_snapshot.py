@@ -17,7 +17,8 @@ from clock_support import CacheClock, export_with_a_future_start
 
 import chainfix.ingest.engine as engine
 from chainfix.codec import activity_to_dict, problem_to_dict
-from chainfix.ingest import IngestOptions, IngestStats, read_history, snapshot
+from chainfix.ingest import IngestOptions, IngestStats, read_history, remembered, snapshot
+from chainfix.ingest.remembered import RememberedHistory
 from chainfix.paths import cache_path
 from chainfix.sources.base import Limits, Source
 
@@ -315,15 +316,15 @@ def test_a_remembered_history_is_decoded_when_first_asked_and_equals_the_read_on
     plain = read_history([folder], IngestOptions(workers=1, remember=False))
     read_history([folder], options)
     decodes: list[int] = []
-    real = snapshot.activities_from_doc
+    real = remembered.activities_from_doc
 
     def counting(doc: object) -> list:
         decodes.append(1)
         return real(doc)
 
-    monkeypatch.setattr(snapshot, "activities_from_doc", counting)
+    monkeypatch.setattr(remembered, "activities_from_doc", counting)
     warm = read_history([folder], options)
-    assert isinstance(warm, snapshot.RememberedHistory) and not warm.decoded
+    assert isinstance(warm, RememberedHistory) and not warm.decoded
     assert len(warm) == len(plain) > 0 and warm.problems == plain.problems
     assert warm.files_read == plain.files_read and warm.errors == plain.errors
     assert not decodes, "the count, problems and files need no activity"
@@ -348,24 +349,24 @@ def test_a_remembered_history_that_does_not_decode_is_read_again_and_forgotten(
     options = IngestOptions(workers=1)
     plain = read_history([folder], IngestOptions(workers=1, remember=False))
     read_history([folder], options)
-    real = snapshot.activities_from_doc
+    real = remembered.activities_from_doc
 
     def broken(doc: object) -> list:
         raise BadEntry("a history entry of the wrong shape")
 
-    monkeypatch.setattr(snapshot, "activities_from_doc", broken)
+    monkeypatch.setattr(remembered, "activities_from_doc", broken)
     warm = read_history([folder], options)
-    assert isinstance(warm, snapshot.RememberedHistory)
+    assert isinstance(warm, RememberedHistory)
     assert warm.activities == plain.activities and warm == plain and warm.decoded
     with sqlite3.connect(cache_path()) as db:
         assert not db.execute("SELECT 1 FROM results WHERE key LIKE 'history:%'").fetchall()
-    monkeypatch.setattr(snapshot, "activities_from_doc", real)
+    monkeypatch.setattr(remembered, "activities_from_doc", real)
     acts, problems, stats = read(folder)
     assert not stats.remembered and (acts, problems) == fresh(folder)
     _, _, again = read(folder)
     assert again.remembered
 
-    alone = snapshot.RememberedHistory.of("[]", 1, (), 1)
+    alone = RememberedHistory.of("[]", 1, (), 1)
     with pytest.raises(ChainfixError, match="does not decode") as caught:
         alone.activities  # noqa: B018
     assert "--no-cache" in caught.value.hint

@@ -33,6 +33,7 @@ from chainfix.fingerprint import activity_prints, digest_of_prints, vouch
 from chainfix.ingest import snapshot
 from chainfix.ingest.merge import LINK_SECONDS
 from chainfix.ingest.printable import _printable_activity
+from chainfix.ingest.remembered import places, spliced
 from chainfix.model import Activity, History, ReadProblem
 from chainfix.sources.folder import file_kind
 
@@ -72,17 +73,17 @@ def extend(cache: ReadCache, seen: snapshot.Witness, read_added: ReadAdded) -> H
     except ChainfixError:  # a base that does not decode: read through the parts
         return None
     growth_prints = old.growth.prints if old.growth is not None else ()
-    where = snapshot.places(base, old.growth_activities)
-    before = snapshot.spliced(base, old.growth_activities, where)
-    before_prints = snapshot.spliced(old.prints, growth_prints, where)
+    where = places(base, old.growth_activities)
+    before = spliced(base, old.growth_activities, where)
+    before_prints = spliced(old.prints, growth_prints, where)
     added = sorted(map(_printable_activity, read.recorded), key=lambda a: (a.start_utc, a.leg))
     if not _apart(before, added, old.summaries):
         return None
     added_prints = activity_prints(added)
-    where = snapshot.places(before, added)
-    prints = snapshot.spliced(before_prints, added_prints, where)
+    where = places(before, added)
+    prints = spliced(before_prints, added_prints, where)
     history = History(
-        activities=tuple(snapshot.spliced(before, added, where)),
+        activities=tuple(spliced(before, added, where)),
         problems=old.history.problems,
         files_read=old.files_read + read.files,
     )

@@ -54,7 +54,7 @@ from chainfix.cache import (
     problem_rows,
     problems_from_rows,
 )
-from chainfix.fingerprint import activity_prints, digest_of_prints, vouch
+from chainfix.fingerprint import activity_prints, digest_of_prints, history_digest, vouch
 from chainfix.ingest.remembered import RememberedHistory
 from chainfix.model import Activity, History
 from chainfix.sources.base import Limits, Source
@@ -398,7 +398,7 @@ def grow(
     outline = {
         "identity": seen.identity,
         "base": old.identity,
-        "fingerprint": digest_of_prints(prints),
+        "fingerprint": history_digest(history),  # vouched by the caller: not worked out again
         "files": history.files_read,
         "count": len(history),
         "prints": [p for _, p in pairs],

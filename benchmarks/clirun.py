@@ -13,7 +13,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 MB = 1e6
 BUSY_CPU_S = 0.2
 """A process of the tree counts as busy when it used at least this much CPU time."""
+LAUNCHER = Path(__file__).with_name("launcher.py")
 BYTECODE = {"cache": True}
 """Whether the CLI runs with compiled bytecode (``--no-bytecode`` turns it off)."""
 
@@ -156,26 +156,33 @@ def cli_env(home: Path) -> dict[str, str]:
 
 
 def run_cli(args: list[str], home: Path) -> Run:
-    """Run ``chainfix ARGS`` with ``CHAINFIX_HOME=home``: wall time, exit code, memory."""
-    started = time.perf_counter()
+    """Run ``chainfix ARGS`` with ``CHAINFIX_HOME=home``: wall time, exit code, memory.
+
+    The CLI is started by :mod:`launcher`, a small process of its own, so that its peak RSS is
+    its own and not this benchmark's (see there).
+    """
     proc = subprocess.Popen(
-        [*cli_command(), *args],
+        [sys.executable, "-S", str(LAUNCHER), *cli_command(), *args],
         env=cli_env(home),
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        text=True,
     )
-    with TreeSampler(proc.pid) as sampler:
-        assert proc.stderr is not None
+    assert proc.stdout is not None and proc.stderr is not None
+    pid = int(proc.stdout.readline())
+    with TreeSampler(pid) as sampler:
         err = proc.stderr.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 3):
-        raise RuntimeError(f"chainfix {' '.join(args)} exited {proc.returncode}: {err.decode()}")
-    maxrss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+        report = proc.stdout.read().split()
+    proc.wait()
+    if proc.returncode != 0 or len(report) != 3:
+        raise RuntimeError(f"the launcher failed ({proc.returncode}): {err}")
+    seconds, status, maxrss = float(report[0]), int(report[1]), int(report[2])
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 3):
+        raise RuntimeError(f"chainfix {' '.join(args)} exited {code}: {err}")
     return Run(
         seconds,
-        proc.returncode,
+        code,
         max(maxrss, sampler.max_single) / MB,
         max(maxrss, sampler.max_total) / MB,
         sampler.processes,

@@ -21,9 +21,11 @@ from chainfix_synth.personas import Persona, _Planner
 __all__ = ["big_export", "bench_persona"]
 
 HOUR_S = 3600
+BENCH_START = date(2017, 3, 6)
+"""The first day of a benchmark history (one activity a day from there)."""
 
 
-def bench_persona(activities: int = 3000, seed: int = 0, start: date = date(2017, 3, 6)) -> Persona:
+def bench_persona(activities: int = 3000, seed: int = 0, start: date = BENCH_START) -> Persona:
     """One one-hour activity a day: 60% road runs, 25% rides, 15% trail runs, no pauses."""
     persona = Persona(
         key="bench",

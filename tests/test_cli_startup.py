@@ -107,3 +107,20 @@ def test_a_lazy_read_reads_like_its_reader_and_keeps_the_part_marks() -> None:
     assert any(isinstance(item, Container) for item in marked)
     assert not any(isinstance(item, Container) for item in plain)
     assert len(plain) == sum(not isinstance(item, Container) for item in marked) > 0
+
+
+def test_the_console_script_collects_cycles_less_often() -> None:
+    """``main`` raises the youngest generation's threshold for the run (see its docstring)."""
+    code = (
+        "import atexit, gc, sys\n"
+        "from chainfix.cli import GC_FIRST_GENERATION, main\n"
+        "def report():\n"
+        "    print(gc.get_threshold()[0], GC_FIRST_GENERATION, file=sys.stderr)\n"
+        "atexit.register(report)\n"
+        "sys.argv = ['chainfix', '--version']\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    threshold, wanted = done.stderr.split()
+    assert int(threshold) == int(wanted) > 700

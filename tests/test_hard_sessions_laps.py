@@ -9,6 +9,7 @@ even-paced run and a hilly trail run with fast downhill laps are not read as int
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,8 @@ from pathlib import Path
 import pytest
 from chainfix_synth.fitfiles import activity_fit
 from chainfix_synth.personas import Device, PlannedActivity
+from hypothesis import given
+from hypothesis import strategies as st
 from personas import run
 
 from chainfix.cache import activity_from_row, activity_row
@@ -25,7 +28,7 @@ from chainfix.fit.full import decode_full
 from chainfix.ingest import IngestOptions, read_history
 from chainfix.model import Lap, Origin
 from chainfix.planning.dosing import load_dosing
-from chainfix.planning.history import fast_lap_stretches, read_pattern
+from chainfix.planning.history import _median, fast_lap_stretches, read_pattern
 
 START = date(2025, 6, 2)
 """A Monday: the plan starts here, the history ends the day before."""
@@ -157,3 +160,8 @@ def test_real_runs_with_even_or_hilly_laps_are_not_intervals(real_dir: Path) -> 
             assert fast_lap_stretches(a, own, flat) >= dosing.lap_min_reps
     if not found:
         pytest.skip("the lapped real runs are not among the fixtures")
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1e6) | st.integers(0, 10**6), min_size=1))
+def test_the_planners_median_is_the_statistics_modules(values: list[float]) -> None:
+    assert _median(values) == statistics.median(values)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from chainfix.fit.activities import build
+from chainfix.fit.decoded import Decoded
 from chainfix.fit.fast import decode_fast
-from chainfix.fit.full import decode_full
 from chainfix.fit.rebuild import needs_recovery
 from chainfix.model import Activity, Origin, ReadProblem
 
@@ -42,14 +42,14 @@ def read_fit(data: bytes, origin: Origin, source: str = "fit") -> FitRead:
         try:
             decoded = decode_fast(data)
         except Exception:  # any doubt at all: the full decoder decides
-            decoded, reader = decode_full(data), "full"
+            decoded, reader = _decode_full(data), "full"
         if needs_recovery(decoded):  # no session: read laps and records to rebuild it
             try:
                 if reader != "fast":
                     raise LookupError("the full decoder read it")
                 decoded = decode_fast(data, recovery=True)
             except Exception:  # e.g. records behind compressed timestamps: the full decoder
-                decoded, reader = decode_full(data, recovery=True), "full"
+                decoded, reader = _decode_full(data, recovery=True), "full"
         built = build(decoded, origin, source)
         return FitRead(built.activities, built.problems, built.file_type, reader)
     except Exception as exc:  # the contract: never raise
@@ -57,3 +57,11 @@ def read_fit(data: bytes, origin: Origin, source: str = "fit") -> FitRead:
         return FitRead(
             problems=[ReadProblem(origin.path, origin.member, "corrupt", message)], reader="full"
         )
+
+
+def _decode_full(data: bytes, recovery: bool = False) -> Decoded:
+    """The full decoder (python-fitparse), imported the first time a file needs it: a plainly
+    valid file never does."""
+    from chainfix.fit.full import decode_full
+
+    return decode_full(data, recovery=recovery)

@@ -1,17 +1,22 @@
 """FIT profile knowledge: enum names and the layout of the few messages chainfix reads.
 
 Everything comes from python-fitparse's generated ``fitparse.profile`` (Garmin FIT SDK 21.218), so
-no field number, base type, scale or name is typed by hand here. Lookup tables are built on first
-use and kept. Unknown enum numbers become ``"<type>_<number>"`` (e.g. ``"sport_123"``): never an
-exception, never a silent drop.
+no field number, base type, scale or name is typed by hand here. Importing that module costs about
+10 ms, so the parts read here are kept as literals in :mod:`chainfix.fit.profile_tables`
+(generated from it by ``scripts/make_fit_profile.py``) and used while the installed
+python-fitparse's profile is the one they were made from (its CRC-32); another one is read
+directly (:func:`tables_from_fitparse`). Lookup tables are built on first use and kept. Unknown
+enum numbers become ``"<type>_<number>"`` (e.g. ``"sport_123"``): never an exception, never a
+silent drop.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from functools import cache
-
-from fitparse import profile as _fp
+from importlib.util import find_spec
+from pathlib import Path
 
 from chainfix.model import UNKNOWN
 
@@ -102,32 +107,90 @@ class MessageSpec:
     fields: dict[int, FieldSpec]
 
 
+FieldRow = tuple[str, int, float | None, int | None, bool]
+"""One field of the profile: name, base type id, scale, offset, whether it has components."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileTables:
+    """The parts of the profile read here (see :mod:`chainfix.fit.profile_tables`)."""
+
+    messages: dict[int, tuple[str, dict[int, FieldRow]]]
+    """``{mesg_num: (name, {field number: row})}`` for every message."""
+    types: dict[str, dict[int, str]]
+    """``{type name: {value: name}}`` for every type (empty when it names no values)."""
+    product_types: dict[int, str]
+    """``{manufacturer number: the type naming its products}``."""
+
+
+def tables_from_fitparse() -> ProfileTables:
+    """The tables read from the installed python-fitparse's ``fitparse.profile``."""
+    from fitparse import profile as fp
+
+    messages = {
+        num: (
+            mesg.name,
+            {
+                fnum: (f.name, f.base_type.identifier, f.scale, f.offset, bool(f.components))
+                for fnum, f in mesg.fields.items()
+            },
+        )
+        for num, mesg in fp.MESSAGE_TYPES.items()
+    }
+    types = {name: dict(t.values or {}) for name, t in fp.FIELD_TYPES.items()}
+    file_id = next(m for m in fp.MESSAGE_TYPES.values() if m.name == "file_id")
+    product = next(f for f in file_id.fields.values() if f.name == "product")
+    products = {
+        ref.raw_value: sub.type.name
+        for sub in product.subfields or ()
+        for ref in sub.ref_fields
+        if ref.name == "manufacturer"
+    }
+    return ProfileTables(messages, types, products)
+
+
+def installed_profile_crc() -> int | None:
+    """The CRC-32 of the installed ``fitparse/profile.py``, found without importing it (None
+    when it cannot be read)."""
+    try:
+        spec = find_spec("fitparse")
+        if spec is None or spec.origin is None:
+            return None
+        return zlib.crc32(Path(spec.origin).with_name("profile.py").read_bytes())
+    except (ImportError, OSError, ValueError):
+        return None
+
+
+@cache
+def tables() -> ProfileTables:
+    """The generated tables when they were made from the installed profile, else read from it."""
+    from chainfix.fit import profile_tables as made
+
+    if installed_profile_crc() == made.SOURCE_CRC:
+        return ProfileTables(made.MESSAGES, made.TYPES, made.PRODUCT_TYPES)
+    return tables_from_fitparse()
+
+
 @cache
 def wanted_messages(recovery: bool = False) -> dict[int, MessageSpec]:
     """Wanted messages by global message number, with their wanted fields (``recovery``: the
     :data:`RECOVERY_FIELDS` too)."""
-    by_name = {m.name: m for m in _fp.MESSAGE_TYPES.values()}
+    by_name = {name: (num, fields) for num, (name, fields) in tables().messages.items()}
     specs: dict[int, MessageSpec] = {}
     wanted = dict(WANTED_FIELDS)
     if recovery:
         for name, extra in RECOVERY_FIELDS.items():
             wanted[name] = tuple(dict.fromkeys(wanted.get(name, ()) + extra))
     for mesg_name, field_names in wanted.items():
-        mesg = by_name[mesg_name]
+        mesg_num, rows = by_name[mesg_name]
         fields: dict[int, FieldSpec] = {}
-        for field in mesg.fields.values():
-            if field.name in field_names:
-                fields[field.def_num] = FieldSpec(
-                    name=field.name,
-                    def_num=field.def_num,
-                    base_type=field.base_type.identifier,
-                    scale=field.scale,
-                    offset=field.offset,
-                )
+        for def_num, (name, base_type, scale, offset, _) in rows.items():
+            if name in field_names:
+                fields[def_num] = FieldSpec(name, def_num, base_type, scale, offset)
         missing = set(field_names) - {f.name for f in fields.values()}
         if missing:  # pragma: no cover - guards against a profile rename
             raise RuntimeError(f"FIT profile lacks {mesg_name} fields {sorted(missing)}")
-        specs[mesg.mesg_num] = MessageSpec(mesg_name, mesg.mesg_num, fields)
+        specs[mesg_num] = MessageSpec(mesg_name, mesg_num, fields)
     return specs
 
 
@@ -148,15 +211,18 @@ def profile_base_types() -> dict[int, dict[int, tuple[int, bool]]]:
     with another base type than the profile (python-fitparse then takes unusual code paths).
     """
     return {
-        num: {fnum: (f.base_type.identifier, bool(f.components)) for fnum, f in mesg.fields.items()}
-        for num, mesg in _fp.MESSAGE_TYPES.items()
+        num: {fnum: (row[1], row[4]) for fnum, row in rows.items()}
+        for num, (_, rows) in tables().messages.items()
     }
 
 
-@cache
+def type_values(type_name: str) -> dict[int, str] | None:
+    """``{value: name}`` of a profile type; None when the profile has no such type."""
+    return tables().types.get(type_name)
+
+
 def _values(type_name: str) -> dict[int, str]:
-    field_type = _fp.FIELD_TYPES.get(type_name)
-    return dict(field_type.values) if field_type is not None and field_type.values else {}
+    return tables().types.get(type_name) or {}
 
 
 def enum_name(type_name: str, value: int) -> str:
@@ -196,22 +262,9 @@ def exercise_name(category: int, subtype: int) -> str | None:
     if category == UNKNOWN_CATEGORY:
         return None
     cat = _values("exercise_category").get(category)
-    if cat is None or f"{cat}_exercise_name" not in _fp.FIELD_TYPES:
+    if cat is None or f"{cat}_exercise_name" not in tables().types:
         return None
     return enum_name(f"{cat}_exercise_name", subtype)
-
-
-@cache
-def _product_types() -> dict[int, str]:
-    """``{manufacturer number: product type name}`` from the ``file_id.product`` sub-fields."""
-    by_name = {m.name: m for m in _fp.MESSAGE_TYPES.values()}
-    product = next(f for f in by_name["file_id"].fields.values() if f.name == "product")
-    mapping: dict[int, str] = {}
-    for sub in product.subfields or ():
-        for ref in sub.ref_fields:
-            if ref.name == "manufacturer":
-                mapping[ref.raw_value] = sub.type.name
-    return mapping
 
 
 def device_name(manufacturer: int | None, product: int | None) -> str | None:
@@ -221,7 +274,7 @@ def device_name(manufacturer: int | None, product: int | None) -> str | None:
     maker = manufacturer_name(manufacturer)
     if product is None:
         return maker
-    product_type = _product_types().get(manufacturer)
+    product_type = tables().product_types.get(manufacturer)
     if product_type is None:
         return f"{maker} {product}"
     return f"{maker} {_values(product_type).get(product, str(product))}"

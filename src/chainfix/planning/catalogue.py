@@ -32,6 +32,7 @@ from importlib import resources
 from pathlib import Path
 
 from chainfix.errors import DataFileError
+from chainfix.fit.profile import type_values
 from chainfix.model import MUSCLE_GROUPS
 from chainfix.paths import override_file
 
@@ -182,20 +183,14 @@ class Catalogue:
 
 @cache
 def _fit_categories() -> dict[str, int]:
-    from fitparse import profile
-
-    values = profile.FIELD_TYPES["exercise_category"].values
+    values = type_values("exercise_category") or {}
     return {name: num for num, name in values.items()}
 
 
 @cache
 def _fit_names(category: str) -> dict[str, int]:
-    from fitparse import profile
-
-    field_type = profile.FIELD_TYPES.get(f"{category}_exercise_name")
-    if field_type is None:
-        return {}
-    return {name: num for num, name in field_type.values.items()}
+    values = type_values(f"{category}_exercise_name") or {}
+    return {name: num for num, name in values.items()}
 
 
 def fit_pair_problem(category: str, name: str) -> str | None:

@@ -40,6 +40,25 @@ def fresh_home() -> Iterator[Path]:
         yield Path(home)
 
 
+def check_read(path: Path, expected: int, *, use_cache: bool = True) -> None:
+    """Read ``path`` in this process, in a fresh user folder: RuntimeError unless it gives
+    ``expected`` activities and no problem (each generated input is checked once)."""
+    from chainfix.ingest import IngestOptions, read_history
+
+    with fresh_home() as home:
+        os.environ["CHAINFIX_HOME"] = str(home)
+        try:
+            history = read_history([path], IngestOptions(use_cache=use_cache))
+        finally:
+            os.environ.pop("CHAINFIX_HOME", None)
+    problems = [p for p in history.problems if p.severity != "info"]
+    if len(history.activities) != expected or problems:
+        raise RuntimeError(
+            f"{path}: {len(history.activities)} activities read (expected {expected}), "
+            f"{len(problems)} problems: {problems[:3]}"
+        )
+
+
 def cli_command() -> list[str]:
     """The installed ``chainfix`` console script (so its start-up counts), else ``-m``."""
     script = Path(sys.executable).with_name("chainfix")

@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from baselines import reader_speeds
-from clirun import BYTECODE, MB, Run, bench_dir, fresh_home, run_cli
+from clirun import BYTECODE, MB, Run, bench_dir, check_read, fresh_home, run_cli
 from probe import probe_s
 from realfolder import clean_fixtures, ensure_folder, measure_folder, real_dir
 from report import FOLDER_SIZE, MAIN_SIZE, markdown, print_report, targets
@@ -146,7 +146,7 @@ def ensure_export(activities: int, seed: int, start: date | None = None) -> Expo
     if path.is_file() and meta.is_file():
         info = json.loads(meta.read_text())
         if not info.get("checked"):
-            _check_export(path, info["activities"])
+            check_read(path, info["activities"], use_cache=False)
             meta.write_text(json.dumps({**info, "checked": True}))
         return Export(path, info["activities"], info["fit_bytes"], path.stat().st_size)
     print(f"generating {activities:,} activities -> {path} ...", flush=True)
@@ -170,7 +170,7 @@ def ensure_export(activities: int, seed: int, start: date | None = None) -> Expo
             seed=seed,
         )
     seconds = time.perf_counter() - started
-    _check_export(partial, manifest.expected_activity_count)
+    check_read(partial, manifest.expected_activity_count, use_cache=False)
     partial.replace(path)
     info = {
         "activities": manifest.expected_activity_count,
@@ -179,24 +179,6 @@ def ensure_export(activities: int, seed: int, start: date | None = None) -> Expo
     }
     meta.write_text(json.dumps(info))
     return Export(path, info["activities"], info["fit_bytes"], path.stat().st_size, seconds)
-
-
-def _check_export(path: Path, expected: int) -> None:
-    """Every activity of the export must be read, with no problem (run once per export)."""
-    from chainfix.ingest import IngestOptions, read_history
-
-    with fresh_home() as home:
-        os.environ["CHAINFIX_HOME"] = str(home)
-        try:
-            history = read_history([path], IngestOptions(use_cache=False))
-        finally:
-            os.environ.pop("CHAINFIX_HOME", None)
-    problems = [p for p in history.problems if p.severity != "info"]
-    if len(history.activities) != expected or problems:
-        raise RuntimeError(
-            f"{path}: {len(history.activities)} activities read (expected {expected}), "
-            f"{len(problems)} problems: {problems[:2]}"
-        )
 
 
 # ---------------------------------------------------------------------------------------------

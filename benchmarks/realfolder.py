@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from clirun import Run, bench_dir, fresh_home, median_s, run_cli, seconds_list
+from clirun import Run, bench_dir, check_read, fresh_home, median_s, run_cli, seconds_list
 from fitshift import TimePlan
 
 DAY_S = 86_400
@@ -84,7 +84,7 @@ def ensure_folder(count: int, fixtures: list[tuple[Path, int]]) -> Folder:
             size += len(data)
             (partial / f"{i:05d}-{fixtures[i % len(fixtures)][0].name}").write_bytes(data)
         expected = sum(fixtures[i % len(fixtures)][1] for i in range(count))
-        _check(partial, expected)
+        check_read(partial, expected)
         partial.rename(target)
         meta.write_text(json.dumps({"files": count, "fit_bytes": size, "activities": expected}))
     info = json.loads(meta.read_text())
@@ -96,24 +96,6 @@ def ensure_folder(count: int, fixtures: list[tuple[Path, int]]) -> Folder:
         _copy(plans, count),
         _copy(plans, count + 1),
     )
-
-
-def _check(folder: Path, expected: int) -> None:
-    """Every copy must be read as its own activity, without a problem."""
-    from chainfix.ingest import IngestOptions, read_history
-
-    with fresh_home() as home:
-        os.environ["CHAINFIX_HOME"] = str(home)
-        try:
-            history = read_history([folder], IngestOptions())
-        finally:
-            os.environ.pop("CHAINFIX_HOME", None)
-    problems = [p for p in history.problems if p.severity != "info"]
-    if len(history.activities) != expected or problems:
-        raise RuntimeError(
-            f"{folder}: {len(history.activities)} activities (expected {expected}), "
-            f"problems: {problems[:3]}"
-        )
 
 
 def measure_folder(folder: Folder, repeat: int) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -124,3 +125,13 @@ def test_the_console_script_collects_cycles_less_often() -> None:
     assert done.returncode == 0, done.stderr
     threshold, wanted = done.stderr.split()
     assert int(threshold) == int(wanted) > 700
+
+
+def test_analysing_valid_fit_files_loads_neither_python_fitparse_nor_the_self_tests() -> None:
+    """The fast reader's profile tables are literals (:mod:`chainfix.fit.profile_tables`), and the
+    self-test modules load only when there are self-test results (the plan is made all the same)."""
+    folder = Path(__file__).resolve().parents[1] / "sample_exports" / "fit-folder"
+    loaded = _modules_after("analyze", str(folder), "-q")
+    assert "chainfix.planning.generator" in loaded  # the advice's plan was made
+    unwanted = ("fitparse", "chainfix.planning.assessment", "chainfix.planning.assessment_rules")
+    assert [m for m in loaded if m.startswith(unwanted)] == []

@@ -11,12 +11,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chainfix.analysis.level import athlete_level
 from chainfix.model import LEVELS, MUSCLE_GROUPS, Activity, History
 from chainfix.planning.addon import add_on
-from chainfix.planning.assessment import Assessment
 from chainfix.planning.catalogue import Catalogue
 from chainfix.planning.checkin import CheckIn, checkin_effect
 from chainfix.planning.dosing import Dosing
@@ -37,6 +36,9 @@ from chainfix.planning.history import (
 )
 from chainfix.planning.profile import AthleteProfile, Race, normalise_equipment
 from chainfix.planning.week_shape import deload_weeks_from_running, sessions_per_week
+
+if TYPE_CHECKING:  # loaded only when there are self-test results (see chainfix.app)
+    from chainfix.planning.assessment import Assessment
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from chainfix.model import History
-from chainfix.planning.assessment import Assessment
 from chainfix.planning.catalogue import Catalogue, Exercise
 from chainfix.planning.dosing import Dosing
 from chainfix.planning.history import rungs_logged
 
 if TYPE_CHECKING:
+    from chainfix.planning.assessment import Assessment
     from chainfix.planning.context import PlanContext
 
 

@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chainfix.errors import UsageError
 from chainfix.model import History, Plan
-from chainfix.planning.assessment import Assessment
 from chainfix.planning.catalogue import Catalogue, load_catalogue
 from chainfix.planning.checkin import CheckIn, load_checkins
 from chainfix.planning.context import PlanContext, build_context
@@ -35,6 +34,9 @@ from chainfix.planning.state import (
     PlanState,
     TrackedPlan,
 )
+
+if TYPE_CHECKING:  # loaded only when there are self-test results (see chainfix.app)
+    from chainfix.planning.assessment import Assessment
 
 
 def _plan_notes(ctx: PlanContext, sessions: Sequence[SessionPlan], dosing: Dosing) -> list[str]:

@@ -222,7 +222,7 @@ def type_values(type_name: str) -> dict[int, str] | None:
 
 
 def _values(type_name: str) -> dict[int, str]:
-    return tables().types.get(type_name) or {}
+    return type_values(type_name) or {}
 
 
 def enum_name(type_name: str, value: int) -> str:

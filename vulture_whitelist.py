@@ -29,7 +29,7 @@ format_commands  # noqa: B018, F821
 
 # used by the garmin-connect plugin and by tests (outside src/chainfix)
 list_activities, list_activity_page, download_original, revoke_tokens, localhost_only  # noqa: B018, F821
-reset, hook_names, operations, writes, add_many, add_columns, data_size  # noqa: B018, F821
+reset, hook_names, operations, writes, add_many, add_columns, data_size, uninstall  # noqa: B018, F821
 
 # dataclass fields and result attributes read by name (JSON, reports, tests, coaches' data files)
 span_weeks, uphill, has_intense, speed_intensity, zone_intensity, equ_divisor  # noqa: B018, F821

@@ -91,12 +91,30 @@ def activity(
     laps: tuple[Lap, ...],
 ) -> Activity:
     record = _new(Activity)
-    values = (
-        id, source, origin, sport, sub_sport, start_utc, utc_offset_s, elapsed_s, timer_s,
-        distance_m, ascent_m, descent_m, avg_speed_m_s, avg_hr, max_hr, avg_power_w, avg_cadence,
-        device, sets, leg, from_summary, summary_sets, laps,
-    )  # fmt: skip
-    for put, value in zip(_ACTIVITY, values, strict=True):
-        put(record, value)
+    (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16, s17, s18, s19,
+     s20, s21, s22) = _ACTIVITY  # fmt: skip
+    s0(record, id)
+    s1(record, source)
+    s2(record, origin)
+    s3(record, sport)
+    s4(record, sub_sport)
+    s5(record, start_utc)
+    s6(record, utc_offset_s)
+    s7(record, elapsed_s)
+    s8(record, timer_s)
+    s9(record, distance_m)
+    s10(record, ascent_m)
+    s11(record, descent_m)
+    s12(record, avg_speed_m_s)
+    s13(record, avg_hr)
+    s14(record, max_hr)
+    s15(record, avg_power_w)
+    s16(record, avg_cadence)
+    s17(record, device)
+    s18(record, sets)
+    s19(record, leg)
+    s20(record, from_summary)
+    s21(record, summary_sets)
+    s22(record, laps)
     record.__post_init__()
     return record

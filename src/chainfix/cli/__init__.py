@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from chainfix import __version__
-from chainfix.cli import ending
+from chainfix.cli import code_cache, ending
 from chainfix.errors import EXIT_FATAL, EXIT_INTERRUPTED, EXIT_USAGE, ChainfixError
 
 
@@ -258,7 +258,11 @@ def main() -> None:
     Python's default (a collection every 700 allocations) the collector walked them some 60 times
     a run, 8-12 ms of a cached ``analyze`` (about 0.2 s); collected every 100,000 allocations
     (as mypy does), a run still frees its cycles, only less often. The reader pauses the
-    collector altogether while it builds the history (:func:`chainfix.ingest.read_history`)."""
+    collector altogether while it builds the history (:func:`chainfix.ingest.read_history`).
+
+    The methods of the dataclasses a command makes are compiled once and kept beside chainfix's
+    bytecode (:mod:`chainfix.cli.code_cache`)."""
+    code_cache.install()
     gc.set_threshold(GC_FIRST_GENERATION, *gc.get_threshold()[1:])
     ending.begin()
     try:

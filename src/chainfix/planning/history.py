@@ -37,11 +37,24 @@ def _median(values: Sequence[float]) -> float:
 
 
 def is_strength(activity: Activity, model: Any = None) -> bool:
-    """A strength workout, by the analysis's one definition (:mod:`chainfix.analysis.level`)."""
+    """A strength workout, by the analysis's one definition (:mod:`chainfix.analysis.level`),
+    with ``model`` (default: :func:`strength_model`; give it when asking of many activities)."""
     from chainfix.analysis.level import is_strength_workout
+
+    return is_strength_workout(model if model is not None else strength_model(), activity)
+
+
+def strength_model() -> Any:
+    """The model :func:`is_strength` tells strength workouts by (the user's overrides too)."""
     from chainfix.analysis.tables import load_model
 
-    return is_strength_workout(model if model is not None else load_model(), activity)
+    return load_model()
+
+
+def _endurance(activities: Iterable[Activity]) -> list[Activity]:
+    """``activities`` but the strength workouts."""
+    model = strength_model()
+    return [a for a in activities if not is_strength(a, model)]
 
 
 def _before(history: History | Iterable[Activity], until: date) -> list[Activity]:
@@ -303,7 +316,7 @@ def eccentric_block_until(
 def forward_posture(history: History | Iterable[Activity], until: date, dosing: Dosing) -> bool:
     """Section 8: forward-moving sports make up a large share of recent endurance minutes."""
     start = until - timedelta(days=dosing.forward_window_days)
-    recent = [a for a in _before(history, until) if a.local_date >= start and not is_strength(a)]
+    recent = _endurance(a for a in _before(history, until) if a.local_date >= start)
     total = sum(a.duration_s for a in recent)
     forward = sum(a.duration_s for a in recent if a.sport in dosing.forward_sports)
     return total > 0 and forward / total >= dosing.forward_min_share
@@ -383,7 +396,7 @@ def lifting_habit(
 def running_share(history: History | Iterable[Activity], until: date, dosing: Dosing) -> float:
     """Running minutes as a share of the endurance minutes in the ``forward_window_days``."""
     start = until - timedelta(days=dosing.forward_window_days)
-    recent = [a for a in _before(history, until) if a.local_date >= start and not is_strength(a)]
+    recent = _endurance(a for a in _before(history, until) if a.local_date >= start)
     total = sum(a.duration_s for a in recent)
     runs = sum(a.duration_s for a in recent if a.sport in dosing.calendar_running_sports)
     return runs / total if total > 0 else 0.0

@@ -22,7 +22,7 @@ from chainfix.model import Activity, History, Plan, StrengthSet, Workout, Workou
 from chainfix.planning.catalogue import Catalogue, load_catalogue
 from chainfix.planning.context import PlanContext
 from chainfix.planning.dosing import Dosing, load_dosing
-from chainfix.planning.history import is_strength
+from chainfix.planning.history import is_strength, strength_model
 from chainfix.planning.layout import sessions_from_workouts
 from chainfix.planning.prescription import prescribe
 from chainfix.planning.schedule import Calendar
@@ -234,8 +234,13 @@ def reconcile(
         as_of = max((a.local_date for a in history), default=tracked.start - timedelta(days=1))
     records: dict[str, WorkoutRecord] = dict(tracked.state.records)
     used = {r.activity_id for r in records.values() if r.activity_id}
+    model = strength_model()
     strength = sorted(
-        (a for a in activities if is_strength(a) and a.local_date <= as_of and a.id not in used),
+        (
+            a
+            for a in activities
+            if is_strength(a, model) and a.local_date <= as_of and a.id not in used
+        ),
         key=lambda a: a.start_utc,
     )
     workouts = sorted(tracked.workouts, key=lambda w: (w.date, w.key))

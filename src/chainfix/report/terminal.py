@@ -142,7 +142,7 @@ def _verdict_panel(a: Analysis, paths: Sequence[str | Path], width: int) -> Pane
         f"{day(a.window_start)} – {day(a.window_end)} · "
         f"{plural(a.activity_count, 'activity')} in the report"
     )
-    return Panel(Group(*lines), title=title, title_align="left", width=min(width, 100))
+    return Panel(Group(*lines), title=Text(title), title_align="left", width=min(width, 100))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,7 +322,9 @@ def render(
         items = [Text("• ") + Text(s) for s in a.explanations[1:]]
         for g in MUSCLE_GROUPS:
             items.extend(Text("• ") + Text(s) for s in a.muscles[g].reasons)
-        console.print(Panel(Group(*items), title="Why", title_align="left", width=min(width, 100)))
+        console.print(
+            Panel(Group(*items), title=Text("Why"), title_align="left", width=min(width, 100))
+        )
     console.print(
         Text(
             "A record of the work you logged, not a recovery score and not an injury prediction.",

@@ -180,10 +180,18 @@ class ReadCache:
         when its text is not what was written (CRC-32) or not JSON."""
         if self.empty:
             return None
+        where = (storable(key), self.version, self._volatile_version())
         try:
+            if starts:  # another entry's head: a few bytes read, not megabytes
+                row = self.db.execute(
+                    "SELECT substr(payload, 10, ?) FROM results"
+                    " WHERE key = ? AND version IN (?, ?)",
+                    (len(starts), *where),
+                ).fetchone()
+                if row is None or row[0] != starts:
+                    return None
             row = self.db.execute(
-                "SELECT payload FROM results WHERE key = ? AND version IN (?, ?)",
-                (storable(key), self.version, self._volatile_version()),
+                "SELECT payload FROM results WHERE key = ? AND version IN (?, ?)", where
             ).fetchone()
         except sqlite3.DatabaseError as exc:
             self._notice(exc)

@@ -14,8 +14,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from chainfix.atomic import write_atomic
 from chainfix.errors import ProfileError, ProfileValueError
 from chainfix.model import LEVELS
@@ -188,6 +186,8 @@ def parse_pain(value: str | Sequence[str] | None, flags: Sequence[str]) -> tuple
 
 def dumps_toml(data: Mapping[str, Any]) -> str:
     """``data`` as TOML (tomli-w), leaving out ``None`` values, which TOML cannot hold."""
+    import tomli_w  # writing only: a run that reads the profile does not load it
+
     return tomli_w.dumps(_without_none(data))
 
 

@@ -61,6 +61,8 @@ def test_a_class_made_from_stored_code_behaves_as_a_compiled_one(store: Path) ->
     assert _new_count() > 0
     code_cache.save()
     assert store.is_file()
+    if os.name == "posix":  # readable as the .pyc files beside it are
+        assert store.stat().st_mode & 0o777 == Path(code_cache.__file__).stat().st_mode & 0o666
 
     _reinstall(store)
     stored = _make_point()

@@ -128,8 +128,8 @@ def save() -> None:
     from chainfix.atomic import write_atomic
 
     try:
-        store.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(store.path, _HEADER + zlib.crc32(body).to_bytes(4, "big") + body)
+        mode = Path(__file__).stat().st_mode & 0o666  # as Python gives a .pyc its source's
+        write_atomic(store.path, _HEADER + zlib.crc32(body).to_bytes(4, "big") + body, mode=mode)
     except OSError:
         return
     store.new = 0

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import inspect
-from dataclasses import fields
+import pickle
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime
 
 import pytest
 
 from chainfix.cache import builders
+from chainfix.cache.rows import (
+    RememberedActivity,
+    activity_from_row,
+    activity_row,
+    remembered_activity,
+)
 from chainfix.model import Activity, ExerciseSummary, Lap, Origin, StrengthSet
 
 
@@ -52,7 +59,11 @@ BUILDERS = [
 @pytest.mark.parametrize(("cls", "build"), BUILDERS)
 def test_a_builder_takes_every_field_by_its_name_in_order(cls: type, build: object) -> None:
     """A field added, removed or moved in the model breaks this until its builder follows."""
-    parameters = list(inspect.signature(build).parameters)  # type: ignore[arg-type]
+    parameters = [
+        p.name
+        for p in inspect.signature(build).parameters.values()  # type: ignore[arg-type]
+        if p.kind is not p.KEYWORD_ONLY  # the activity builder's class
+    ]
     assert parameters == [f.name for f in fields(cls) if f.init]
 
 
@@ -70,3 +81,50 @@ def test_an_activity_is_made_with_its_local_day() -> None:
     built = builders.activity(*values)  # type: ignore[arg-type]
     assert built.local_date == date(2025, 5, 1)  # 06:30 UTC + 2 h
     assert hash(built) == hash(Activity(*values))  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------
+# Remembered activities: sets and laps made when first read
+
+
+def _remembered_pair() -> tuple[Activity, Activity]:
+    """An activity of :func:`distinct_values` decoded eagerly and as a remembered one."""
+    made = Activity(*distinct_values(Activity))  # type: ignore[arg-type]
+    row = activity_row(made)
+    return activity_from_row(row, made.origin, check=False), remembered_activity(row, made.origin)
+
+
+def test_a_remembered_activity_makes_its_sets_and_laps_when_first_read() -> None:
+    eager, lazy = _remembered_pair()
+    assert isinstance(lazy, RememberedActivity) and type(eager) is Activity
+    for slot in ("sets", "laps"):
+        with pytest.raises(AttributeError):
+            Activity.__dict__[slot].__get__(lazy, Activity)  # not made yet
+    assert lazy.sets == eager.sets and lazy.laps == eager.laps
+    assert Activity.__dict__["sets"].__get__(lazy, Activity) is lazy.sets  # made once
+    assert lazy.sets[0].start == eager.sets[0].start and lazy.laps[1] == Lap(92.0, 401.0)
+
+
+def test_a_remembered_activity_is_the_decoded_one_in_every_way() -> None:
+    eager, lazy = _remembered_pair()
+    assert lazy == eager and eager == lazy and not (lazy != eager) and not (eager != lazy)
+    assert hash(lazy) == hash(eager)
+    assert (eager,) == (lazy,)  # as histories compare their activities
+    for f in fields(Activity):
+        assert getattr(lazy, f.name) == getattr(eager, f.name), f.name
+    assert activity_row(lazy) == activity_row(eager)
+    other = replace(eager, sport="cycling")
+    assert lazy != other and other != lazy
+    changed = replace(_remembered_pair()[1], sport="cycling")  # replace() on a fresh one
+    assert changed == other and changed.sets == other.sets
+    assert pickle.loads(pickle.dumps(_remembered_pair()[1])) == eager
+
+
+def test_a_remembered_activity_without_sets_or_laps_has_them_at_once() -> None:
+    made = Activity(
+        "a", "fit", Origin("x.fit"), "running", "generic", datetime(2025, 5, 1, tzinfo=UTC)
+    )
+    lazy = remembered_activity(activity_row(made), made.origin)
+    assert Activity.__dict__["sets"].__get__(lazy, Activity) == ()
+    assert Activity.__dict__["laps"].__get__(lazy, Activity) == ()
+    assert lazy == made

@@ -89,8 +89,11 @@ def activity(
     from_summary: bool,
     summary_sets: tuple[ExerciseSummary, ...],
     laps: tuple[Lap, ...],
+    *,
+    cls: type[Activity] = Activity,
 ) -> Activity:
-    record = _new(Activity)
+    """``cls`` (Activity or a subclass without fields of its own) made from its fields."""
+    record = _new(cls)
     (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16, s17, s18, s19,
      s20, s21, s22) = _ACTIVITY  # fmt: skip
     s0(record, id)

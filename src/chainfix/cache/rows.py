@@ -174,8 +174,7 @@ class RememberedActivity(Activity):
     """An activity of a remembered history: its sets and laps are made from their rows the first
     time they are read. The real-file decade of the benchmark holds 15,695 sets and 14,107 laps;
     a run that grows it by a new file reads the sets of the 146 strength sessions of the
-    analysis window (11,600 sets) and no lap, and the sets and laps of older activities stay
-    rows, made only by a command that reads them (``activities``, ``--summary``).
+    analysis window (11,600 sets) and no lap; the others stay rows unless something reads them.
 
     Equal to the :class:`Activity` with the same fields, hashed alike, and used like one; made
     only from rows known intact (their entry's text matched its CRC-32)."""

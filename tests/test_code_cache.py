@@ -174,3 +174,19 @@ def test_the_console_script_writes_the_store_once_beside_its_bytecode(tmp_path: 
 def test_the_console_script_writes_no_store_without_bytecode(tmp_path: Path) -> None:
     _analyze(tmp_path / "home", tmp_path / "pycache", bytecode=False)
     assert not list(tmp_path.rglob("*.marshal"))
+
+
+def test_a_command_that_makes_no_dataclass_does_not_look_for_the_store() -> None:
+    """``--version``: the store's place (pathlib, importlib.util) is not even worked out."""
+    code = (
+        "import sys\n"
+        "from chainfix.cli import main\n"
+        "sys.argv = ['chainfix', sys.argv[1]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "found = [m for m in ('pathlib', 'importlib.util') if m in sys.modules]\n"
+        "print(found, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "--version"], capture_output=True, text=True, check=True
+    )
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr

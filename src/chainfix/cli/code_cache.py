@@ -31,11 +31,14 @@ import atexit
 import builtins
 import dataclasses
 import marshal
+import os
 import sys
 import zlib
-from pathlib import Path
 from types import CodeType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path  # imported where needed: --version and --help make no dataclass
 
 MAX_ENTRIES = 2_000
 """Texts kept at most. Every chainfix command together makes about 1,000 (150 dataclasses); past
@@ -52,6 +55,7 @@ def store_path() -> Path | None:
     """Where the store is: in the ``__pycache__`` folder of this module's bytecode (Python's
     :func:`importlib.util.cache_from_source`); None for an interpreter without bytecode files."""
     from importlib.util import cache_from_source
+    from pathlib import Path
 
     try:
         bytecode = Path(cache_from_source(__file__))
@@ -61,10 +65,11 @@ def store_path() -> Path | None:
 
 
 class _Store:
-    """The stored code objects by text, loaded at the first compile a run asks for."""
+    """The stored code objects by text, found and loaded at the first compile a run asks for."""
 
     def __init__(self, path: Path | None) -> None:
-        self.path = path
+        self.given = path
+        self.path: Path | None = None
         self.codes: dict[str, CodeType] | None = None
         self.used: dict[str, CodeType] = {}
         self.new = 0
@@ -72,6 +77,7 @@ class _Store:
     def code(self, text: str) -> CodeType:
         codes = self.codes
         if codes is None:
+            self.path = self.given if self.given is not None else store_path()
             codes = self.codes = load(self.path) if self.path is not None else {}
         code = codes.get(text)
         if code is None:
@@ -98,7 +104,7 @@ def install(path: Path | None = None) -> None:
     global _STORE
     if _STORE is not None:
         return
-    _STORE = _Store(path if path is not None else store_path())
+    _STORE = _Store(path)
     atexit.register(save)
     dataclasses.exec = _STORE.run  # type: ignore[attr-defined]
 
@@ -128,7 +134,7 @@ def save() -> None:
     from chainfix.atomic import write_atomic
 
     try:
-        mode = Path(__file__).stat().st_mode & 0o666  # as Python gives a .pyc its source's
+        mode = os.stat(__file__).st_mode & 0o666  # as Python gives a .pyc its source's
         write_atomic(store.path, _HEADER + zlib.crc32(body).to_bytes(4, "big") + body, mode=mode)
     except OSError:
         return

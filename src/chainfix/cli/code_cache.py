@@ -38,7 +38,7 @@ from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pathlib import Path  # imported where needed: --version and --help make no dataclass
+    from pathlib import Path  # imported where needed: --version makes no dataclass
 
 MAX_ENTRIES = 2_000
 """Texts kept at most. Every chainfix command together makes about 1,000 (150 dataclasses); past

@@ -226,12 +226,7 @@ def remembered_activity(r: list[Any], origin: Origin) -> Activity:
     """The activity of an intact row of a remembered history, attached to ``origin``: what
     :func:`activity_from_row` gives, its sets and laps made when first read (an activity with
     none has them at once)."""
-    a = _activity(
-        r[0], r[1], origin, r[2], r[3], _when(r[4]), r[5], r[6], r[7], r[8], r[9], r[10],
-        r[11], r[12], r[13], r[14], r[15], r[16], (), r[17], r[18],
-        tuple(starmap(ExerciseSummary, r[20])) if r[20] else (), (),
-        cls=RememberedActivity,
-    )  # fmt: skip
+    a = _from_row(r, origin, (), (), RememberedActivity)
     if r[19]:
         _SETS_SLOT.__delete__(a)
         _SET_ROWS.__set__(a, r[19])
@@ -248,33 +243,26 @@ def activity_from_row(r: list[Any], origin: Origin, *, check: bool = True) -> Ac
     ``check=False`` for rows known intact (their entry's text matched its CRC-32)."""
     if check:
         _check_activity(r)
+    sets = _sets(r[19]) if r[19] else ()
+    laps = tuple(starmap(_lap, r[21])) if r[21] else ()
+    return _from_row(r, origin, sets, laps, Activity)
+
+
+def _from_row(
+    r: list[Any],
+    origin: Origin,
+    sets: tuple[StrengthSet, ...],
+    laps: tuple[Lap, ...],
+    cls: type[Activity],
+) -> Activity:
     # positional, in the field order of Activity (about a third faster than by keyword on
     # thousands of rows; the codec's round-trip tests hold every field)
     return _activity(
-        r[0],
-        r[1],
-        origin,
-        r[2],
-        r[3],
-        _when(r[4]),
-        r[5],
-        r[6],
-        r[7],
-        r[8],
-        r[9],
-        r[10],
-        r[11],
-        r[12],
-        r[13],
-        r[14],
-        r[15],
-        r[16],
-        _sets(r[19]) if r[19] else (),
-        r[17],
-        r[18],
-        tuple(starmap(ExerciseSummary, r[20])) if r[20] else (),
-        tuple(starmap(_lap, r[21])) if r[21] else (),
-    )
+        r[0], r[1], origin, r[2], r[3], _when(r[4]), r[5], r[6], r[7], r[8], r[9], r[10],
+        r[11], r[12], r[13], r[14], r[15], r[16], sets, r[17], r[18],
+        tuple(starmap(ExerciseSummary, r[20])) if r[20] else (), laps,
+        cls=cls,
+    )  # fmt: skip
 
 
 def _check_activity(r: Any) -> None:

@@ -14,6 +14,7 @@ from chainfix.cache.rows import (
     RememberedActivity,
     activity_from_row,
     activity_row,
+    history_row,
     remembered_activity,
 )
 from chainfix.model import Activity, ExerciseSummary, Lap, Origin, StrengthSet
@@ -91,7 +92,8 @@ def _remembered_pair() -> tuple[Activity, Activity]:
     """An activity of :func:`distinct_values` decoded eagerly and as a remembered one."""
     made = Activity(*distinct_values(Activity))  # type: ignore[arg-type]
     row = activity_row(made)
-    return activity_from_row(row, made.origin, check=False), remembered_activity(row, made.origin)
+    lazy = remembered_activity(history_row(made), made.origin)
+    return activity_from_row(row, made.origin, check=False), lazy
 
 
 def test_a_remembered_activity_makes_its_sets_and_laps_when_first_read() -> None:
@@ -124,7 +126,7 @@ def test_a_remembered_activity_without_sets_or_laps_has_them_at_once() -> None:
     made = Activity(
         "a", "fit", Origin("x.fit"), "running", "generic", datetime(2025, 5, 1, tzinfo=UTC)
     )
-    lazy = remembered_activity(activity_row(made), made.origin)
+    lazy = remembered_activity(history_row(made), made.origin)
     assert Activity.__dict__["sets"].__get__(lazy, Activity) == ()
     assert Activity.__dict__["laps"].__get__(lazy, Activity) == ()
     assert lazy == made

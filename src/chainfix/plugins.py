@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import traceback
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -63,6 +62,8 @@ def _allowed() -> set[str] | None:
 
 
 def _short_error(exc: BaseException) -> str:
+    import traceback  # only for a plugin that failed (every start otherwise)
+
     frames = traceback.extract_tb(exc.__traceback__)
     where = f" ({frames[-1].filename}:{frames[-1].lineno})" if frames else ""
     return f"{type(exc).__name__}: {exc}{where}"

@@ -25,7 +25,6 @@ import json
 import sys
 from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from chainfix import __version__
@@ -33,6 +32,7 @@ from chainfix.analysis.coefficients import Model
 from chainfix.analysis.result import Analysis, AnalysisOptions
 from chainfix.analysis.stored import analysis_from_text, analysis_text
 from chainfix.analysis.tables import load_model
+from chainfix.bundled import package_files
 from chainfix.cache import ReadCache, open_cache
 from chainfix.fingerprint import known_digest
 from chainfix.model import History
@@ -126,12 +126,10 @@ def _file_digest(path: Path) -> str:
 def code_version() -> str:
     """chainfix's version and a hash of the analysis code and its built-in tables."""
     digest = hashlib.sha256(__version__.encode())
-    root = resources.files("chainfix")
     for folder in ("analysis", "data"):
-        for entry in sorted((root / folder).iterdir(), key=lambda e: e.name):
-            if entry.is_file() and not entry.name.endswith(".pyc"):
-                digest.update(f"{folder}/{entry.name}\0".encode())
-                digest.update(entry.read_bytes())
+        for name, data in package_files(folder):
+            digest.update(f"{folder}/{name}\0".encode())
+            digest.update(data)
     return digest.hexdigest()[:16]
 
 

@@ -21,11 +21,11 @@ import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from chainfix.analysis.coefficients import Model, ModelFile
 from chainfix.analysis.model_from_rows import _build, _Row
+from chainfix.bundled import data_text
 from chainfix.errors import DataFileError
 from chainfix.model import MUSCLE_GROUPS
 from chainfix.paths import model_override_dir
@@ -162,8 +162,7 @@ def _read_text(path: Path) -> str:
 
 @lru_cache(maxsize=1)
 def _built_in_texts() -> dict[str, str]:
-    base = resources.files("chainfix.data")
-    return {name: base.joinpath(name).read_text(encoding="utf-8") for name in TABLES}
+    return {name: data_text(name) for name in TABLES}
 
 
 def override_files(path: str | Path | None) -> tuple[list[tuple[Path, str]], list[str]]:

@@ -39,11 +39,11 @@ import sqlite3
 import zlib
 from datetime import UTC, datetime
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chainfix import __version__
+from chainfix.bundled import package_files
 from chainfix.cache.rows import (
     BadEntry,
     CachedPart,
@@ -71,9 +71,9 @@ CREATE TABLE IF NOT EXISTS results (
 """
 FORMAT = "rows-6"
 """Payload layout; part of :func:`reader_version`."""
-READER_MODULES = ("chainfix.fit", "chainfix.sources", "chainfix.ingest", "chainfix.cache")
+READER_FOLDERS = ("fit", "sources", "ingest", "cache")
 READER_FILES = ("model.py", "fingerprint.py")
-"""Modules of the ``chainfix`` package whose code shapes cached results."""
+"""The folders and files of the ``chainfix`` package whose code shapes cached results."""
 FLUSH_ROWS = 500
 
 
@@ -89,15 +89,13 @@ def storable(key: str) -> str:
 def reader_version() -> str:
     """chainfix's version plus a hash of the reader code: results of other readers are ignored."""
     digest = hashlib.sha256(f"{__version__}:{FORMAT}".encode())
-    for package in READER_MODULES:
-        for entry in sorted(resources.files(package).iterdir(), key=lambda e: e.name):
-            if entry.name.endswith((".py", ".csv")):
-                digest.update(entry.name.encode())
-                digest.update(entry.read_bytes())
-    root = resources.files("chainfix")
-    for name in READER_FILES:
+    for folder in READER_FOLDERS:
+        for name, data in package_files(folder, (".py", ".csv")):
+            digest.update(name.encode())
+            digest.update(data)
+    for name, data in package_files("", READER_FILES):
         digest.update(name.encode())
-        digest.update((root / name).read_bytes())
+        digest.update(data)
     return digest.hexdigest()[:16]
 
 

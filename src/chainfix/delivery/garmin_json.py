@@ -23,11 +23,11 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from chainfix import install_hint
+from chainfix.bundled import data_file
 from chainfix.errors import DataFileError, DeliveryError, MissingExtraError
 from chainfix.model import Workout, WorkoutStep
 
@@ -228,7 +228,7 @@ def load_garmin_catalogue(path: Path | None = None) -> ExerciseCatalogue:
         if candidate.is_file():
             return _read_catalogue_file(candidate)
     if path is None:
-        packaged = resources.files("chainfix").joinpath("data", CATALOGUE_FILE)
+        packaged = Path(data_file(CATALOGUE_FILE))
         if packaged.is_file():
             data = json.loads(packaged.read_text("utf-8"))
             return ExerciseCatalogue.from_json(data, str(packaged))

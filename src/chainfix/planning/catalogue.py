@@ -28,9 +28,9 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
+from chainfix.bundled import data_text
 from chainfix.errors import DataFileError
 from chainfix.fit.profile import type_values
 from chainfix.model import MUSCLE_GROUPS
@@ -398,10 +398,8 @@ def load_catalogue(
     pattern; by default it is read from the analysis tables (``strength-credits.csv``).
     """
     fams = dict(families) if families is not None else _default_families()
-    built_in = resources.files("chainfix").joinpath("data", CATALOGUE_FILE)
-    sources: list[tuple[str, str]] = [
-        (f"chainfix/data/{CATALOGUE_FILE}", built_in.read_text("utf-8"))
-    ]
+    built_in = (f"chainfix/data/{CATALOGUE_FILE}", data_text(CATALOGUE_FILE))
+    sources: list[tuple[str, str]] = [built_in]
     paths: list[Path] = []
     if include_user:
         user_file = override_file(CATALOGUE_FILE)

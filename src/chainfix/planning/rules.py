@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from chainfix.bundled import data_text
 from chainfix.errors import DataFileError
 from chainfix.paths import override_file
 
@@ -111,8 +111,7 @@ def read_rule_file(name: str, path: Path | None) -> tuple[dict[str, Any], str]:
                 raise DataFileError(f"{candidate}: cannot read: {exc}") from exc
     if path is not None:
         raise DataFileError(f"{path}: file not found")
-    built_in = resources.files("chainfix").joinpath("data", name)
-    return tomllib.loads(built_in.read_text("utf-8")), f"chainfix/data/{name}"
+    return tomllib.loads(data_text(name)), f"chainfix/data/{name}"
 
 
 def words_of(value: str | Sequence[str] | None) -> tuple[str, ...]:

@@ -21,9 +21,9 @@ import math
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from chainfix.bundled import data_text
 from chainfix.fit import sanity
 from chainfix.model import Activity, ExerciseSummary, Origin, ReadProblem
 
@@ -31,7 +31,7 @@ from chainfix.model import Activity, ExerciseSummary, Origin, ReadProblem
 @cache
 def activity_types() -> dict[str, tuple[str, str]]:
     """Garmin Connect ``activityType`` key → (FIT sport, FIT sub_sport), from the data file."""
-    text = resources.files("chainfix.data").joinpath("garmin-activity-types.csv").read_text()
+    text = data_text("garmin-activity-types.csv")
     return {
         row["type_key"]: (row["sport"], row["sub_sport"])
         for row in csv.DictReader(text.splitlines())

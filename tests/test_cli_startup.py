@@ -110,21 +110,29 @@ def test_a_lazy_read_reads_like_its_reader_and_keeps_the_part_marks() -> None:
     assert len(plain) == sum(not isinstance(item, Container) for item in marked) > 0
 
 
-def test_the_console_script_collects_cycles_less_often() -> None:
-    """``main`` raises the youngest generation's threshold for the run (see its docstring)."""
+def test_the_console_script_collects_cycles_less_often_from_its_first_import() -> None:
+    """The console script raises the youngest generation's threshold before the command line
+    loads (see :mod:`chainfix.command`): click is imported with it raised already."""
     code = (
         "import atexit, gc, sys\n"
-        "from chainfix.cli import GC_FIRST_GENERATION, main\n"
+        "seen = []\n"
+        "class Watch:\n"
+        "    @staticmethod\n"
+        "    def find_spec(name, path=None, target=None):\n"
+        "        if name == 'click':\n"
+        "            seen.append(gc.get_threshold()[0])\n"
+        "sys.meta_path.insert(0, Watch)\n"
+        "from chainfix.command import GC_FIRST_GENERATION, main\n"
         "def report():\n"
-        "    print(gc.get_threshold()[0], GC_FIRST_GENERATION, file=sys.stderr)\n"
+        "    print(seen[0], gc.get_threshold()[0], GC_FIRST_GENERATION, file=sys.stderr)\n"
         "atexit.register(report)\n"
         "sys.argv = ['chainfix', '--version']\n"
         "main()\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    threshold, wanted = done.stderr.split()
-    assert int(threshold) == int(wanted) > 700
+    at_click, threshold, wanted = done.stderr.split()
+    assert int(at_click) == int(threshold) == int(wanted) > 700
 
 
 def test_analysing_valid_fit_files_loads_neither_python_fitparse_nor_the_self_tests() -> None:

@@ -24,7 +24,7 @@ SAMPLE = ROOT / "sample_exports" / "garmin-export-runner.zip"
 def test_the_distribution_is_not_the_unrelated_pypi_project() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["name"] == DISTRIBUTION != "chainfix"
-    assert project["scripts"]["chainfix"] == "chainfix.cli:main"  # the command keeps its name
+    assert project["scripts"]["chainfix"] == "chainfix.command:main"  # the command keeps its name
 
 
 def test_installed_metadata_uses_the_distribution_name() -> None:

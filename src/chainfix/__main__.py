@@ -1,3 +1,3 @@
-from chainfix.cli import main
+from chainfix.command import main
 
 main()

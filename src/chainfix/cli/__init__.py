@@ -6,7 +6,6 @@ Exit codes: 0 everything read; 3 the job was done but some files could not be re
 
 from __future__ import annotations
 
-import gc
 import importlib
 import warnings
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ import click
 
 from chainfix import __version__
 from chainfix.cli import code_cache, ending
+from chainfix.command import tune_collector
 from chainfix.errors import EXIT_FATAL, EXIT_INTERRUPTED, EXIT_USAGE, ChainfixError
 
 
@@ -244,26 +244,19 @@ def cli() -> None:
 cli.lazy = COMMANDS
 
 
-GC_FIRST_GENERATION = 100_000
-"""Allocations between two collections of the cyclic collector's youngest generation."""
-
-
 def main() -> None:
     """Console-script entry point: runs one command and ends the process, for a command that asks
     for it without the interpreter's teardown (:mod:`chainfix.cli.ending`). To run commands
     inside another program, invoke :data:`cli` (or click's ``CliRunner``) instead.
 
-    A command allocates tens of thousands of objects while it imports its modules and analyses,
-    and almost none of them end up in unreachable cycles (about 200 in a whole ``analyze``). With
-    Python's default (a collection every 700 allocations) the collector walked them some 60 times
-    a run, 8-12 ms of a cached ``analyze`` (about 0.2 s); collected every 100,000 allocations
-    (as mypy does), a run still frees its cycles, only less often. The reader pauses the
-    collector altogether while it builds the history (:func:`chainfix.ingest.read_history`).
+    The cyclic collector runs less often (:func:`chainfix.command.tune_collector`: the console
+    script, :func:`chainfix.command.main`, tunes it before this module loads); the reader pauses
+    it altogether while it builds the history (:func:`chainfix.ingest.read_history`).
 
     The methods of the dataclasses a command makes are compiled once and kept beside chainfix's
     bytecode (:mod:`chainfix.cli.code_cache`)."""
     code_cache.install()
-    gc.set_threshold(GC_FIRST_GENERATION, *gc.get_threshold()[1:])
+    tune_collector()
     ending.begin()
     try:
         cli(prog_name="chainfix")

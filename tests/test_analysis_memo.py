@@ -121,9 +121,9 @@ def made(monkeypatch: pytest.MonkeyPatch) -> list[AnalysisOptions]:
     calls: list[AnalysisOptions] = []
     real = memo._made
 
-    def counting(history: History, options: AnalysisOptions) -> Analysis:
+    def counting(history: History, options: AnalysisOptions, tallies: Any = None) -> Analysis:
         calls.append(options)
-        return real(history, options)
+        return real(history, options, tallies)
 
     monkeypatch.setattr(memo, "_made", counting)
     return calls

@@ -113,8 +113,9 @@ def _plain_text(values: tuple[object, ...]) -> bool:
 _SET_TEXTS: dict[tuple[object, ...], str] = {}
 """``repr`` of each set's text fields seen (a set type, its categories and exercise)."""
 SET_TEXTS_MAX = 4096
-_VOUCHED: dict[int, tuple[History, str]] = {}
-"""Fingerprints already known, by ``id`` of their history (held, so the id is not reused)."""
+_VOUCHED: dict[int, tuple[History, str, Sequence[str] | None]] = {}
+"""Fingerprints already known, by ``id`` of their history (held, so the id is not reused), with
+the activities' prints when they are known too."""
 VOUCHED_MAX = 4
 
 
@@ -124,9 +125,17 @@ def known_digest(history: History) -> str | None:
     return known[1] if known is not None and known[0] is history else None
 
 
-def vouch(history: History, fingerprint: str) -> None:
+def known_prints(history: History) -> Sequence[str] | None:
+    """The :func:`activity_prints` of ``history``'s activities, in order, when they were vouched
+    for with its fingerprint, else None."""
+    known = _VOUCHED.get(id(history))
+    return known[2] if known is not None and known[0] is history else None
+
+
+def vouch(history: History, fingerprint: str, prints: Sequence[str] | None = None) -> None:
     """Record ``history``'s fingerprint, known from where it was read (the reader's remembered
-    history stores the fingerprint worked out when it was stored)."""
+    history stores the fingerprint worked out when it was stored), and its activities' prints
+    when they are at hand (one per activity, in order)."""
     while len(_VOUCHED) >= VOUCHED_MAX:
         del _VOUCHED[next(iter(_VOUCHED))]
-    _VOUCHED[id(history)] = (history, fingerprint)
+    _VOUCHED[id(history)] = (history, fingerprint, prints)

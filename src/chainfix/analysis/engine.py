@@ -20,6 +20,7 @@ from chainfix.analysis.result import (
     Lifting,
     PatternScore,
 )
+from chainfix.analysis.strength import Tallies, tallies_of
 from chainfix.analysis.tables import load_model
 from chainfix.errors import UsageError
 from chainfix.model import LEVELS, MUSCLE_GROUPS, Activity, History, MuscleScore
@@ -29,8 +30,13 @@ def _monday(ordinal: int) -> int:
     return ordinal - (ordinal - 1) % 7
 
 
-def analyze(history: History, options: AnalysisOptions | None = None) -> Analysis:
-    """Analyse a history: exposure, strength, scores and explanations over the chosen window."""
+def analyze(
+    history: History, options: AnalysisOptions | None = None, *, tallies: Tallies | None = None
+) -> Analysis:
+    """Analyse a history: exposure, strength, scores and explanations over the chosen window.
+
+    ``tallies`` gives the tally of each activity's sets (default: worked out from them; a
+    remembered analysis passes those it remembers, :mod:`chainfix.analysis.tally_memo`)."""
     opts = options or AnalysisOptions()
     if opts.weeks < 1:
         raise UsageError(f"weeks must be at least 1 (got {opts.weeks})")
@@ -55,9 +61,10 @@ def analyze(history: History, options: AnalysisOptions | None = None) -> Analysi
     baseline_from = week0 - 7 * m.equ_week_baseline
 
     sel = [i for i, day in enumerate(days) if baseline_from <= day <= end]
-    frame = compute_loads(model, [acts[i] for i in sel], [days[i] for i in sel])
+    tallies = tallies or tallies_of(model)
+    frame = compute_loads(model, [acts[i] for i in sel], [days[i] for i in sel], tallies)
 
-    level, level_source, level_reason = _level(model, opts, acts, end)
+    level, level_source, level_reason = _level(model, opts, acts, end, tallies)
 
     in_window = frame.take([i for i, day in enumerate(frame["day"]) if day >= start])
     scoring = in_window.take([i for i, day in enumerate(in_window["day"]) if day >= score_start])
@@ -111,9 +118,9 @@ def _with_reasons(s: MuscleScore, reasons: tuple[str, ...]) -> MuscleScore:
 
 
 def _level(
-    model: Model, opts: AnalysisOptions, acts: tuple[Activity, ...], end: int
+    model: Model, opts: AnalysisOptions, acts: tuple[Activity, ...], end: int, tallies: Tallies
 ) -> tuple[str, Literal["given", "derived"], str]:
-    found = athlete_level(model, acts, date.fromordinal(end + 1), opts.level)
+    found = athlete_level(model, acts, date.fromordinal(end + 1), opts.level, tallies)
     source: Literal["given", "derived"] = "given" if found.source == "given" else "derived"
     return found.name, source, found.reason
 

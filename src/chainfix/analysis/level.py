@@ -22,25 +22,26 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from chainfix.analysis.coefficients import Model
+from chainfix.analysis.strength import Tallies, tallies_of
 from chainfix.model import Activity
 
 
-def is_strength_workout(model: Model, a: Activity) -> bool:
-    """Logged active sets, a summary of sets, or a sport whose exposure row is ``per_set``."""
-    if any(s.is_active for s in a.sets) or a.summary_sets:
+def is_strength_workout(model: Model, a: Activity, tallies: Tallies | None = None) -> bool:
+    """Logged active sets, a summary of sets, or a sport whose exposure row is ``per_set``
+    (``tallies``: the tally of its sets, default worked out from them)."""
+    tally = (tallies or tallies_of(model))(a)
+    if (tally is not None and tally.active) or a.summary_sets:
         return True
     _, rows = model.exposure_rows(a.sport.lower(), a.sub_sport.lower())
     return "per_set" in rows and (a.duration_s or 0) > 0
 
 
-def _loaded_evidence(model: Model, a: Activity) -> bool:
+def _loaded_evidence(model: Model, a: Activity, tallies: Tallies) -> bool:
     """A set with a logged load in one of the ``level_loaded_families`` families."""
     families = set(model.rules.get("level_loaded_families", "").split("|")) - {""}
-    for s in a.sets:
-        if s.is_active and s.weight_kg and s.weight_kg > 0:
-            family, _ = model.family_for(s.categories[0] if s.categories else None, s.exercise)
-            if family in families:
-                return True
+    tally = tallies(a)
+    if tally is not None and not families.isdisjoint(tally.loaded):
+        return True
     for summary in a.summary_sets:
         if summary.max_weight_kg and summary.max_weight_kg > 0:
             family, _ = model.family_for(summary.category, summary.exercise)
@@ -71,10 +72,13 @@ def athlete_level(
     activities: Iterable[Activity],
     until: date,
     given: str | None = None,
+    tallies: Tallies | None = None,
 ) -> Level:
-    """R1 from the activities that start before ``until`` (``given`` wins when set)."""
+    """R1 from the activities that start before ``until`` (``given`` wins when set;
+    ``tallies``: the tally of each one's sets, default worked out from them)."""
     if given is not None:
         return Level(given, "given", f"Level {given}, as you set it.")
+    tallies = tallies or tallies_of(model)
     acts = [a for a in activities if a.local_date < until]
     w_int = int(model.number("level_intermediate_weeks"))
     w_adv = int(model.number("level_advanced_weeks"))
@@ -86,13 +90,17 @@ def athlete_level(
     adv_since = until - timedelta(weeks=w_adv)
     counted = min(since, adv_since)  # the days either rate counts: older ones are not looked at
     strength_days = {
-        a.local_date for a in acts if a.local_date >= counted and is_strength_workout(model, a)
+        a.local_date
+        for a in acts
+        if a.local_date >= counted and is_strength_workout(model, a, tallies)
     }
     recent = {d for d in strength_days if d >= since}
     loaded_days = {
         a.local_date
         for a in acts
-        if a.local_date >= since and is_strength_workout(model, a) and _loaded_evidence(model, a)
+        if a.local_date >= since
+        and is_strength_workout(model, a, tallies)
+        and _loaded_evidence(model, a, tallies)
     }
     rate = len(recent) / span if span else 0.0
     loaded_rate = len(loaded_days) / span if span else 0.0

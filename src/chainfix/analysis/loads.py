@@ -19,7 +19,7 @@ from typing import Any
 
 from chainfix.analysis.coefficients import Model
 from chainfix.analysis.frame import Frame
-from chainfix.analysis.strength import count_activity
+from chainfix.analysis.strength import Tallies, count_activity, tallies_of
 from chainfix.model import MUSCLE_GROUPS, Activity
 
 E_COLS: tuple[str, ...] = tuple(f"E_{g}" for g in MUSCLE_GROUPS)
@@ -89,11 +89,18 @@ def _positive_or_nan(value: float | None) -> float:
     return max(value, 0.0) if value is not None else _NAN
 
 
-def compute_loads(model: Model, activities: Sequence[Activity], days: Sequence[int]) -> Frame:
+def compute_loads(
+    model: Model,
+    activities: Sequence[Activity],
+    days: Sequence[int],
+    tallies: Tallies | None = None,
+) -> Frame:
     """One row per activity with its exposure, strength credits, flags and source numbers.
 
-    ``days`` holds each activity's local date as a proleptic ordinal (``date.toordinal()``).
+    ``days`` holds each activity's local date as a proleptic ordinal (``date.toordinal()``);
+    ``tallies`` gives the tally of each one's sets (default: worked out from them).
     """
+    tallies = tallies or tallies_of(model)
     m = model.modifiers
     infos: dict[tuple[str, str], _KeyInfo] = {}
     fams = list(model.families)
@@ -151,8 +158,9 @@ def compute_loads(model: Model, activities: Sequence[Activity], days: Sequence[i
         modelled = 0.0
         basis = ""
         count = None
-        if a.sets or a.summary_sets or info.kind == "strength":
-            count = count_activity(model, a, info.kind == "strength")
+        tally = tallies(a)
+        if tally is not None or a.summary_sets or info.kind == "strength":
+            count = count_activity(model, a, info.kind == "strength", tally)
         if count is not None:
             for fam, fam_credits in zip(fams, credits, strict=True):
                 n_sets = count.families.get(fam, 0)

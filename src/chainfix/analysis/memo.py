@@ -16,6 +16,9 @@ An analysis is a function of:
 One entry per set of options and model files (``analysis:<digest>``), replaced when anything
 else changed; it begins with the digest of all of it, so another history's entry is told apart
 without being parsed. A cache that cannot be opened only costs the analysis.
+
+An analysis made afresh reads the tallies of the sets it already saw under the same model
+(:mod:`chainfix.analysis.tally_memo`), and remembers the ones it worked out.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import sys
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chainfix import __version__
 from chainfix.analysis.coefficients import Model
@@ -38,6 +42,9 @@ from chainfix.fingerprint import known_digest
 from chainfix.model import History
 from chainfix.paths import UserFolderError, cache_path
 
+if TYPE_CHECKING:
+    from chainfix.analysis.strength import Tallies
+
 
 def analyze(history: History, options: AnalysisOptions) -> Analysis:
     """:func:`chainfix.analysis.analyze` of ``history``, remembered when its fingerprint is
@@ -46,7 +53,8 @@ def analyze(history: History, options: AnalysisOptions) -> Analysis:
     if fingerprint is None or isinstance(options.model, Model):
         return _made(history, options)
     model = load_model(options.model)  # an override that cannot be read fails as it always did
-    key, made_from = _keys(fingerprint, options, model)
+    of_model = _model_digest(model)
+    key, made_from = _keys(fingerprint, options, model, of_model)
     head = f"{made_from}\n"
     cache = _open()
     if cache is None:
@@ -58,25 +66,41 @@ def analyze(history: History, options: AnalysisOptions) -> Analysis:
                 return analysis_from_text(text[len(head) :], options, model)
             except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
                 pass  # made afresh and stored again below
-        analysis = _made(history, options)
+        from chainfix.analysis import tally_memo  # loads on a miss only
+
+        tallies_key = f"set-tallies:{of_model}"
+        tallies = tally_memo.recall(cache, tallies_key, history, model)
+        analysis = _made(history, options, tallies)
         try:
             cache.put_payload(key, head + analysis_text(analysis))
         except ValueError:
             pass  # a value that cannot be stored exactly: made again next time
+        if tallies is not None:
+            tally_memo.keep(cache, tallies_key, tallies)
         return analysis
     finally:
         cache.close()
 
 
-def _made(history: History, options: AnalysisOptions) -> Analysis:
+def _made(history: History, options: AnalysisOptions, tallies: Tallies | None = None) -> Analysis:
     from chainfix.analysis.engine import analyze as run_analysis
 
-    return run_analysis(history, options)
+    return run_analysis(history, options, tallies=tallies)
 
 
-def _keys(fingerprint: str, options: AnalysisOptions, model: Model) -> tuple[str, str]:
+def _model_digest(model: Model) -> str:
+    """A digest of the model an analysis is made under: its tables' files, the bytes of every
+    override file, and the analysis code and built-in tables (:func:`code_version`)."""
+    tables = [_file_digest(Path(f.path)) for f in model.files if f.origin != "built-in"]
+    files = [[f.table, f.path, f.origin] for f in model.files]
+    return _digest([files, list(model.ignored), tables, code_version()])
+
+
+def _keys(
+    fingerprint: str, options: AnalysisOptions, model: Model, of_model: str
+) -> tuple[str, str]:
     """The entry's key (the options and model files) and the digest of everything the analysis
-    is made from."""
+    is made from (``of_model``: :func:`_model_digest`)."""
     given = [
         options.weeks,
         _day(options.since),
@@ -90,15 +114,7 @@ def _keys(fingerprint: str, options: AnalysisOptions, model: Model) -> tuple[str
         list(model.ignored),
     ]
     key = _digest(given)
-    tables = [_file_digest(Path(f.path)) for f in model.files if f.origin != "built-in"]
-    made_from = [
-        key,
-        fingerprint,
-        tables,
-        code_version(),
-        _today().isoformat(),
-        sys.version,
-    ]
+    made_from = [key, fingerprint, of_model, _today().isoformat(), sys.version]
     return f"analysis:{key}", _digest(made_from)
 
 

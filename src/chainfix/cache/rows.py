@@ -173,9 +173,9 @@ _COMPARED = attrgetter(*(f.name for f in fields(Activity) if f.compare))
 class RememberedActivity(Activity):
     """An activity of a remembered history: its sets and laps are made from their text (see
     :func:`history_row`) the first time they are read. The real-file decade of the benchmark
-    holds 15,695 sets and 14,107 laps; a run that grows it by a new file reads the sets of the
-    146 strength sessions of the analysis window (11,600 sets) and no lap; the others stay text
-    unless something reads them.
+    holds 15,695 sets and 14,107 laps; a run that grows it by a new file reads none of them
+    (the analysis and the planner ask the set tallies they remembered,
+    :mod:`chainfix.analysis.tally_memo`); they stay text unless something reads them.
 
     Equal to the :class:`Activity` with the same fields, hashed alike, and used like one; made
     only from rows known intact (their entry's text matched its CRC-32)."""
@@ -227,9 +227,8 @@ def history_row(a: Activity) -> list[Any]:
     """An activity as a row of a remembered history: :func:`activity_row` with the rows of its
     sets and of its laps each kept as JSON text. Parsing a decade's history reads over that text
     without making its values (22 -> 8 ms for the 2.7 MB of the benchmark's real-file decade),
-    and the sets and laps nothing reads are never parsed; the sets the analysis does read (about
-    11,600 of the decade's strength sessions) are parsed then, for about 8 ms, so the net gain
-    of a cached run is about 6 ms."""
+    and the sets and laps nothing reads are never parsed: the analysis of a grown history reads
+    the tallies it remembered of the sets it saw before (:mod:`chainfix.analysis.tally_memo`)."""
     row = activity_row(a)
     for at in (19, 21):
         if row[at]:

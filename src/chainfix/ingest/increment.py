@@ -87,7 +87,7 @@ def extend(cache: ReadCache, seen: snapshot.Witness, read_added: ReadAdded) -> H
         problems=old.history.problems,
         files_read=old.files_read + read.files,
     )
-    vouch(history, digest_of_prints(prints))
+    vouch(history, digest_of_prints(prints), prints)
     if seen.settled:
         pairs = list(zip(added, added_prints, strict=True))
         snapshot.grow(cache, seen, old, pairs, lines, history, prints)

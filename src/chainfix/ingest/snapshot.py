@@ -259,7 +259,7 @@ def remember(
     if prints is None:
         prints = activity_prints(history.activities)
     fingerprint = digest_of_prints(prints)
-    vouch(history, fingerprint)  # the plan's check of this history needs it again
+    vouch(history, fingerprint, prints)  # the plan and the analysis need them again
     outline = (
         f'{_head(seen.identity)}"fingerprint":{compact_json(fingerprint)},'
         f'"files":{history.files_read},"count":{len(history.activities)},"problems":{problems}}}'

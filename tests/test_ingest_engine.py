@@ -213,3 +213,42 @@ def test_workers_do_not_rerun_the_main_script() -> None:
     with ingest._workers_skip_main():
         assert main.__spec__.name == "__main__"
     assert main.__dict__.get("__spec__", "missing") == before
+
+
+def test_workers_start_in_the_background_and_the_main_script_is_left_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``warm_up`` returns before the workers have started (a thread waits for the forkserver);
+    while it waits, another start through ``_workers_skip_main`` waits its turn, and the main
+    module's spec is what it was once both are done; ``close`` waits for the thread."""
+    import threading
+
+    main = sys.modules["__main__"]
+    before = main.__dict__.get("__spec__", "missing")
+    started, go = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    def slow_start(pool: object, workers: int) -> None:
+        with ingest._workers_skip_main():
+            started.set()
+            go.wait(10)
+            order.append("warm-up started")
+
+    def other_start() -> None:
+        with ingest._workers_skip_main():
+            order.append("another started")
+
+    monkeypatch.setattr(dispatch, "_start_workers", slow_start)
+    d = dispatch.Dispatcher(2, parallel=True)
+    d.start_pool = lambda: object()  # type: ignore[method-assign, assignment, return-value]
+    d.warm_up()
+    assert started.wait(10) and order == []  # warm_up returned; the start still waits
+    second = threading.Thread(target=other_start)
+    second.start()
+    second.join(0.2)
+    assert order == []  # waits for the warm-up's start
+    go.set()
+    d.close()
+    second.join(10)
+    assert order == ["warm-up started", "another started"]
+    assert main.__dict__.get("__spec__", "missing") == before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.machinery import ModuleSpec
@@ -57,16 +58,20 @@ def _workers_skip_main() -> Iterator[None]:
     if main is None:
         yield
         return
-    missing = object()
-    saved = main.__dict__.get("__spec__", missing)
-    main.__spec__ = ModuleSpec("__main__", None)
-    try:
-        yield
-    finally:
-        if saved is missing:
-            del main.__spec__
-        else:
-            main.__spec__ = saved  # type: ignore[assignment]
+    with _SKIPPING:  # workers start from a warm-up thread too: one change at a time
+        missing = object()
+        saved = main.__dict__.get("__spec__", missing)
+        main.__spec__ = ModuleSpec("__main__", None)
+        try:
+            yield
+        finally:
+            if saved is missing:
+                del main.__spec__
+            else:
+                main.__spec__ = saved  # type: ignore[assignment]
+
+
+_SKIPPING = threading.Lock()
 
 
 Task = tuple[Origin, str, "bytes | PortableLoad", "str | None", tuple[Any, ...]]

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from chainfix.cache.store import PAGE_SIZE
 from chainfix.codec import activity_to_dict, problem_to_dict
 from chainfix.ingest import IngestOptions, IngestStats, read_history
 from chainfix.paths import cache_path
@@ -79,7 +78,7 @@ def test_corrupt_cache_is_rebuilt(folder: Path, garbage: bytes) -> None:
     assert again.cached == len(SAMPLE)
 
 
-PAGE = PAGE_SIZE
+PAGE = 4096
 
 
 @pytest.mark.parametrize("which", ["first table page", "middle", "last"])
@@ -112,36 +111,6 @@ def test_the_cache_does_not_wait_for_the_disk(folder: Path) -> None:
     snapshot([folder])
     with ReadCache(cache_path()) as store:
         assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 0  # OFF
-
-
-def test_a_cache_is_made_with_large_pages_and_an_older_one_is_rebuilt(folder: Path) -> None:
-    """A remembered history is megabytes of overflow pages: the cache is made with
-    ``PAGE_SIZE`` pages, and one made with SQLite's default 4 KiB is rebuilt, then read from."""
-    import sqlite3
-
-    from chainfix.cache import ReadCache
-    from chainfix.cache.store import APPLICATION_ID, PAGE_SIZE, SCHEMA
-
-    cold_acts, _, _ = snapshot([folder])
-    with ReadCache(cache_path()) as store:
-        assert store.db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE > 4096
-    cache_path().unlink()
-    for suffix in ("-wal", "-shm"):
-        Path(str(cache_path()) + suffix).unlink(missing_ok=True)
-    db = sqlite3.connect(cache_path())  # an older version's cache: 4 KiB pages
-    db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-    db.executescript(SCHEMA)
-    db.execute("INSERT INTO results VALUES ('x', 'y', 'z')")
-    db.commit()
-    assert db.execute("PRAGMA page_size").fetchone()[0] == 4096
-    db.close()
-    acts, _, stats = snapshot([folder])
-    assert acts == cold_acts and stats.decoded == len(SAMPLE)
-    with ReadCache(cache_path()) as store:
-        assert store.db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
-        assert store.db.execute("SELECT count(*) FROM results WHERE key = 'x'").fetchone() == (0,)
-    again, _, stats = snapshot([folder])
-    assert again == cold_acts and stats.decoded == 0
 
 
 def test_foreign_sqlite_file_is_not_trusted(folder: Path) -> None:

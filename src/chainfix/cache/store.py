@@ -75,12 +75,6 @@ READER_FOLDERS = ("fit", "sources", "ingest", "cache")
 READER_FILES = ("model.py", "fingerprint.py")
 """The folders and files of the ``chainfix`` package whose code shapes cached results."""
 FLUSH_ROWS = 500
-PAGE_SIZE = 16_384
-"""Bytes per page of the cache file. A remembered decade is a few entries of megabytes, each a
-chain of overflow pages read one system call at a time: with SQLite's default 4 KiB, reading
-the benchmark's real-file decade (2.8 MB) took 5.8 ms, with 16 KiB 0.6 ms; one new activity on
-it went from 0.400 to 0.381 s (medians of eleven interleaved runs; 64 KiB gained nothing more).
-A cache made with another page size is rebuilt (it is set when the file is made)."""
 
 
 def storable(key: str) -> str:
@@ -109,8 +103,7 @@ def reader_version() -> str:
 # The SQLite store
 
 _DAMAGED = frozenset({None, 11, 26})
-"""SQLITE_CORRUPT, SQLITE_NOTADB, and chainfix's own "not chainfix's cache" or "a cache of another
-page size" (no code)."""
+"""SQLITE_CORRUPT, SQLITE_NOTADB, and chainfix's own "not chainfix's cache" (no code)."""
 _UNREADABLE: Any = object()
 """What :meth:`ReadCache._payload` gives for a stored payload that is not JSON."""
 
@@ -153,10 +146,6 @@ class ReadCache:
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if app_id != APPLICATION_ID and tables:
                 raise sqlite3.DatabaseError("not chainfix's cache")
-            if not tables:  # a new file: its page size can still be set
-                db.execute(f"PRAGMA page_size={PAGE_SIZE}")
-            elif db.execute("PRAGMA page_size").fetchone()[0] != PAGE_SIZE:
-                raise sqlite3.DatabaseError("a cache of another page size")  # rebuilt
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=OFF")
             if app_id != APPLICATION_ID or "results" not in tables:  # a new cache: no write else

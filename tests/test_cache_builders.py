@@ -130,3 +130,47 @@ def test_a_remembered_activity_without_sets_or_laps_has_them_at_once() -> None:
     assert Activity.__dict__["sets"].__get__(lazy, Activity) == ()
     assert Activity.__dict__["laps"].__get__(lazy, Activity) == ()
     assert lazy == made
+
+
+def test_a_remembered_activity_gives_its_lap_values_and_rows_without_making_them() -> None:
+    """What the fingerprint hashes of the laps (:meth:`Activity.lap_values`, each lap's fields in
+    field order) and the history row come from the text, exactly as from the made records, and
+    the text is written again as it is, until the laps or sets are replaced."""
+    from chainfix.fingerprint import LAP, activity_prints
+
+    eager, lazy = _remembered_pair()
+    assert lazy.lap_values() == eager.lap_values() == tuple(map(LAP, eager.laps))
+    assert history_row(lazy) == history_row(eager)
+    with pytest.raises(AttributeError):
+        Activity.__dict__["laps"].__get__(lazy, Activity)  # neither made the laps
+    assert activity_prints([lazy]) == activity_prints([eager])
+    assert lazy.laps == eager.laps and lazy.lap_values() == eager.lap_values()
+    assert history_row(lazy) == history_row(eager)  # made, and the text kept
+    fewer = (Lap(60.0, 200.0),)
+    object.__setattr__(lazy, "laps", fewer)  # replaced: the old text is let go
+    object.__setattr__(lazy, "sets", ())
+    assert history_row(lazy) == history_row(replace(eager, laps=fewer, sets=()))
+    assert lazy.lap_values() == ((60.0, 200.0, None, None),)
+
+
+def test_a_read_result_is_read_back_checked_or_as_written() -> None:
+    """:func:`encode_read` rows hold sets and laps as text: read back checked (every value's
+    type), or known intact (made when first read); text that is not rows is a bad entry."""
+    import json
+
+    from chainfix.cache.rows import BadEntry, encode_read, read_from_rows
+    from chainfix.fit import FitRead
+
+    made = Activity(*distinct_values(Activity))  # type: ignore[arg-type]
+    text = encode_read(FitRead(activities=[made], problems=[], file_type="activity"))
+    assert text is not None
+    checked = read_from_rows(json.loads(text), made.origin)
+    intact = read_from_rows(json.loads(text), made.origin, check=False)
+    assert checked.activities == intact.activities == [made]
+    assert type(checked.activities[0]) is Activity
+    assert type(intact.activities[0]) is RememberedActivity
+    for bad in ("[[1,2", '{"a": 1}', "[]", "3"):
+        rows = json.loads(text)
+        rows[2][0][21] = bad
+        with pytest.raises(BadEntry):
+            read_from_rows(rows, made.origin)

@@ -69,7 +69,7 @@ def activity_prints(activities: Iterable[Activity]) -> list[str]:
         (
             WORDS(a),
             hash(NUMBERS(a)),
-            hash(tuple(map(LAP, a.laps))),
+            hash(a.lap_values()),
             _sets_text(a.sets) if a.sets else "",
             hash(tuple(map(SET_NUMBERS, a.sets))),
             repr(tuple(map(SUMMARY, a.summary_sets))) if a.summary_sets else "",

@@ -194,6 +194,13 @@ class Activity:
     def active_sets(self) -> tuple[StrengthSet, ...]:
         return tuple(s for s in self.sets if s.is_active)
 
+    def lap_values(self) -> tuple[tuple[float | None, ...], ...]:
+        """Each lap's fields, in field order: what a fingerprint hashes of the laps (an activity
+        the cache remembered gives them from its text, without making its laps)."""
+        return tuple(
+            (lap.duration_s, lap.distance_m, lap.ascent_m, lap.descent_m) for lap in self.laps
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class ExerciseSummary:

@@ -53,6 +53,10 @@ def _iso(value: datetime | None) -> str | None:
 
 def activity_row(a: Activity) -> list[Any]:
     """An activity without its origin, as a JSON-able row (see :func:`activity_from_row`)."""
+    return _row(a, _sets_as_rows(a.sets), _laps_as_rows(a.laps))
+
+
+def _row(a: Activity, sets: list[Any] | str, laps: list[Any] | str) -> list[Any]:
     return [
         a.id,
         a.source,
@@ -73,25 +77,33 @@ def activity_row(a: Activity) -> list[Any]:
         a.device,
         a.leg,
         a.from_summary,
-        [
-            [
-                _iso(s.start),
-                s.duration_s,
-                s.reps,
-                s.weight_kg,
-                s.set_type,
-                list(s.categories),
-                s.exercise,
-                s.workout_step_index,
-            ]
-            for s in a.sets
-        ],
+        sets,
         [
             [s.category, s.exercise, s.sets, s.reps, s.max_weight_kg, s.duration_s]
             for s in a.summary_sets
         ],
-        [[lap.duration_s, lap.distance_m, lap.ascent_m, lap.descent_m] for lap in a.laps],
+        laps,
     ]
+
+
+def _sets_as_rows(sets: Iterable[StrengthSet]) -> list[Any]:
+    return [
+        [
+            _iso(s.start),
+            s.duration_s,
+            s.reps,
+            s.weight_kg,
+            s.set_type,
+            list(s.categories),
+            s.exercise,
+            s.workout_step_index,
+        ]
+        for s in sets
+    ]
+
+
+def _laps_as_rows(laps: Iterable[Lap]) -> list[Any]:
+    return [[lap.duration_s, lap.distance_m, lap.ascent_m, lap.descent_m] for lap in laps]
 
 
 class BadEntry(ValueError):
@@ -178,7 +190,13 @@ class RememberedActivity(Activity):
     :mod:`chainfix.analysis.tally_memo`); they stay text unless something reads them.
 
     Equal to the :class:`Activity` with the same fields, hashed alike, and used like one; made
-    only from rows known intact (their entry's text matched its CRC-32)."""
+    only from rows known intact (their entry's text matched its CRC-32). The text stays with it
+    once read, so a history remembered again writes it as it is (:func:`history_row`), unless
+    its sets or laps are replaced.
+
+    The ingest workers write every file's activities this way too (:func:`encode_read`): a
+    first read of 3,000 one-hour activities makes none of their 29,000 laps, and remembers the
+    history without writing them again."""
 
     __slots__ = ("_set_rows", "_lap_rows")
 
@@ -197,6 +215,7 @@ class RememberedActivity(Activity):
     @sets.setter
     def sets(self, value: tuple[StrengthSet, ...]) -> None:  # __init__, replace(), copies
         _SETS_SLOT.__set__(self, value)
+        _forget(self, _SET_ROWS)
 
     @property  # type: ignore[override]
     def laps(self) -> tuple[Lap, ...]:
@@ -210,6 +229,14 @@ class RememberedActivity(Activity):
     @laps.setter
     def laps(self, value: tuple[Lap, ...]) -> None:
         _LAPS_SLOT.__set__(self, value)
+        _forget(self, _LAP_ROWS)
+
+    def lap_values(self) -> tuple[tuple[float | None, ...], ...]:
+        try:
+            _LAPS_SLOT.__get__(self, Activity)
+        except AttributeError:  # still text: its rows are the laps' fields, in field order
+            return tuple(map(tuple, json.loads(self._lap_rows)))
+        return super().lap_values()
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Activity):
@@ -223,17 +250,39 @@ _SET_ROWS = RememberedActivity.__dict__["_set_rows"]
 _LAP_ROWS = RememberedActivity.__dict__["_lap_rows"]
 
 
+def _forget(a: RememberedActivity, slot: Any) -> None:
+    """Let go of the text of sets or laps that were replaced."""
+    try:
+        slot.__delete__(a)
+    except AttributeError:
+        pass
+
+
+def _kept(a: Activity, slot: Any) -> str | None:
+    """The text a remembered activity still holds of its sets or laps (``slot``), else None."""
+    if type(a) is not RememberedActivity:
+        return None
+    try:
+        return slot.__get__(a, RememberedActivity)  # type: ignore[no-any-return]
+    except AttributeError:
+        return None
+
+
 def history_row(a: Activity) -> list[Any]:
     """An activity as a row of a remembered history: :func:`activity_row` with the rows of its
     sets and of its laps each kept as JSON text. Parsing a decade's history reads over that text
     without making its values (22 -> 8 ms for the 2.7 MB of the benchmark's real-file decade),
     and the sets and laps nothing reads are never parsed: the analysis of a grown history reads
     the tallies it remembered of the sets it saw before (:mod:`chainfix.analysis.tally_memo`)."""
-    row = activity_row(a)
-    for at in (19, 21):
-        if row[at]:
-            row[at] = _dumps(row[at])
-    return row
+    sets: list[Any] | str | None = _kept(a, _SET_ROWS)
+    if sets is None:
+        sets = _sets_as_rows(a.sets)
+        sets = _dumps(sets) if sets else sets
+    laps: list[Any] | str | None = _kept(a, _LAP_ROWS)
+    if laps is None:
+        laps = _laps_as_rows(a.laps)
+        laps = _dumps(laps) if laps else laps
+    return _row(a, sets, laps)
 
 
 def remembered_activity(r: list[Any], origin: Origin) -> Activity:
@@ -292,13 +341,15 @@ def _check_activity(r: Any) -> None:
 
 
 def encode_read(result: FitRead) -> str | None:
-    """One file's read result as JSON text (origins left out), or None when it cannot be (NaN)."""
+    """One file's read result as JSON text (origins left out), or None when it cannot be (NaN).
+    Its activities are :func:`history_row` rows: a first read makes their sets and laps only when
+    they are read, and remembers them as they came from the worker."""
     try:
         return _dumps(
             [
                 result.file_type,
                 result.reader,
-                [activity_row(a) for a in result.activities],
+                [history_row(a) for a in result.activities],
                 [[p.kind, p.message, p.severity] for p in result.problems],
             ]
         )
@@ -321,8 +372,11 @@ def read_from_rows(rows: list[Any], origin: Origin, *, check: bool = True) -> Ca
     not of that shape; ``check=False``: known intact)."""
     if check:
         _check(rows, _READ_TYPES)
+        activities = [activity_from_row(_parsed(r), origin) for r in rows[2]]
+    else:
+        activities = [remembered_activity(r, origin) for r in rows[2]]
     return CachedRead(
-        [activity_from_row(r, origin, check=check) for r in rows[2]],
+        activities,
         [
             ReadProblem(origin.path, origin.member, *_problem_body(p, check))  # type: ignore[arg-type]
             for p in rows[3]
@@ -330,6 +384,23 @@ def read_from_rows(rows: list[Any], origin: Origin, *, check: bool = True) -> Ca
         rows[0],
         rows[1],
     )
+
+
+def _parsed(r: Any) -> Any:
+    """A :func:`history_row` with the text of its sets and laps parsed, as :func:`activity_row`
+    has them (BadEntry when that text is not a JSON list of rows)."""
+    if type(r) is not list or len(r) != len(_ACTIVITY_TYPES):
+        raise BadEntry("a row of the wrong length")
+    out = list(r)
+    for at in (19, 21):
+        if type(out[at]) is str:
+            try:
+                out[at] = json.loads(out[at])
+            except ValueError as exc:
+                raise BadEntry("sets or laps that are not JSON") from exc
+            if type(out[at]) is not list or not out[at]:
+                raise BadEntry("sets or laps of the wrong shape")
+    return out
 
 
 def is_volatile(problems: Iterable[ReadProblem]) -> bool:

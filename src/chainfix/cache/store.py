@@ -69,7 +69,7 @@ CREATE TABLE IF NOT EXISTS results (
     payload TEXT NOT NULL
 );
 """
-FORMAT = "rows-6"
+FORMAT = "rows-7"
 """Payload layout; part of :func:`reader_version`."""
 READER_FOLDERS = ("fit", "sources", "ingest", "cache")
 READER_FILES = ("model.py", "fingerprint.py")

@@ -124,6 +124,6 @@ def _enrich(recorded: Activity, summary: Activity) -> Activity:
     changes: dict[str, object] = {}
     if recorded.utc_offset_s is None and summary.utc_offset_s is not None:
         changes["utc_offset_s"] = summary.utc_offset_s
-    if not recorded.sets and summary.summary_sets and not recorded.summary_sets:
+    if summary.summary_sets and not recorded.summary_sets and not recorded.sets:
         changes["summary_sets"] = summary.summary_sets
     return replace(recorded, **changes) if changes else recorded  # type: ignore[arg-type]

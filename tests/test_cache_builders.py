@@ -136,7 +136,11 @@ def test_a_remembered_activity_gives_its_lap_values_and_rows_without_making_them
     """What the fingerprint hashes of the laps (:meth:`Activity.lap_values`, each lap's fields in
     field order) and the history row come from the text, exactly as from the made records, and
     the text is written again as it is, until the laps or sets are replaced."""
-    from chainfix.fingerprint import LAP, activity_prints
+    from operator import attrgetter
+
+    from chainfix.fingerprint import activity_prints
+
+    LAP = attrgetter(*(f.name for f in fields(Lap)))  # noqa: N806 - each lap's fields in order
 
     eager, lazy = _remembered_pair()
     assert lazy.lap_values() == eager.lap_values() == tuple(map(LAP, eager.laps))

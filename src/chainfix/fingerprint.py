@@ -16,7 +16,7 @@ from dataclasses import Field, fields
 from operator import attrgetter
 from typing import Any
 
-from chainfix.model import Activity, ExerciseSummary, History, Lap, StrengthSet
+from chainfix.model import Activity, ExerciseSummary, History, StrengthSet
 
 WHERE_FROM = frozenset({"source", "origin", "device"})
 """Where an activity was read from: the same history read from another place is the same."""
@@ -41,8 +41,6 @@ WORD_FIELDS = tuple(f.name for f in _READ if f.name not in NESTED + NUMBER_FIELD
 """Everything else (text, mostly), kept as its repr."""
 WORDS = attrgetter(*WORD_FIELDS)
 NUMBERS = attrgetter(*NUMBER_FIELDS)
-LAP_FIELDS = tuple(f.name for f in fields(Lap))
-LAP = attrgetter(*LAP_FIELDS)
 SET_NUMBERS = attrgetter(*(f.name for f in fields(StrengthSet) if _hashable(f)))
 SET_TEXT = attrgetter(*(f.name for f in fields(StrengthSet) if not _hashable(f)))
 """A set's numbers and (UTC) start, hashed like an activity's; the rest kept as its repr."""

@@ -1,7 +1,8 @@
 """The main-process side of the decoder pool: blobs' tasks gathered in batches, sent to worker
-processes (a forkserver pool started when the first full batch is ready) with a bounded number in
-flight, and decoded here instead when there is no pool, when the pool breaks, or when only a few
-blobs are left and no pool was needed so far (one new activity on a warm history)."""
+processes (a forkserver pool, started from a thread as soon as a read is known to decode
+everything, else when the first full batch is ready) with a bounded number in flight, and decoded
+here instead when there is no pool, when the pool breaks, or when only a few blobs are left and
+no pool was needed so far (one new activity on a warm history)."""
 
 from __future__ import annotations
 

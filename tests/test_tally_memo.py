@@ -43,6 +43,23 @@ def tally_keys() -> list[str]:
     return [key for (key,) in rows]
 
 
+def recalled(h: History, key: str) -> tally_memo.RememberedTallies | None:
+    """The tallies remembered under ``key`` for ``h``, under the built-in model."""
+    cache = open_cache(cache_path())
+    assert cache is not None
+    try:
+        return tally_memo.recall(cache, key, h, load_model())
+    finally:
+        cache.close()
+
+
+def kept(key: str, tallies: tally_memo.RememberedTallies) -> None:
+    cache = open_cache(cache_path())
+    assert cache is not None
+    tally_memo.keep(cache, key, tallies)
+    cache.close()
+
+
 def lifted() -> History:
     """A runner who lifts twice a week, and a beginner who does not, in one history."""
     return history(hybrid(20), beginner_runner(6))
@@ -51,25 +68,18 @@ def lifted() -> History:
 def test_remembered_tallies_are_the_tallies_of_the_sets() -> None:
     h = printed(lifted())
     model = load_model()
-    cache = open_cache(cache_path())
-    assert cache is not None
-    first = tally_memo.recall(cache, "set-tallies:test", h, model)
+    first = recalled(h, "set-tallies:test")
     assert first is not None and first.known == {}
     made = [first(a) for a in h.activities]
     assert made == [tally_sets(model, a.sets) for a in h.activities]
     assert sum(t is not None for t in made) > 20 and len(first.fresh) == sum(
         t is not None for t in made
     )
-    tally_memo.keep(cache, "set-tallies:test", first)
-    cache.close()
-
-    cache = open_cache(cache_path())
-    assert cache is not None
-    again = tally_memo.recall(cache, "set-tallies:test", h, model)
+    kept("set-tallies:test", first)
+    again = recalled(h, "set-tallies:test")
     assert again is not None and again.known == first.fresh
     assert [again(a) for a in h.activities] == made
     assert again.fresh == {}  # every one was remembered
-    cache.close()
 
 
 @pytest.mark.parametrize(
@@ -98,18 +108,12 @@ def test_the_tallies_of_real_device_files_are_the_tallies_of_their_sets() -> Non
 
     h = printed(read_history([REAL], IngestOptions(workers=1, use_cache=False)))
     model = load_model()
-    cache = open_cache(cache_path())
-    assert cache is not None
-    tallies = tally_memo.recall(cache, "set-tallies:real", h, model)
+    tallies = recalled(h, "set-tallies:real")
     assert tallies is not None
     assert [tallies(a) for a in h.activities] == [tally_sets(model, a.sets) for a in h.activities]
-    tally_memo.keep(cache, "set-tallies:real", tallies)
-    cache.close()
-    cache = open_cache(cache_path())
-    assert cache is not None
-    again = tally_memo.recall(cache, "set-tallies:real", h, model)
+    kept("set-tallies:real", tallies)
+    again = recalled(h, "set-tallies:real")
     assert again is not None and again.known == tallies.fresh != {}
-    cache.close()
     options = AnalysisOptions(weeks=520, until=date(2026, 1, 1))
     assert stored.analysis_text(analyze(h, options, tallies=again)) == stored.analysis_text(
         analyze(h, options)
@@ -152,10 +156,7 @@ def test_a_damaged_or_foreign_entry_is_tallied_again(monkeypatch: pytest.MonkeyP
 def test_a_history_without_prints_is_tallied_from_its_sets() -> None:
     h = lifted()
     vouch(h, "a fingerprint without prints")
-    cache = open_cache(cache_path())
-    assert cache is not None
-    assert tally_memo.recall(cache, "set-tallies:none", h, load_model()) is None
-    cache.close()
+    assert recalled(h, "set-tallies:none") is None
     assert stored.analysis_text(memo.analyze(h, AnalysisOptions())) == stored.analysis_text(
         analyze(h)
     )
@@ -165,10 +166,7 @@ def test_a_history_without_prints_is_tallied_from_its_sets() -> None:
 def test_the_tallies_in_use_answer_only_for_their_model_and_activities() -> None:
     h = printed(lifted())
     model = load_model()
-    cache = open_cache(cache_path())
-    assert cache is not None
-    tallies = tally_memo.recall(cache, "set-tallies:in-use", h, model)
-    cache.close()
+    tallies = recalled(h, "set-tallies:in-use")
     assert strength.tallies_of(model) is tallies
     lifts = [a for a in h.activities if a.sets]
     fake = SetTally(False, (), 0, ())

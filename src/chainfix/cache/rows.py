@@ -274,15 +274,14 @@ def history_row(a: Activity) -> list[Any]:
     without making its values (22 -> 8 ms for the 2.7 MB of the benchmark's real-file decade),
     and the sets and laps nothing reads are never parsed: the analysis of a grown history reads
     the tallies it remembered of the sets it saw before (:mod:`chainfix.analysis.tally_memo`)."""
-    sets: list[Any] | str | None = _kept(a, _SET_ROWS)
-    if sets is None:
-        sets = _sets_as_rows(a.sets)
-        sets = _dumps(sets) if sets else sets
-    laps: list[Any] | str | None = _kept(a, _LAP_ROWS)
-    if laps is None:
-        laps = _laps_as_rows(a.laps)
-        laps = _dumps(laps) if laps else laps
+    sets = _kept(a, _SET_ROWS) or _text(_sets_as_rows(a.sets))
+    laps = _kept(a, _LAP_ROWS) or _text(_laps_as_rows(a.laps))
     return _row(a, sets, laps)
+
+
+def _text(rows: list[Any]) -> list[Any] | str:
+    """Rows as their JSON text; none as an empty list."""
+    return _dumps(rows) if rows else rows
 
 
 def remembered_activity(r: list[Any], origin: Origin) -> Activity:
@@ -396,7 +395,7 @@ def _parsed(r: Any) -> Any:
         if type(out[at]) is str:
             try:
                 out[at] = json.loads(out[at])
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:
                 raise BadEntry("sets or laps that are not JSON") from exc
             if type(out[at]) is not list or not out[at]:
                 raise BadEntry("sets or laps of the wrong shape")

@@ -108,13 +108,14 @@ def measure_folder(folder: Folder, repeat: int) -> dict[str, Any]:
     written, so the file stays out of the index and the history is not remembered (nothing is
     written but the file's own entry)."""
     args = ["analyze", str(folder.path), "-q"]
+    extra = folder.path / EXTRA_NAME
+    extra.unlink(missing_ok=True)  # left by a stopped run: the folder holds only its copies
     with fresh_home() as home:
         run_cli([*args, "--no-cache"], home)  # warm-up: .pyc files, the page cache
     cold: list[Run] = []
     warm: list[Run] = []
     plus_one: list[Run] = []
     just_written: list[Run] = []
-    extra = folder.path / EXTRA_NAME
     for _ in range(repeat):
         with fresh_home() as home:
             cold.append(run_cli(args, home))

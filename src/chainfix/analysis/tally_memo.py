@@ -51,17 +51,23 @@ class RememberedTallies:
         self.known = known
         self.fresh: dict[str, SetTally] = {}
         """Tallies worked out this run, by key."""
+        self._answered: dict[int, SetTally | None] = {}
+        """The tally given for each activity already asked about (the analysis, rule R1 and the
+        planner each ask), by ``id``: its print is digested once."""
 
     def __call__(self, a: Activity) -> SetTally | None:
         known = self._prints.get(id(a))
         if known is None or known[0] is not a:
             return tally_sets(self.model, a.sets)
+        if id(a) in self._answered:
+            return self._answered[id(a)]
         key = print_key(known[1])
         tally = self.known.get(key) or self.fresh.get(key)
         if tally is None:
             tally = tally_sets(self.model, a.sets)
             if tally is not None:
                 self.fresh[key] = tally
+        self._answered[id(a)] = tally
         return tally
 
 

@@ -124,7 +124,6 @@ def decode_batch(tasks: list[Task]) -> list[Outcome]:
 def _watch_parent(lifeline: Connection) -> None:
     """In a decoder process: exit as soon as the main process is gone (its end of the lifeline
     closes), instead of decoding on for minutes after it was killed."""
-    import threading
 
     def watch() -> None:
         try:

@@ -414,12 +414,19 @@ def part_entry(kind: str, path: str | None, member: str | None, body: str) -> st
     return f'["{kind}",{_dumps(path)},{_dumps(member)},{body}]'
 
 
-def activity_entry(a: Activity, label: str) -> str | None:
-    path = None if a.origin.path == label else a.origin.path
+def activity_body(a: Activity) -> str | None:
+    """An activity's row as JSON text, made once for every part that records it; None when it
+    cannot be JSON (NaN)."""
     try:
-        return part_entry("a", path, a.origin.member, _dumps(activity_row(a)))
+        return _dumps(activity_row(a))
     except (ValueError, TypeError):
         return None
+
+
+def activity_entry(a: Activity, label: str, body: str) -> str:
+    """An activity of a part labelled ``label``, from its :func:`activity_body`."""
+    path = None if a.origin.path == label else a.origin.path
+    return part_entry("a", path, a.origin.member, body)
 
 
 def problem_entry(p: ReadProblem, label: str) -> str:

@@ -46,6 +46,7 @@ from chainfix.cache import (
     CachedPart,
     CachedRead,
     ReadCache,
+    activity_body,
     activity_entry,
     compact_json,
     encode_part,
@@ -339,12 +340,14 @@ class _Engine:
 
     def _activity(self, act: Activity) -> None:
         (self.summaries if act.from_summary else self.recorded).append(act)
+        if not self.recorders:
+            return
+        body = activity_body(act)  # once, however many parts record it (a zip in a zip ...)
         for rec in self.recorders:
-            entry = activity_entry(act, rec.mark.label)
-            if entry is None:
+            if body is None:
                 rec.ok = False
             else:
-                rec.entries.append(entry)
+                rec.entries.append(activity_entry(act, rec.mark.label, body))
 
     def _problem(self, problem: ReadProblem) -> None:
         self.problems.append(problem)
